@@ -1,0 +1,85 @@
+"""``triage check``: lint a knowledge base that loads.
+
+Loading already reports structure and reference problems; this adds what
+only a whole knowledge base shows: causes and red flags no rule declares,
+questions nothing uses, rules without examples, and examples that do not
+behave as they say.
+"""
+
+from __future__ import annotations
+
+from triage import answers as answers_mod
+from triage import conditions, errors, yamlsrc
+from triage.engine import engine_for
+from triage.errors import Problem
+from triage.models import KnowledgeBase, ThenCause, ThenRedFlag
+
+
+def lint(kb: KnowledgeBase) -> list[Problem]:
+    problems: list[Problem] = []
+    declared: set[tuple[str, str]] = set()
+    used_questions: set[str] = set()
+    for rule in kb.rules:
+        if isinstance(rule.then, ThenCause):
+            declared.add(("cause", rule.then.cause))
+        elif isinstance(rule.then, ThenRedFlag):
+            declared.add(("red_flag", rule.then.red_flag))
+        used_questions |= conditions.questions_used(rule.when)
+    for question in kb.questions:
+        if question.ask_if is not None:
+            used_questions |= conditions.questions_used(question.ask_if)
+    for kind, label, defs in (
+        ("cause", "cause", kb.causes),
+        ("red_flag", "red flag", kb.red_flags),
+    ):
+        for d in defs:
+            if (kind, d.id) not in declared:
+                problems.append(Problem(d.file, d.line, errors.UNREACHABLE.format(
+                    where=f"{label} `{d.id}`", kind=label, id=d.id)))
+    for question in kb.questions:
+        if question.id not in used_questions:
+            problems.append(Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
+                where=f"question `{question.id}`", id=question.id)))
+    problems += check_examples(kb)
+    return problems
+
+
+def always_holds(rule_when: object) -> bool:
+    from triage.models import AllCondition
+
+    return isinstance(rule_when, AllCondition) and not rule_when.all
+
+
+def check_examples(kb: KnowledgeBase) -> list[Problem]:
+    """Every rule has examples, and each example fires (or not) as it says."""
+    engine = engine_for(kb)
+    problems: list[Problem] = []
+    for rule in kb.rules:
+        where = f"rule `{rule.id}`"
+        needs_negative = not always_holds(rule.when)
+        if not rule.examples.fires or (needs_negative and not rule.examples.does_not_fire):
+            problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(
+                where=where, id=rule.id)))
+        for expected, group in ((True, rule.examples.fires), (False, rule.examples.does_not_fire)):
+            for n, raw in enumerate(group, start=1):
+                answers = example_answers(kb, raw)
+                fired = rule.id in engine.evaluate(answers).fired
+                if fired != expected:
+                    problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
+                        where=where, id=rule.id, n=n,
+                        expectation="should fire" if expected else "should not fire",
+                        actual="fires" if fired else "does not fire")))
+    return problems
+
+
+def example_answers(kb: KnowledgeBase, raw: dict[str, object]) -> dict[str, object]:
+    source = yamlsrc.Source("example", raw, {})
+    answers, _ = answers_mod.validate(kb, raw, source)
+    return dict(answers)
+
+
+def summary(kb: KnowledgeBase) -> str:
+    return (
+        f"knowledge base {kb.version}: {len(kb.questions)} questions, {len(kb.rules)} rules, "
+        f"{len(kb.causes)} causes, {len(kb.red_flags)} red flags; no problems"
+    )

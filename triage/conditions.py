@@ -1,0 +1,129 @@
+"""The condition language shared by ``ask_if`` and rule ``when``.
+
+Leaves compare one answer in the manner of FHIR enableWhen
+(``exists``, ``=``, ``!=``, ``>``, ``<``, ``>=``, ``<=``) plus ``contains``
+for multi answers, or test a finding another rule derived (``cause``,
+``red_flag``); ``all`` / ``any`` / ``not`` nest. An unknown answer satisfies
+no comparison: only ``exists: false`` or a ``not`` matches it.
+
+This module evaluates conditions directly in Python. The engine compiles the
+same conditions to experta; the two are checked against each other in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Set
+
+from triage.models import (
+    NOT_SURE,
+    AllCondition,
+    AnswerValue,
+    AnyCondition,
+    CauseCondition,
+    Condition,
+    NotCondition,
+    QuestionCondition,
+    RedFlagCondition,
+)
+
+Finding = tuple[str, str]  # ("cause" | "red_flag", id)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _ordered(op: Callable[[int, int], bool]) -> Callable[[object, object], bool]:
+    def test(value: object, expected: object) -> bool:
+        return _is_int(value) and _is_int(expected) and op(value, expected)  # type: ignore[arg-type]
+
+    return test
+
+
+def _equal(value: object, expected: object) -> bool:
+    if isinstance(value, tuple) or isinstance(expected, tuple | list):
+        return (
+            isinstance(value, tuple)
+            and isinstance(expected, tuple | list)
+            and set(value) == set(expected)
+        )
+    # bool is a subclass of int: keep True and 1 apart.
+    return type(value) is type(expected) and value == expected
+
+
+def _contains(value: object, expected: object) -> bool:
+    return isinstance(value, tuple) and expected in value
+
+
+COMPARATORS: dict[str, Callable[[object, object], bool]] = {
+    "=": _equal,
+    "!=": lambda v, e: not _equal(v, e),
+    ">": _ordered(lambda v, e: v > e),
+    "<": _ordered(lambda v, e: v < e),
+    ">=": _ordered(lambda v, e: v >= e),
+    "<=": _ordered(lambda v, e: v <= e),
+    "contains": _contains,
+}
+"""Operator -> test of a *known* answer. Never raises, whatever the value."""
+
+
+def compare(operator: str, value: object, expected: object) -> bool:
+    """Test a known answer; safe for any value of any type."""
+    try:
+        return bool(COMPARATORS[operator](value, expected))
+    except Exception:  # noqa: BLE001 - a comparison must never raise
+        return False
+
+
+def holds(
+    condition: Condition,
+    answers: Mapping[str, AnswerValue],
+    findings: Set[Finding] = frozenset(),
+) -> bool:
+    """Evaluate ``condition`` against known ``answers`` and derived ``findings``."""
+    match condition:
+        case QuestionCondition(question=qid, operator="exists", answer=expected):
+            return (qid in answers) == bool(expected)
+        case QuestionCondition(question=qid, operator=op, answer=expected):
+            return qid in answers and compare(op, answers[qid], expected)
+        case AllCondition(all=parts):
+            return all(holds(p, answers, findings) for p in parts)
+        case AnyCondition(any=parts):
+            return any(holds(p, answers, findings) for p in parts)
+        case NotCondition(not_=inner):
+            return not holds(inner, answers, findings)
+        case CauseCondition(cause=cid):
+            return ("cause", cid) in findings
+        case RedFlagCondition(red_flag=rid):
+            return ("red_flag", rid) in findings
+    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
+
+
+def leaves(condition: Condition) -> Iterator[Condition]:
+    """Every leaf (question comparison or finding test) of a condition."""
+    match condition:
+        case AllCondition(all=parts) | AnyCondition(any=parts):
+            for part in parts:
+                yield from leaves(part)
+        case NotCondition(not_=inner):
+            yield from leaves(inner)
+        case _:
+            yield condition
+
+
+def questions_used(condition: Condition) -> set[str]:
+    return {c.question for c in leaves(condition) if isinstance(c, QuestionCondition)}
+
+
+def findings_used(condition: Condition) -> set[Finding]:
+    out: set[Finding] = set()
+    for leaf in leaves(condition):
+        if isinstance(leaf, CauseCondition):
+            out.add(("cause", leaf.cause))
+        elif isinstance(leaf, RedFlagCondition):
+            out.add(("red_flag", leaf.red_flag))
+    return out
+
+
+def answer_is_not_sure(value: object) -> bool:
+    return value == NOT_SURE

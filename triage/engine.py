@@ -1,0 +1,316 @@
+"""The experta engine: the only module that imports experta.
+
+The knowledge base's conditions are compiled into experta rules (negations
+pushed down to single patterns); each rule's ``then`` is compiled by a
+registry from its kind. The level of a result is derived inside the engine
+by one outcome rule per level ("this level is reached and no more urgent one
+is"), fired after every knowledge-base rule.
+
+Rules fire in strata: a rule that tests a cause or red flag has a lower
+salience than every rule that can declare it, so ``not`` over a finding is
+only decided once that finding could exist.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from triage import conditions, loader
+from triage.models import (
+    LEVELS,
+    AllCondition,
+    AnswerValue,
+    AnyCondition,
+    CauseCondition,
+    Condition,
+    Evaluation,
+    Firing,
+    KnowledgeBase,
+    NotCondition,
+    QuestionCondition,
+    RedFlagCondition,
+    Rule,
+    ThenCause,
+    ThenLevel,
+    ThenRedFlag,
+    then_kind,
+    then_stops,
+)
+
+# ``import experta`` calls logging.basicConfig(); keep the application's
+# logging as it was.
+_root = logging.getLogger()
+_handlers, _level = list(_root.handlers), _root.level
+from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P  # noqa: E402
+from experta import Rule as XRule  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+from experta.utils import unfreeze  # noqa: E402
+
+_root.handlers[:] = _handlers
+_root.setLevel(_level)
+
+
+class Answer(Fact):  # type: ignore[misc]
+    """question, value"""
+
+
+class Finding(Fact):  # type: ignore[misc]
+    """kind ("cause" | "red_flag"), id"""
+
+
+class LevelReached(Fact):  # type: ignore[misc]
+    """level"""
+
+
+class Outcome(Fact):  # type: ignore[misc]
+    """level: the most urgent level reached"""
+
+
+class Never(Fact):  # type: ignore[misc]
+    """Never declared: the pattern of a condition that cannot hold (``any: []``)."""
+
+
+class ExactRemovalStrategy(DepthStrategy):  # type: ignore[misc]
+    """experta's depth strategy, removing exactly the retracted activation.
+
+    experta 1.9.4 looks for a removed activation only beside its bisect
+    position; among several activations with equal keys (common with ``NOT``
+    patterns, which match only the initial fact) it can miss it, and the
+    activation then fires although its ``NOT`` no longer holds. Which one is
+    missed depends on ``PYTHONHASHSEED``. This searches the whole run of
+    equal keys.
+    """
+
+    def get_key(self, activation: Any) -> Any:
+        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, facts)
+
+    def _update_agenda(self, agenda: Any, added: Iterable[Any], removed: Iterable[Any]) -> None:
+        acts = agenda.activations
+        for act in removed:
+            act.key = self.get_key(act)
+            low = bisect.bisect_left(acts, act)
+            high = bisect.bisect_right(acts, act)
+            for i in range(low, high):
+                if acts[i] == act:
+                    del acts[i]
+                    break
+        for act in added:
+            act.key = self.get_key(act)
+            bisect.insort(acts, act)
+
+
+# --- conditions -> patterns --------------------------------------------------------
+_TRUE = AllCondition(all=())
+_FALSE = AnyCondition(any=())
+
+
+def _push_not(cond: Condition, negated: bool = False) -> Condition:
+    """Negation normal form: ``not`` only directly above a leaf."""
+    match cond:
+        case NotCondition(not_=inner):
+            return _push_not(inner, not negated)
+        case AllCondition(all=parts):
+            kids = tuple(_push_not(p, negated) for p in parts)
+            return AnyCondition(any=kids) if negated else AllCondition(all=kids)
+        case AnyCondition(any=parts):
+            kids = tuple(_push_not(p, negated) for p in parts)
+            return AllCondition(all=kids) if negated else AnyCondition(any=kids)
+        case QuestionCondition(operator="exists", answer=expected) if negated:
+            return cond.model_copy(update={"answer": not bool(expected)})
+        case _:
+            return NotCondition(not_=cond) if negated else cond
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def bind(self, pattern: Any) -> Any:
+        self.count += 1
+        return getattr(AS, f"m{self.count}") << pattern
+
+    def leaf(self, cond: Condition) -> Any:
+        match cond:
+            case QuestionCondition(question=qid, operator="exists"):
+                return Answer(question=qid)
+            case QuestionCondition(question=qid, operator=op, answer=expected):
+                return Answer(question=qid, value=P(_predicate(op, expected)))
+            case CauseCondition(cause=cid):
+                return Finding(kind="cause", id=cid)
+            case RedFlagCondition(red_flag=rid):
+                return Finding(kind="red_flag", id=rid)
+        raise TypeError(f"not a leaf: {cond!r}")  # pragma: no cover
+
+    def pattern(self, cond: Condition) -> Any:
+        """Compile a condition in negation normal form; binds every positive leaf."""
+        match cond:
+            case AllCondition(all=()):
+                return None  # always holds: the rule needs no pattern
+            case AnyCondition(any=()):
+                return Never()
+            case AllCondition(all=parts):
+                kids = [k for k in (self.pattern(p) for p in parts) if k is not None]
+                return AND(*kids) if kids else None
+            case AnyCondition(any=parts):
+                kids = [self.pattern(p) for p in parts]
+                if any(k is None for k in kids):
+                    return None
+                return OR(*kids)
+            case NotCondition(not_=QuestionCondition(operator="exists", answer=False) as leaf):
+                return self.bind(self.leaf(leaf))
+            case NotCondition(not_=leaf):
+                return NOT(self.leaf(leaf))
+            case QuestionCondition(operator="exists", answer=False):
+                return NOT(self.leaf(cond))
+            case _:
+                return self.bind(self.leaf(cond))
+
+
+def _predicate(op: str, expected: Any) -> Callable[[Any], bool]:
+    # experta may call a field's predicate with any question's value: never raise.
+    def test(value: Any) -> bool:
+        return conditions.compare(op, value, expected)
+
+    return test
+
+
+# --- then -> facts (one compiler per kind) ------------------------------------------
+def _then_cause(then: Any) -> list[Fact]:
+    assert isinstance(then, ThenCause)
+    return [Finding(kind="cause", id=then.cause)]
+
+
+def _then_red_flag(then: Any) -> list[Fact]:
+    assert isinstance(then, ThenRedFlag)
+    return [Finding(kind="red_flag", id=then.red_flag), LevelReached(level=then.level)]
+
+
+def _then_level(then: Any) -> list[Fact]:
+    assert isinstance(then, ThenLevel)
+    return [LevelReached(level=then.level)]
+
+
+THEN_COMPILERS: dict[str, Callable[[Any], list[Fact]]] = {
+    "cause": _then_cause,
+    "red_flag": _then_red_flag,
+    "level": _then_level,
+}
+
+
+def then_compiler(kind: str) -> Callable[[Any], list[Fact]]:
+    try:
+        return THEN_COMPILERS[kind]
+    except KeyError:
+        valid = ", ".join(sorted(THEN_COMPILERS))
+        raise KeyError(f"no compiler for a `then` of kind {kind!r}; valid kinds: {valid}") from None
+
+
+class _Base(KnowledgeEngine):  # type: ignore[misc]
+    __strategy__ = ExactRemovalStrategy
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.firings: list[Firing] = []
+        self.stopped = False
+
+
+_TOP = 10_000
+
+
+def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
+    compiler = _Compiler()
+    pattern = compiler.pattern(_push_not(rule.when))
+    make_facts = then_compiler(then_kind(rule.then))
+    facts = make_facts(rule.then)
+    stops = then_stops(rule.then)
+    rule_id = rule.id
+
+    def fire(engine: _Base, **context: Any) -> None:
+        matched = []
+        via = []
+        for fact in context.values():
+            if isinstance(fact, Answer):
+                matched.append((fact["question"], unfreeze(fact["value"])))
+            elif isinstance(fact, Finding):
+                via.append((fact["kind"], fact["id"]))
+        engine.firings.append(Firing(rule_id, tuple(sorted(matched)), tuple(sorted(via))))
+        if stops:
+            engine.stopped = True
+        for fact in facts:
+            engine.declare(fact)
+
+    fire.__name__ = name
+    patterns = () if pattern is None else (pattern,)
+    return XRule(*patterns, salience=salience)(fire)
+
+
+def _outcome_rule(index: int) -> Any:
+    level = LEVELS[index]
+    more_urgent = [NOT(LevelReached(level=m)) for m in LEVELS[:index]]
+
+    def fire(engine: _Base) -> None:
+        engine.declare(Outcome(level=level))
+
+    fire.__name__ = f"outcome_{level}"
+    return XRule(LevelReached(level=level), *more_urgent, salience=-_TOP)(fire)
+
+
+def _to_value(value: AnswerValue) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class Engine:
+    """A knowledge base compiled once into an experta engine; reset per use."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        strata, _ = loader.finding_strata(kb.rules)
+        namespace: dict[str, Any] = {}
+        for i, rule in enumerate(kb.rules):
+            name = f"rule_{i}_{rule.id}"
+            namespace[name] = _kb_rule(rule, _TOP - strata[rule.id], name)
+        for i in range(len(LEVELS)):
+            namespace[f"outcome_{LEVELS[i]}"] = _outcome_rule(i)
+        self._engine: _Base = type("TriageEngine", (_Base,), namespace)()
+
+    # Incremental use (the questionnaire flow): reset, then declare and run.
+    def reset(self) -> None:
+        self._engine.reset()
+        self._engine.firings = []
+        self._engine.stopped = False
+
+    def declare(self, answers: Mapping[str, AnswerValue]) -> None:
+        for qid, value in answers.items():
+            self._engine.declare(Answer(question=qid, value=_to_value(value)))
+
+    def run(self) -> bool:
+        """Fire everything the facts allow; True once a stopping rule has fired."""
+        self._engine.run()
+        return self._engine.stopped
+
+    def snapshot(self) -> Evaluation:
+        levels = [f["level"] for f in self._engine.facts.values() if isinstance(f, Outcome)]
+        level = min(levels, key=LEVELS.index) if levels else LEVELS[-1]
+        return Evaluation(tuple(self._engine.firings), level, self._engine.stopped)
+
+    def evaluate(self, answers: Mapping[str, AnswerValue]) -> Evaluation:
+        """A fresh evaluation of every known answer."""
+        self.reset()
+        self.declare(answers)
+        self.run()
+        return self.snapshot()
+
+
+_ENGINES: dict[int, Engine] = {}
+
+
+def engine_for(kb: KnowledgeBase) -> Engine:
+    """The process's engine for this knowledge base (its network is built once)."""
+    key = id(kb)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(kb)
+    return _ENGINES[key]

@@ -1,0 +1,109 @@
+"""One catalogue of every error message, each saying where, what and how to fix.
+
+Messages are templates; code formats them through :func:`problem` and tests
+assert against the same templates, so wording lives in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# --- reading files ---------------------------------------------------------
+FILE_NOT_FOUND = "cannot read the file: it does not exist; check the path"
+FILE_UNREADABLE = "cannot read the file: {reason}"
+NOT_A_DIRECTORY = "expected a folder of rule files (*.yaml); check the path"
+NO_RULE_FILES = "no rule files (*.yaml) in this folder; add at least one"
+BAD_YAML = "this is not valid YAML: {reason}; fix the syntax here"
+DUPLICATE_KEY = "`{key}` is given twice in the same mapping; keep one"
+EXPECTED_MAPPING = "expected a mapping of {what}, found {found}"
+
+# --- structure (pydantic) ----------------------------------------------------
+UNKNOWN_KEY = "{where}: unknown key `{key}`{hint}"
+MISSING_KEY = "{where}: missing required key `{key}`; add it"
+WRONG_VALUE = "{where}: {reason}"
+BAD_CONDITION = (
+    "{where}: a condition needs one of `question`, `all`, `any`, `not`, `cause` or "
+    "`red_flag`; found {found}"
+)
+BAD_THEN = "{where}: `then` needs exactly one of {kinds}; found {found}"
+
+# --- references in the knowledge base ---------------------------------------
+DUPLICATE_ID = "duplicate {kind} id `{id}` (also at {other}); ids must be unique"
+UNKNOWN_QUESTION = "{where}: unknown question `{id}`{hint}"
+UNKNOWN_OPTION = "{where}: `{value}` is not an option of `{question}`{hint}"
+UNKNOWN_SECTION = "{where}: unknown section `{id}`{hint}"
+UNKNOWN_FINDING = "{where}: unknown {kind} `{id}`{hint}"
+BAD_OPERATOR = (
+    "{where}: operator `{operator}` does not apply to `{question}` ({type}); "
+    "use one of {valid}"
+)
+BAD_COMPARED_VALUE = "{where}: `{question}` is {type}; {expected}, not {found}"
+ASK_IF_FINDING = "{where}: an ask_if may only test answers, not a {kind}; use a question"
+ASK_IF_LATER = (
+    "{where}: ask_if of `{id}` refers to `{other}`, which is not asked before it; "
+    "move `{other}` earlier"
+)
+FINDING_CYCLE = "{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle"
+UNREACHABLE = "{where}: no rule declares {kind} `{id}`; add a rule or remove it"
+UNUSED_QUESTION = "{where}: question `{id}` is not used by any rule or ask_if; use it or remove it"
+NO_EXAMPLES = "{where}: rule `{id}` has no examples; add answers that fire it and answers that must not"
+EXAMPLE_FAILS = "{where}: rule `{id}` example {n} {expectation}, but it {actual}; fix the rule or the example"
+MISSING_LEVEL = "{where}: red flag `{id}` is declared without a level; add `level:`"
+
+# --- answers files ----------------------------------------------------------
+ANSWER_UNKNOWN_QUESTION = "`{id}` is not a question{hint}"
+ANSWER_WRONG_TYPE = "`{id}` {expected}, not {found}"
+ANSWER_OUT_OF_RANGE = "`{id}` must be a whole number from {min} to {max}, not {found}"
+ANSWER_UNKNOWN_OPTION = "`{id}`: `{value}` is not an option{hint}"
+ANSWERS_NOT_MAPPING = (
+    "expected `question_id: answer` pairs (or a FHIR QuestionnaireResponse), found {found}"
+)
+
+# --- command line -----------------------------------------------------------
+NOT_A_TERMINAL = (
+    "the questionnaire needs a terminal to answer in. To assess answers from a file, "
+    "run: triage assess FILE"
+)
+UNKNOWN_ID = "`{id}` is not a question, cause, red flag or rule{hint}"
+BAD_WHAT_IF = "--what-if {text}: {reason}"
+OUTPUT_EXISTS = "{path} already exists; choose another name or remove it first"
+INTERNAL = "something went wrong inside the tool ({kind}: {detail}); please report it"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean `x`?)' hint, or a list of the valid choices when few."""
+    pool = sorted({str(c) for c in choices})
+    close = difflib.get_close_matches(str(word), pool, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean `{close[0]}`?)"
+    if 0 < len(pool) <= 8:
+        return " (valid: " + ", ".join(f"`{c}`" for c in pool) + ")"
+    return ""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem, located in a file (and a line where there is one)."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class TriageError(Exception):
+    """Problems that stop a command; the CLI prints them, one a line."""
+
+    def __init__(self, problems: Iterable[Problem], status: int = 2) -> None:
+        self.problems = tuple(problems)
+        self.status = status
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def fail(file: str, line: int | None, template: str, /, **fields: object) -> TriageError:
+    return TriageError([Problem(file, line, template.format(**fields))])

@@ -1,0 +1,460 @@
+"""Load ``questions.yaml`` and ``rules/*.yaml`` into a validated knowledge base.
+
+Stages, each a pure function: read YAML with lines (:mod:`triage.yamlsrc`) ->
+validate the structure into frozen models -> check every reference (question
+and option ids, operators against question types, ask_if order, finding
+cycles). Every problem is a :class:`~triage.errors.Problem` with file and
+line; :func:`load` raises them together as one :class:`TriageError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from triage import answers as answers_mod
+from triage import conditions, errors, yamlsrc
+from triage.errors import Problem, TriageError
+from triage.models import (
+    NOT_SURE,
+    THEN_KINDS,
+    AllCondition,
+    AnyCondition,
+    CauseCondition,
+    Condition,
+    KnowledgeBase,
+    Located,
+    NotCondition,
+    Question,
+    Questionnaire,
+    QuestionCondition,
+    RedFlagCondition,
+    Rule,
+    RuleFile,
+    ThenCause,
+    ThenRedFlag,
+)
+from triage.paths import default_questions, default_rules, display
+
+M = TypeVar("M", bound=BaseModel)
+L = TypeVar("L", bound=Located)
+
+OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "yes_no": ("exists", "=", "!="),
+    "number": ("exists", "=", "!=", ">", "<", ">=", "<="),
+    "scale": ("exists", "=", "!=", ">", "<", ">=", "<="),
+    "choice": ("exists", "=", "!="),
+    "multi": ("exists", "contains", "=", "!="),
+}
+
+
+def _all_field_names() -> set[str]:
+    from triage import models
+
+    names: set[str] = set()
+    for obj in vars(models).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
+            for name, info in obj.model_fields.items():
+                names.add(info.alias or name)
+    return names
+
+
+# --- structure ---------------------------------------------------------------
+def _data_path(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    """Map a pydantic error location to a path in the data (dropping union tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif part == "not_" and isinstance(node, dict) and "not" in node:
+            node = node["not"]
+            path.append("not")
+    return tuple(path)
+
+
+def _where(data: Any, path: tuple[str | int, ...]) -> str:
+    """Plain name of the item a path is in: ``rule `cauda_equina```."""
+    kinds = {"rules": "rule", "questions": "question", "causes": "cause", "red_flags": "red flag"}
+    if len(path) >= 2 and path[0] in kinds and isinstance(path[1], int):
+        item = data[path[0]][path[1]]
+        name = item.get("id") if isinstance(item, dict) else None
+        label = kinds[str(path[0])]
+        return f"{label} `{name}`" if name else f"{label} {path[1] + 1}"
+    return "top level"
+
+
+def _keys(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"`{k}`" for k in value) or "an empty mapping"
+    return f"`{value}`"
+
+
+def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None, list[Problem]]:
+    """Validate ``source.data`` into ``model``; structural problems with lines."""
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as exc:
+        problems = []
+        names = _all_field_names()
+        for err in exc.errors():
+            path = _data_path(source.data, err["loc"])
+            line = source.line(path)
+            where = _where(source.data, path)
+            kind = err["type"]
+            if kind == "extra_forbidden":
+                key = str(err["loc"][-1])
+                hint = errors.did_you_mean(key, names - {key})
+                message = errors.UNKNOWN_KEY.format(where=where, key=key, hint=hint)
+            elif kind == "missing":
+                message = errors.MISSING_KEY.format(where=where, key=err["loc"][-1])
+            elif kind == "bad_condition":
+                message = errors.BAD_CONDITION.format(where=where, found=_keys(err["input"]))
+            elif kind == "bad_then":
+                kinds = ", ".join(f"`{k}`" for k in THEN_KINDS)
+                message = errors.BAD_THEN.format(where=where, kinds=kinds, found=_keys(err["input"]))
+            else:
+                field = next((p for p in reversed(path) if isinstance(p, str)), "")
+                reason = f"`{field}`: {err['msg']}" if field else err["msg"]
+                message = errors.WRONG_VALUE.format(where=where, reason=reason)
+            problems.append(Problem(source.name, line, message))
+        return None, sorted(set(problems), key=lambda p: (p.line or 0, p.message))
+
+
+# --- references --------------------------------------------------------------
+@dataclass
+class _Ctx:
+    questions: dict[str, Question]
+    order: list[str]
+    causes: set[str]
+    red_flags: set[str]
+
+
+def check_condition(
+    cond: Condition,
+    ctx: _Ctx,
+    source: yamlsrc.Source,
+    path: tuple[str | int, ...],
+    where: str,
+    allow_findings: bool,
+) -> list[Problem]:
+    """Every reference in a condition: question ids, operators, values, findings."""
+    out: list[Problem] = []
+
+    def add(sub: tuple[str | int, ...], template: str, **fields: object) -> None:
+        out.append(Problem(source.name, source.line(path + sub), template.format(where=where, **fields)))
+
+    match cond:
+        case AllCondition(all=parts) | AnyCondition(any=parts):
+            key = "all" if isinstance(cond, AllCondition) else "any"
+            for i, part in enumerate(parts):
+                out += check_condition(part, ctx, source, (*path, key, i), where, allow_findings)
+        case NotCondition(not_=inner):
+            out += check_condition(inner, ctx, source, (*path, "not"), where, allow_findings)
+        case CauseCondition(cause=cid) | RedFlagCondition(red_flag=cid):
+            kind = "cause" if isinstance(cond, CauseCondition) else "red flag"
+            pool = ctx.causes if isinstance(cond, CauseCondition) else ctx.red_flags
+            if not allow_findings:
+                add((), errors.ASK_IF_FINDING, kind=kind)
+            elif cid not in pool:
+                add((), errors.UNKNOWN_FINDING, kind=kind, id=cid, hint=errors.did_you_mean(cid, pool))
+        case QuestionCondition(question=qid, operator=op, answer=value):
+            question = ctx.questions.get(qid)
+            if question is None:
+                add(("question",), errors.UNKNOWN_QUESTION, id=qid, hint=errors.did_you_mean(qid, ctx.order))
+                return out
+            valid = OPERATORS_BY_TYPE[question.type]
+            if op not in valid:
+                add(("operator",), errors.BAD_OPERATOR, operator=op, question=qid, type=question.type,
+                    valid=", ".join(f"`{v}`" for v in valid))
+                return out
+            out += _check_compared_value(question, op, value, lambda t, **f: add(("answer",), t, **f))
+    return out
+
+
+def _check_compared_value(question: Question, op: str, value: Any, add: Any) -> list[Problem]:
+    qid, qtype = question.id, question.type
+
+    def bad(expected: str) -> None:
+        add(errors.BAD_COMPARED_VALUE, question=qid, type=qtype, expected=expected,
+            found=answers_mod._shown(value))
+
+    if op == "exists":
+        if not isinstance(value, bool):
+            bad("`exists` takes true or false")
+    elif qtype == "yes_no":
+        if not (isinstance(value, bool) or value == NOT_SURE):
+            bad("compare with true, false or not_sure")
+    elif qtype in ("number", "scale"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            bad("compare with a whole number")
+    elif qtype == "choice" or op == "contains":
+        if not isinstance(value, str):
+            bad("compare with one option id")
+        elif value not in question.option_ids:
+            add(errors.UNKNOWN_OPTION, value=value, question=qid,
+                hint=errors.did_you_mean(value, question.option_ids))
+    else:  # multi with = or !=
+        items = value if isinstance(value, tuple) else None
+        if items is None:
+            bad("compare with a list of option ids (or use `contains`)")
+        else:
+            for item in items:
+                if item not in question.option_ids:
+                    add(errors.UNKNOWN_OPTION, value=item, question=qid,
+                        hint=errors.did_you_mean(item, question.option_ids))
+    return []
+
+
+def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[str, int | None] = {}
+    section_ids = [s.id for s in qn.sections]
+    for i, q in enumerate(qn.questions):
+        base: tuple[str | int, ...] = ("questions", i)
+        line = source.line(base)
+        if q.id in seen:
+            out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
+                kind="question", id=q.id, other=f"line {seen[q.id]}")))
+        seen[q.id] = line
+        where = f"question `{q.id}`"
+        if q.section not in section_ids:
+            out.append(Problem(source.name, source.line((*base, "section")), errors.UNKNOWN_SECTION.format(
+                where=where, id=q.section, hint=errors.did_you_mean(q.section, section_ids))))
+        needs_options = q.type in ("choice", "multi")
+        if needs_options and not q.options:
+            out.append(Problem(source.name, line, errors.MISSING_KEY.format(where=where, key="options")))
+        if not needs_options and q.options:
+            out.append(Problem(source.name, source.line((*base, "options")), errors.WRONG_VALUE.format(
+                where=where, reason=f"`options` apply only to choice and multi questions, not {q.type}")))
+        option_ids = [o.id for o in q.options]
+        for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
+            out.append(Problem(source.name, source.line((*base, "options")), errors.DUPLICATE_ID.format(
+                kind="option", id=dup, other=f"question `{q.id}`")))
+        if q.type == "number" and (q.min is None or q.max is None or q.min > q.max):
+            out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
+                where=where, reason="a number question needs whole-number `min` and `max`, min <= max")))
+        if q.type != "number" and (q.min is not None or q.max is not None):
+            out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
+                where=where, reason="`min` and `max` apply only to number questions (scale is 0-10)")))
+    questions = {q.id: q for q in qn.questions}
+    order = [q.id for q in qn.questions]
+    ctx = _Ctx(questions, order, set(), set())
+    for i, q in enumerate(qn.questions):
+        if q.ask_if is None:
+            continue
+        path: tuple[str | int, ...] = ("questions", i, "ask_if")
+        where = f"question `{q.id}`"
+        problems = check_condition(q.ask_if, ctx, source, path, where, allow_findings=False)
+        out += problems
+        if problems:
+            continue
+        earlier = set(order[:i])
+        for other in sorted(conditions.questions_used(q.ask_if) - earlier):
+            out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
+                where=where, id=q.id, other=other)))
+    return out
+
+
+def check_rules(
+    files: list[tuple[yamlsrc.Source, RuleFile]], qn: Questionnaire
+) -> list[Problem]:
+    out: list[Problem] = []
+    causes: dict[str, str] = {}
+    red_flags: dict[str, str] = {}
+    rule_ids: dict[str, str] = {}
+    for source, rf in files:
+        for kind, defs, table, key in (
+            ("cause", rf.causes, causes, "causes"),
+            ("red flag", rf.red_flags, red_flags, "red_flags"),
+        ):
+            for i, d in enumerate(defs):
+                line = source.line((key, i))
+                if d.id in table:
+                    out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
+                        kind=kind, id=d.id, other=table[d.id])))
+                else:
+                    table[d.id] = f"{source.name}:{line}"
+    ctx = _Ctx({q.id: q for q in qn.questions}, [q.id for q in qn.questions], set(causes), set(red_flags))
+    for source, rf in files:
+        for i, rule in enumerate(rf.rules):
+            base: tuple[str | int, ...] = ("rules", i)
+            line = source.line(base)
+            where = f"rule `{rule.id}`"
+            if rule.id in rule_ids:
+                out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
+                    kind="rule", id=rule.id, other=rule_ids[rule.id])))
+            else:
+                rule_ids[rule.id] = f"{source.name}:{line}"
+            out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
+            then = rule.then
+            if isinstance(then, ThenCause) and then.cause not in causes:
+                out.append(Problem(source.name, source.line((*base, "then")), errors.UNKNOWN_FINDING.format(
+                    where=where, kind="cause", id=then.cause, hint=errors.did_you_mean(then.cause, causes))))
+            if isinstance(then, ThenRedFlag) and then.red_flag not in red_flags:
+                out.append(Problem(source.name, source.line((*base, "then")), errors.UNKNOWN_FINDING.format(
+                    where=where, kind="red flag", id=then.red_flag,
+                    hint=errors.did_you_mean(then.red_flag, red_flags))))
+            for group in ("fires", "does_not_fire"):
+                for n, example in enumerate(getattr(rule.examples, group)):
+                    ex_path = (*base, "examples", group, n)
+                    _, problems = answers_mod.validate(_kb_stub(qn), example, source, ex_path)
+                    out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
+    return out
+
+
+def _kb_stub(qn: Questionnaire) -> KnowledgeBase:
+    return KnowledgeBase(questionnaire=qn, rules=(), causes=(), red_flags=(), version="",
+                         questions_file="", rules_dir="")
+
+
+def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Rule, str]]]:
+    """Stratum of each rule (0 = uses answers only); and rules caught in a cycle.
+
+    A rule that tests a finding sits above every rule that declares it, so the
+    engine can fire strata in order and ``not`` over a finding is reliable.
+    """
+    rules = list(rules)
+    producers: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        t = rule.then
+        if isinstance(t, ThenCause):
+            producers.setdefault(("cause", t.cause), []).append(rule)
+        elif isinstance(t, ThenRedFlag):
+            producers.setdefault(("red_flag", t.red_flag), []).append(rule)
+    stratum: dict[str, int] = {}
+    cycles: list[tuple[Rule, str]] = []
+    visiting: list[str] = []
+
+    def visit(rule: Rule) -> int:
+        if rule.id in stratum:
+            return stratum[rule.id]
+        if rule.id in visiting:
+            cycles.append((rule, " -> ".join([*visiting[visiting.index(rule.id):], rule.id])))
+            return 0
+        visiting.append(rule.id)
+        level = 0
+        for finding in conditions.findings_used(rule.when):
+            for producer in producers.get(finding, []):
+                level = max(level, visit(producer) + 1)
+        visiting.pop()
+        stratum[rule.id] = level
+        return level
+
+    for rule in rules:
+        visit(rule)
+    return stratum, cycles
+
+
+# --- putting it together ----------------------------------------------------------
+def read_questionnaire(path: Path) -> tuple[Questionnaire | None, yamlsrc.Source | None, list[Problem]]:
+    name = display(path)
+    try:
+        source = yamlsrc.load(path, name)
+    except TriageError as exc:
+        return None, None, list(exc.problems)
+    if not isinstance(source.data, dict):
+        return None, source, [Problem(name, 1, errors.EXPECTED_MAPPING.format(
+            what="`sections` and `questions`", found=answers_mod._shown(source.data)))]
+    qn, problems = validate_structure(Questionnaire, source)
+    if qn is None:
+        return None, source, problems
+    qn = qn.model_copy(update={"questions": _locate(source, "questions", qn.questions)})
+    return qn, source, check_questionnaire(qn, source)
+
+
+def read_rule_files(directory: Path) -> tuple[list[tuple[yamlsrc.Source, RuleFile]], list[Problem]]:
+    name = display(directory)
+    if not directory.is_dir():
+        return [], [Problem(name, None, errors.FILE_NOT_FOUND if not directory.exists()
+                            else errors.NOT_A_DIRECTORY)]
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        return [], [Problem(name, None, errors.NO_RULE_FILES)]
+    files: list[tuple[yamlsrc.Source, RuleFile]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            source = yamlsrc.load(path, display(path))
+        except TriageError as exc:
+            problems += exc.problems
+            continue
+        if not isinstance(source.data, dict):
+            problems.append(Problem(source.name, 1, errors.EXPECTED_MAPPING.format(
+                what="`topic`, `causes`, `red_flags` and `rules`", found=answers_mod._shown(source.data))))
+            continue
+        rf, structural = validate_structure(RuleFile, source)
+        problems += structural
+        if rf is not None:
+            files.append((source, rf.model_copy(update={
+                key: _locate(source, key, getattr(rf, key)) for key in ("rules", "causes", "red_flags")
+            })))
+    return files, problems
+
+
+def _locate(source: yamlsrc.Source, key: str, items: tuple[L, ...]) -> tuple[L, ...]:
+    return tuple(
+        item.model_copy(update={"file": source.name, "line": source.line((key, i)) or 0})
+        for i, item in enumerate(items)
+    )
+
+
+def version_of(questions: Path, rule_paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in [questions, *sorted(rule_paths)]:
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_with_problems(
+    questions: Path | None = None, rules: Path | None = None
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and check the knowledge base; (kb or None, every problem found)."""
+    questions = questions or default_questions()
+    rules = rules or default_rules()
+    qn, _, problems = read_questionnaire(questions)
+    files, rule_problems = read_rule_files(rules)
+    problems += rule_problems
+    if qn is None or rule_problems:
+        return None, problems
+    problems += check_rules(files, qn)
+    all_rules = tuple(r for _, rf in files for r in rf.rules)
+    _, cycles = finding_strata(all_rules)
+    for rule, path in cycles:
+        then = rule.then
+        kind, fid = ("cause", then.cause) if isinstance(then, ThenCause) else (
+            "red flag", getattr(then, "red_flag", rule.id))
+        problems.append(Problem(rule.file, rule.line, errors.FINDING_CYCLE.format(
+            where=f"rule `{rule.id}`", kind=kind, id=fid, path=path)))
+    if problems:
+        return None, problems
+    kb = KnowledgeBase(
+        questionnaire=qn,
+        rules=all_rules,
+        causes=tuple(c for _, rf in files for c in rf.causes),
+        red_flags=tuple(r for _, rf in files for r in rf.red_flags),
+        version=version_of(questions, rules.glob("*.yaml")),
+        questions_file=display(questions),
+        rules_dir=display(rules),
+    )
+    return kb, []
+
+
+def load(questions: Path | None = None, rules: Path | None = None) -> KnowledgeBase:
+    """Load the knowledge base or raise every problem found (exit status 2)."""
+    kb, problems = load_with_problems(questions, rules)
+    if kb is None:
+        raise TriageError(problems)
+    return kb
+

@@ -1,0 +1,314 @@
+"""The project's own frozen models: questionnaire, conditions, rules, results.
+
+Everything outside :mod:`triage.engine` speaks these models; experta never
+leaks out of that module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic.json_schema import SkipJsonSchema
+
+LEVELS: tuple[str, ...] = ("emergency", "urgent_doctor", "doctor", "acupuncturist")
+"""Suggestion levels, most urgent first."""
+
+Level = Literal["emergency", "urgent_doctor", "doctor", "acupuncturist"]
+QuestionType = Literal["yes_no", "number", "scale", "choice", "multi"]
+Operator = Literal["exists", "=", "!=", ">", "<", ">=", "<=", "contains"]
+Scalar = bool | int | str
+AnswerValue = bool | int | str | tuple[str, ...]
+NOT_SURE = "not_sure"
+
+
+def rank(level: str) -> int:
+    """0 for the most urgent level; larger is less urgent."""
+    return LEVELS.index(level)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Located(Frozen):
+    """An item that remembers where it was defined (set by the loader)."""
+
+    file: SkipJsonSchema[str] = Field(default="", exclude=True)
+    line: SkipJsonSchema[int] = Field(default=0, exclude=True)
+
+
+# --- conditions ------------------------------------------------------------
+class QuestionCondition(Frozen):
+    """Compares one answer, as FHIR enableWhen does (question, operator, answer)."""
+
+    question: str
+    operator: Operator
+    answer: Scalar | tuple[str, ...]
+
+
+class AllCondition(Frozen):
+    all: tuple[Condition, ...]
+
+
+class AnyCondition(Frozen):
+    any: tuple[Condition, ...]
+
+
+class NotCondition(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    not_: Condition = Field(alias="not")
+
+
+class CauseCondition(Frozen):
+    """Holds when another rule has derived this cause."""
+
+    cause: str
+
+
+class RedFlagCondition(Frozen):
+    """Holds when another rule has derived this red flag."""
+
+    red_flag: str
+
+
+CONDITION_KEYS = ("question", "all", "any", "not", "cause", "red_flag")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {
+            QuestionCondition: "question",
+            AllCondition: "all",
+            AnyCondition: "any",
+            NotCondition: "not",
+            CauseCondition: "cause",
+            RedFlagCondition: "red_flag",
+        }.get(type(value))
+    if isinstance(value, dict):
+        for key in CONDITION_KEYS:
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Annotated[QuestionCondition, Tag("question")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")]
+    | Annotated[CauseCondition, Tag("cause")]
+    | Annotated[RedFlagCondition, Tag("red_flag")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="bad_condition",
+        custom_error_message="not a condition",
+    ),
+]
+
+for _model in (AllCondition, AnyCondition, NotCondition):
+    _model.model_rebuild()
+
+
+# --- questionnaire ---------------------------------------------------------
+class Option(Frozen):
+    id: str
+    label: str
+
+
+class Section(Frozen):
+    id: str
+    title: str
+
+
+class Question(Located):
+    id: str
+    type: QuestionType
+    section: str
+    text: str
+    why: str
+    min: int | None = None
+    max: int | None = None
+    options: tuple[Option, ...] = ()
+    ask_if: Condition | None = None
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        if self.type == "scale":
+            return (0, 10)
+        return (self.min if self.min is not None else 0, self.max if self.max is not None else 0)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def label(self, option_id: str) -> str:
+        for option in self.options:
+            if option.id == option_id:
+                return option.label
+        return option_id
+
+
+class Questionnaire(Frozen):
+    title: str = "Back-pain triage"
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+
+
+# --- rules -----------------------------------------------------------------
+class ThenCause(Frozen):
+    cause: str
+
+
+class ThenRedFlag(Frozen):
+    red_flag: str
+    level: Level
+
+
+class ThenLevel(Frozen):
+    level: Level
+    stop: bool = False
+    """Stop the questionnaire as soon as this rule fires (emergency levels always stop)."""
+
+
+THEN_KINDS = ("red_flag", "cause", "level")
+
+
+def _then_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {ThenCause: "cause", ThenRedFlag: "red_flag", ThenLevel: "level"}.get(type(value))
+    if isinstance(value, dict):
+        for key in THEN_KINDS:
+            if key in value:
+                return key
+    return None
+
+
+Then = Annotated[
+    Annotated[ThenRedFlag, Tag("red_flag")]
+    | Annotated[ThenCause, Tag("cause")]
+    | Annotated[ThenLevel, Tag("level")],
+    Discriminator(_then_kind, custom_error_type="bad_then", custom_error_message="not a then"),
+]
+
+
+def then_kind(then: ThenCause | ThenRedFlag | ThenLevel) -> str:
+    kind = _then_kind(then)
+    assert kind is not None
+    return kind
+
+
+def then_level(then: ThenCause | ThenRedFlag | ThenLevel) -> str | None:
+    return None if isinstance(then, ThenCause) else then.level
+
+
+def then_stops(then: ThenCause | ThenRedFlag | ThenLevel) -> bool:
+    if isinstance(then, ThenLevel) and then.stop:
+        return True
+    return then_level(then) == "emergency"
+
+
+class Examples(Frozen):
+    fires: tuple[dict[str, Any], ...] = ()
+    does_not_fire: tuple[dict[str, Any], ...] = ()
+
+
+class Rule(Located):
+    id: str
+    when: Condition
+    then: Then
+    because: str
+    source: str
+    examples: Examples = Examples()
+
+
+class CauseDef(Located):
+    id: str
+    name: str
+    about: str
+    acupuncture_responsive: bool = False
+
+
+class RedFlagDef(Located):
+    id: str
+    name: str
+    means: str
+
+
+class RuleFile(Frozen):
+    """One topic file of ``rules/``."""
+
+    topic: str
+    causes: tuple[CauseDef, ...] = ()
+    red_flags: tuple[RedFlagDef, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+
+class KnowledgeBase(Frozen):
+    questionnaire: Questionnaire
+    rules: tuple[Rule, ...]
+    causes: tuple[CauseDef, ...]
+    red_flags: tuple[RedFlagDef, ...]
+    version: str
+    questions_file: str
+    rules_dir: str
+
+    def question(self, qid: str) -> Question:
+        return self._questions[qid]
+
+    @property
+    def _questions(self) -> dict[str, Question]:
+        cache = self.__dict__.get("_qcache")
+        if cache is None:
+            cache = {q.id: q for q in self.questionnaire.questions}
+            object.__setattr__(self, "_qcache", cache)
+        return cache  # type: ignore[no-any-return]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.questionnaire.questions
+
+    def has_question(self, qid: str) -> bool:
+        return qid in self._questions
+
+    def cause(self, cid: str) -> CauseDef:
+        return next(c for c in self.causes if c.id == cid)
+
+    def red_flag(self, rid: str) -> RedFlagDef:
+        return next(r for r in self.red_flags if r.id == rid)
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def section_title(self, sid: str) -> str:
+        for section in self.questionnaire.sections:
+            if section.id == sid:
+                return section.title
+        return sid
+
+
+Answers = dict[str, AnswerValue]
+
+
+# --- what the engine derives -------------------------------------------------
+@dataclass(frozen=True)
+class Firing:
+    """One rule that fired, with the answers and findings that matched it."""
+
+    rule_id: str
+    matched: tuple[tuple[str, AnswerValue], ...]
+    via: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the engine derived from one set of answers."""
+
+    firings: tuple[Firing, ...]
+    level: str
+    stop: bool
+
+    @property
+    def fired(self) -> frozenset[str]:
+        return frozenset(f.rule_id for f in self.firings)

@@ -1,0 +1,91 @@
+"""Plain-text rendering of a result: no colour, no boxes, no symbols.
+
+Used by ``triage assess --format text``, the ``--plain`` terminal mode (for
+screen readers and copy-paste) and the Markdown summary.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from triage import constants
+from triage.models import AnswerValue, KnowledgeBase
+from triage.result import Matched, Reason, Result
+
+
+def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
+    """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back"."""
+    question = kb.question(qid) if kb.has_question(qid) else None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value == "not_sure":
+        return "Not sure"
+    if question is not None and isinstance(value, tuple):
+        return ", ".join(question.label(v) for v in value) if value else "None of these"
+    if question is not None and isinstance(value, str):
+        return question.label(value)
+    return str(value)
+
+
+def said(kb: KnowledgeBase, matched: Matched) -> str:
+    text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
+    return f'"{text}": {answer_text(kb, matched.question, matched.answer)}'
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, width=max(width, 20), initial_indent=indent,
+                         subsequent_indent=indent) or [indent]
+
+
+def _reason_lines(kb: KnowledgeBase, reason: Reason, width: int) -> list[str]:
+    lines: list[str] = []
+    for m in reason.matched:
+        lines += _wrap(f"Because you said {said(kb, m)}", width, "    ")
+    lines += _wrap(reason.because, width, "    ")
+    lines += _wrap(f"Source: {reason.source} (rule {reason.rule})", width, "    ")
+    return lines
+
+
+def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
+    """The whole result as plain text, most important first."""
+    out: list[str] = []
+    out += _wrap(f"Suggestion: {constants.LEVEL_TITLE[result.level]}.", width)
+    out += _wrap(result.suggestion, width)
+    if result.level == "emergency":
+        out += _wrap(constants.EMERGENCY_NOW, width)
+    if result.stopped_early:
+        out += _wrap(constants.STOPPED_EARLY, width)
+    if any(r.rule == "under_16_out_of_scope" for r in result.level_reasons):
+        out += _wrap(constants.OUT_OF_SCOPE, width)
+    out.append("")
+    if result.red_flags:
+        out.append("Warning signs (red flags):")
+        for flag in result.red_flags:
+            out += _wrap(f"- {flag.name} ({constants.LEVEL_TITLE[flag.level]})", width)
+            out += _wrap(flag.means, width, "    ")
+            for reason in flag.rules:
+                out += _reason_lines(kb, reason, width)
+        out.append("")
+    if result.causes:
+        out.append("Possibly relevant causes (not a diagnosis):")
+        for cause in result.causes:
+            out += _wrap(f"- {cause.name}", width)
+            for reason in cause.rules:
+                out += _reason_lines(kb, reason, width)
+        out.append("")
+    other = [r for r in result.level_reasons if not r.via and r.rule not in
+             {x.rule for f in result.red_flags for x in f.rules}]
+    if other:
+        out.append("Why this suggestion:")
+        for reason in other:
+            out += _reason_lines(kb, reason, width)
+        out.append("")
+    if result.acupuncture.suggested:
+        out.append("About acupuncture:")
+        out += _wrap(result.acupuncture.note or "", width)
+        out += _wrap(result.acupuncture.evidence or "", width)
+        out.append("")
+    out += _wrap(result.disclaimer, width)
+    out += _wrap(f"Knowledge base {result.knowledge_base.version}; "
+                 f"{result.questions_asked} questions asked.", width)
+    return "\n".join(out)

@@ -1,0 +1,196 @@
+"""The result of an assessment, as the project's own models and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from triage import constants
+from triage.flow import FlowResult
+from triage.models import (
+    LEVELS,
+    AnswerValue,
+    Firing,
+    KnowledgeBase,
+    ThenCause,
+    ThenRedFlag,
+    then_level,
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Matched(_Out):
+    question: str
+    answer: AnswerValue
+
+
+class Reason(_Out):
+    """One rule that fired: why, where it comes from, and what matched it."""
+
+    rule: str
+    because: str
+    source: str
+    matched: tuple[Matched, ...]
+    via: tuple[str, ...] = ()
+
+
+class RedFlagOut(_Out):
+    id: str
+    name: str
+    level: str
+    means: str
+    rules: tuple[Reason, ...]
+
+
+class CauseOut(_Out):
+    id: str
+    name: str
+    about: str
+    acupuncture_responsive: bool
+    rules: tuple[Reason, ...]
+
+
+class Acupuncture(_Out):
+    suggested: bool
+    note: str | None
+    evidence: str | None
+
+
+class Ignored(_Out):
+    question: str
+    reason: str
+
+
+class KbInfo(_Out):
+    version: str
+    questions: str
+    rules: str
+
+
+class Result(_Out):
+    source: str
+    level: str
+    suggestion: str
+    red_flags: tuple[RedFlagOut, ...]
+    causes: tuple[CauseOut, ...]
+    level_reasons: tuple[Reason, ...]
+    acupuncture: Acupuncture
+    questions_asked: int
+    stopped_early: bool
+    ignored_answers: tuple[Ignored, ...]
+    answers: dict[str, AnswerValue]
+    disclaimer: str
+    knowledge_base: KbInfo
+
+    def to_json(self, include_answers: bool = False) -> str:
+        exclude = None if include_answers else {"answers"}
+        return self.model_dump_json(exclude=exclude)
+
+    @property
+    def red_flag_ids(self) -> list[str]:
+        return [r.id for r in self.red_flags]
+
+    @property
+    def cause_ids(self) -> list[str]:
+        return [c.id for c in self.causes]
+
+
+def _all_matched(firing: Firing, by_finding: dict[tuple[str, str], list[Firing]]) -> list[Matched]:
+    """The answers that matched a firing, and those behind the findings it used."""
+    seen: dict[str, AnswerValue] = dict(firing.matched)
+    stack = list(firing.via)
+    done: set[tuple[str, str]] = set()
+    while stack:
+        finding = stack.pop()
+        if finding in done:
+            continue
+        done.add(finding)
+        for producer in by_finding.get(finding, []):
+            for qid, value in producer.matched:
+                seen.setdefault(qid, value)
+            stack.extend(producer.via)
+    return [Matched(question=q, answer=v) for q, v in seen.items()]
+
+
+def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
+    """Turn a flow's evaluation into the explained result."""
+    evaluation = flow.evaluation
+    rules = {r.id: r for r in kb.rules}
+    by_finding: dict[tuple[str, str], list[Firing]] = {}
+    for firing in evaluation.firings:
+        then = rules[firing.rule_id].then
+        if isinstance(then, ThenCause):
+            by_finding.setdefault(("cause", then.cause), []).append(firing)
+        elif isinstance(then, ThenRedFlag):
+            by_finding.setdefault(("red_flag", then.red_flag), []).append(firing)
+
+    def reason(firing: Firing) -> Reason:
+        rule = rules[firing.rule_id]
+        return Reason(
+            rule=rule.id,
+            because=rule.because,
+            source=rule.source,
+            matched=tuple(_all_matched(firing, by_finding)),
+            via=tuple(f"{kind}:{fid}" for kind, fid in firing.via),
+        )
+
+    red_flags = []
+    for flag in kb.red_flags:
+        firings = by_finding.get(("red_flag", flag.id), [])
+        if firings:
+            level = min((then_level(rules[f.rule_id].then) or LEVELS[-1] for f in firings),
+                        key=LEVELS.index)
+            red_flags.append(RedFlagOut(id=flag.id, name=flag.name, level=level, means=flag.means,
+                                        rules=tuple(reason(f) for f in firings)))
+    red_flags.sort(key=lambda r: LEVELS.index(r.level))
+    causes = [
+        CauseOut(id=c.id, name=c.name, about=c.about, acupuncture_responsive=c.acupuncture_responsive,
+                 rules=tuple(reason(f) for f in by_finding[("cause", c.id)]))
+        for c in kb.causes
+        if ("cause", c.id) in by_finding
+    ]
+    level = evaluation.level
+    level_reasons = tuple(
+        reason(f) for f in evaluation.firings if then_level(rules[f.rule_id].then) == level
+    )
+    return Result(
+        source=source,
+        level=level,
+        suggestion=constants.LEVEL_ADVICE[level],
+        red_flags=tuple(red_flags),
+        causes=tuple(causes),
+        level_reasons=level_reasons,
+        acupuncture=acupuncture_note(level, red_flags, causes, flow),
+        questions_asked=len(flow.asked),
+        stopped_early=flow.stopped_early,
+        ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r])
+                              for q, r in flow.ignored),
+        answers=dict(flow.answers),
+        disclaimer=constants.DISCLAIMER,
+        knowledge_base=KbInfo(version=kb.version, questions=kb.questions_file, rules=kb.rules_dir),
+    )
+
+
+def acupuncture_note(
+    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], flow: FlowResult
+) -> Acupuncture:
+    """Acupuncture only as a complement, never with an open red flag or an early stop."""
+    none = Acupuncture(suggested=False, note=None, evidence=None)
+    if red_flags or flow.stopped_early:
+        return none
+    if level == "acupuncturist":
+        return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_PRIMARY,
+                           evidence=constants.ACUPUNCTURE_EVIDENCE)
+    long_lasting = flow.answers.get("pain_duration") == "over_12_weeks"
+    if level == "doctor" and (long_lasting or any(c.acupuncture_responsive for c in causes)):
+        return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_COMPLEMENT,
+                           evidence=constants.ACUPUNCTURE_EVIDENCE)
+    return none
+
+
+def as_dict(result: Result) -> dict[str, Any]:
+    return result.model_dump(mode="json")
