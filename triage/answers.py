@@ -15,7 +15,7 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"`{value}`"
+        return f'the text "{value}"'
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
@@ -88,10 +88,10 @@ def validate(
     for key, value in raw.items():
         line = source.line((*base, key))
         if not isinstance(key, str) or not kb.has_question(key):
-            message = errors.ANSWER_UNKNOWN_QUESTION.format(
+            unknown = errors.ANSWER_UNKNOWN_QUESTION.format(
                 id=key, hint=errors.did_you_mean(str(key), ids)
             )
-            problems.append(Problem(source.name, line, message))
+            problems.append(Problem(source.name, line, unknown))
             continue
         if value is None:
             continue
@@ -107,7 +107,7 @@ def validate(
 def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, AnswerValue]:
     """Read an answers file (YAML or JSON)."""
     source = yamlsrc.load(path, name)
-    data = source.data
+    data: Any = source.data
     if not isinstance(data, dict):
         found = "an empty file" if data is None else _shown(data)
         raise errors.fail(source.name, source.line(()), errors.ANSWERS_NOT_MAPPING, found=found)

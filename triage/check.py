@@ -12,7 +12,7 @@ from triage import answers as answers_mod
 from triage import conditions, errors, yamlsrc
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.models import KnowledgeBase, ThenCause, ThenRedFlag
+from triage.models import AnswerValue, KnowledgeBase, ThenCause, ThenRedFlag
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -35,11 +35,11 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
         for d in defs:
             if (kind, d.id) not in declared:
                 problems.append(Problem(d.file, d.line, errors.UNREACHABLE.format(
-                    where=f"{label} `{d.id}`", kind=label, id=d.id)))
+                    where=f"{label} `{d.id}`")))
     for question in kb.questions:
         if question.id not in used_questions:
             problems.append(Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
-                where=f"question `{question.id}`", id=question.id)))
+                where=f"question `{question.id}`")))
     problems += check_examples(kb)
     return problems
 
@@ -58,28 +58,28 @@ def check_examples(kb: KnowledgeBase) -> list[Problem]:
         where = f"rule `{rule.id}`"
         needs_negative = not always_holds(rule.when)
         if not rule.examples.fires or (needs_negative and not rule.examples.does_not_fire):
-            problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(
-                where=where, id=rule.id)))
-        for expected, group in ((True, rule.examples.fires), (False, rule.examples.does_not_fire)):
-            for n, raw in enumerate(group, start=1):
-                answers = example_answers(kb, raw)
-                fired = rule.id in engine.evaluate(answers).fired
+            problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(where=where)))
+        for expected, group in ((True, "fires"), (False, "does_not_fire")):
+            for n, raw in enumerate(getattr(rule.examples, group), start=1):
+                fired = rule.id in engine.evaluate(example_answers(kb, raw)).fired
                 if fired != expected:
                     problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
-                        where=where, id=rule.id, n=n,
-                        expectation="should fire" if expected else "should not fire",
+                        where=where, n=n, group=group,
                         actual="fires" if fired else "does not fire")))
     return problems
 
 
-def example_answers(kb: KnowledgeBase, raw: dict[str, object]) -> dict[str, object]:
-    source = yamlsrc.Source("example", raw, {})
-    answers, _ = answers_mod.validate(kb, raw, source)
-    return dict(answers)
+def example_answers(kb: KnowledgeBase, raw: dict[str, object]) -> dict[str, AnswerValue]:
+    """A rule example's answers, normalised as an answers file's would be."""
+    answers, _ = answers_mod.validate(kb, raw, yamlsrc.Source("example", raw, {}))
+    return answers
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def summary(kb: KnowledgeBase) -> str:
-    return (
-        f"knowledge base {kb.version}: {len(kb.questions)} questions, {len(kb.rules)} rules, "
-        f"{len(kb.causes)} causes, {len(kb.red_flags)} red flags; no problems"
-    )
+    parts = [count(len(kb.questions), "question"), count(len(kb.rules), "rule"),
+             count(len(kb.causes), "cause"), count(len(kb.red_flags), "red flag")]
+    return f"knowledge base {kb.version}: {', '.join(parts)}; no problems"

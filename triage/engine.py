@@ -234,7 +234,7 @@ def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
         via = []
         for fact in context.values():
             if isinstance(fact, Answer):
-                matched.append((fact["question"], unfreeze(fact["value"])))
+                matched.append((fact["question"], _from_fact(fact["value"])))
             elif isinstance(fact, Finding):
                 via.append((fact["kind"], fact["id"]))
         engine.firings.append(Firing(rule_id, tuple(sorted(matched)), tuple(sorted(via))))
@@ -261,6 +261,12 @@ def _outcome_rule(index: int) -> Any:
 
 def _to_value(value: AnswerValue) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def _from_fact(value: Any) -> AnswerValue:
+    """A fact's value back in the project's terms (multi answers as tuples)."""
+    value = unfreeze(value)
+    return tuple(value) if isinstance(value, list) else value
 
 
 class Engine:

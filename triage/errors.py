@@ -42,14 +42,17 @@ BAD_OPERATOR = (
 BAD_COMPARED_VALUE = "{where}: `{question}` is {type}; {expected}, not {found}"
 ASK_IF_FINDING = "{where}: an ask_if may only test answers, not a {kind}; use a question"
 ASK_IF_LATER = (
-    "{where}: ask_if of `{id}` refers to `{other}`, which is not asked before it; "
-    "move `{other}` earlier"
+    "{where}: its ask_if refers to `{other}`, which is not asked before it; "
+    "ask_if may only use earlier questions"
 )
 FINDING_CYCLE = "{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle"
-UNREACHABLE = "{where}: no rule declares {kind} `{id}`; add a rule or remove it"
-UNUSED_QUESTION = "{where}: question `{id}` is not used by any rule or ask_if; use it or remove it"
-NO_EXAMPLES = "{where}: rule `{id}` has no examples; add answers that fire it and answers that must not"
-EXAMPLE_FAILS = "{where}: rule `{id}` example {n} {expectation}, but it {actual}; fix the rule or the example"
+UNREACHABLE = "{where}: no rule declares it; add a rule that does, or remove it"
+UNUSED_QUESTION = "{where}: no rule or ask_if uses it; use it in a rule or remove it"
+NO_EXAMPLES = (
+    "{where}: needs `examples`: answers that fire it (`fires`) and answers that must not "
+    "(`does_not_fire`)"
+)
+EXAMPLE_FAILS = "{where}: example {n} of `{group}` {actual}; fix the rule or the example"
 MISSING_LEVEL = "{where}: red flag `{id}` is declared without a level; add `level:`"
 
 # --- answers files ----------------------------------------------------------
@@ -107,3 +110,20 @@ class TriageError(Exception):
 
 def fail(file: str, line: int | None, template: str, /, **fields: object) -> TriageError:
     return TriageError([Problem(file, line, template.format(**fields))])
+
+
+# --- educator and clinic tools: what-if, export, FHIR, schemas ----------------
+WHAT_IF_NO_EQUALS = "write it as QUESTION=VALUE, for example fever=true or age=70"
+WHAT_IF_NOT_YAML = "`{value}` cannot be read as a value ({reason}); for a list write [a, b]"
+WHAT_IF_TWICE = "`{id}` is changed twice; keep one --what-if for it"
+FHIR_NOT_A_LIST = "`{key}` of a FHIR QuestionnaireResponse must be a list, found {found}"
+FHIR_NO_LINK_ID = "item {n} has no `linkId`; each answered item needs the question id as linkId"
+FHIR_ANSWERED_TWICE = "`{id}` is answered twice (also at line {other}); keep one"
+FHIR_ONE_ANSWER = "`{id}` takes one answer, but the response gives {n}; keep one"
+FHIR_BAD_ANSWER = "`{id}`: a FHIR answer needs one value[x] such as {expected}, found {found}"
+FHIR_NOT_EXPRESSIBLE = (
+    "`{id}` is asked only when {condition}; FHIR enableWhen cannot say this, so the "
+    "exported form always shows it (the condition is kept in an extension)"
+)
+SCHEMA_STALE = "{path} is out of date with the models; run: triage schema --out {folder}"
+SCHEMA_MISSING = "{path} does not exist; run: triage schema --out {folder}"

@@ -59,3 +59,86 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
     )
     evaluation = engine.evaluate(used)
     return FlowResult(tuple(asked), used, ignored, stopped, evaluation)
+
+
+class Session:
+    """One person answering at the terminal: forward, back, and stop.
+
+    ``answers`` keeps every answer given, so going back pre-fills earlier
+    choices; ``path`` is the questions asked so far, in order. After each
+    answer, answers to later questions whose ``ask_if`` no longer holds are
+    dropped, and the answers on the path are evaluated afresh: a stopping
+    rule ends the questionnaire at once.
+    """
+
+    def __init__(self, kb: KnowledgeBase, engine: Engine) -> None:
+        self.kb = kb
+        self.engine = engine
+        self.answers: dict[str, AnswerValue] = {}
+        self.path: list[str] = []
+        self.stopped = False
+        self._order = [q.id for q in kb.questions]
+        self.current: Question | None = self._next_after(-1)
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current question along the path."""
+        return len(self.path) + 1
+
+    def previous_answer(self) -> AnswerValue | None:
+        return None if self.current is None else self.answers.get(self.current.id)
+
+    def path_answers(self) -> dict[str, AnswerValue]:
+        return {qid: self.answers[qid] for qid in self.path if qid in self.answers}
+
+    def answer(self, value: AnswerValue) -> None:
+        question = self.current
+        if question is None:
+            raise RuntimeError("the questionnaire is finished")
+        self.answers[question.id] = value
+        self.path.append(question.id)
+        self._drop_unasked()
+        if self.engine.evaluate(self.path_answers()).stop:
+            self.stopped = True
+            self.current = None
+            return
+        self.current = self._next_after(self._order.index(question.id))
+
+    def skip(self) -> None:
+        """Move on leaving the current question unknown (as an answers file may)."""
+        question = self.current
+        if question is None:
+            raise RuntimeError("the questionnaire is finished")
+        self.answers.pop(question.id, None)
+        self.path.append(question.id)
+        self.current = self._next_after(self._order.index(question.id))
+
+    def back(self) -> bool:
+        """Return to the previous question; False when already at the first."""
+        if not self.path:
+            return False
+        self.current = self.kb.question(self.path.pop())
+        self.stopped = False
+        return True
+
+    def flow_result(self) -> FlowResult:
+        used = self.path_answers()
+        return FlowResult(tuple(self.path), used, (), self.stopped, self.engine.evaluate(used))
+
+    def _next_after(self, index: int) -> Question | None:
+        known = self.path_answers()
+        for question in self.kb.questions[index + 1:]:
+            if is_asked(question, known):
+                return question
+        return None
+
+    def _drop_unasked(self) -> None:
+        kept: dict[str, AnswerValue] = {}
+        for question in self.kb.questions:
+            if question.id in self.answers and is_asked(question, kept):
+                kept[question.id] = self.answers[question.id]
+        self.answers = kept

@@ -9,6 +9,7 @@ line; :func:`load` raises them together as one :class:`TriageError`.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,8 +32,8 @@ from triage.models import (
     Located,
     NotCondition,
     Question,
-    Questionnaire,
     QuestionCondition,
+    Questionnaire,
     RedFlagCondition,
     Rule,
     RuleFile,
@@ -70,10 +71,9 @@ def _data_path(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             path.append(part)
         elif part == "not_" and isinstance(node, dict) and "not" in node:
@@ -106,8 +106,17 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
     except ValidationError as exc:
         problems = []
         names = _all_field_names()
-        for err in exc.errors():
+        errs = exc.errors()
+        # A misspelt key ("wen") also makes the real one ("when") missing: say it once.
+        misspelt = {
+            (_data_path(source.data, e["loc"][:-1]), hint)
+            for e in errs if e["type"] == "extra_forbidden"
+            for hint in difflib.get_close_matches(str(e["loc"][-1]), names, n=1, cutoff=0.6)
+        }
+        for err in errs:
             path = _data_path(source.data, err["loc"])
+            if err["type"] == "missing" and (path, err["loc"][-1]) in misspelt:
+                continue
             line = source.line(path)
             where = _where(source.data, path)
             kind = err["type"]
@@ -145,6 +154,7 @@ def check_condition(
     source: yamlsrc.Source,
     path: tuple[str | int, ...],
     where: str,
+    *,
     allow_findings: bool,
 ) -> list[Problem]:
     """Every reference in a condition: question ids, operators, values, findings."""
@@ -153,13 +163,16 @@ def check_condition(
     def add(sub: tuple[str | int, ...], template: str, **fields: object) -> None:
         out.append(Problem(source.name, source.line(path + sub), template.format(where=where, **fields)))
 
+    def sub(part: Condition, *steps: str | int) -> list[Problem]:
+        return check_condition(part, ctx, source, (*path, *steps), where, allow_findings=allow_findings)
+
     match cond:
         case AllCondition(all=parts) | AnyCondition(any=parts):
             key = "all" if isinstance(cond, AllCondition) else "any"
             for i, part in enumerate(parts):
-                out += check_condition(part, ctx, source, (*path, key, i), where, allow_findings)
+                out += sub(part, key, i)
         case NotCondition(not_=inner):
-            out += check_condition(inner, ctx, source, (*path, "not"), where, allow_findings)
+            out += sub(inner, "not")
         case CauseCondition(cause=cid) | RedFlagCondition(red_flag=cid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red flag"
             pool = ctx.causes if isinstance(cond, CauseCondition) else ctx.red_flags
@@ -410,7 +423,7 @@ def _locate(source: yamlsrc.Source, key: str, items: tuple[L, ...]) -> tuple[L, 
 
 def version_of(questions: Path, rule_paths: Iterable[Path]) -> str:
     digest = hashlib.sha256()
-    for path in [questions, *sorted(rule_paths)]:
+    for path in [questions, *sorted(rule_paths)]:  # names and bytes, in a fixed order
         digest.update(path.name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

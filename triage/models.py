@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic.json_schema import SkipJsonSchema
 
 LEVELS: tuple[str, ...] = ("emergency", "urgent_doctor", "doctor", "acupuncturist")
@@ -33,8 +33,9 @@ class Frozen(BaseModel):
 
 
 class Located(Frozen):
-    """An item that remembers where it was defined (set by the loader)."""
+    """An item with an id that remembers where it was defined (set by the loader)."""
 
+    id: str
     file: SkipJsonSchema[str] = Field(default="", exclude=True)
     line: SkipJsonSchema[int] = Field(default=0, exclude=True)
 
@@ -123,7 +124,6 @@ class Section(Frozen):
 
 
 class Question(Located):
-    id: str
     type: QuestionType
     section: str
     text: str
@@ -215,7 +215,6 @@ class Examples(Frozen):
 
 
 class Rule(Located):
-    id: str
     when: Condition
     then: Then
     because: str
@@ -224,14 +223,12 @@ class Rule(Located):
 
 
 class CauseDef(Located):
-    id: str
     name: str
     about: str
     acupuncture_responsive: bool = False
 
 
 class RedFlagDef(Located):
-    id: str
     name: str
     means: str
 
@@ -254,16 +251,13 @@ class KnowledgeBase(Frozen):
     questions_file: str
     rules_dir: str
 
+    _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._questions.update((q.id, q) for q in self.questionnaire.questions)
+
     def question(self, qid: str) -> Question:
         return self._questions[qid]
-
-    @property
-    def _questions(self) -> dict[str, Question]:
-        cache = self.__dict__.get("_qcache")
-        if cache is None:
-            cache = {q.id: q for q in self.questionnaire.questions}
-            object.__setattr__(self, "_qcache", cache)
-        return cache  # type: ignore[no-any-return]
 
     @property
     def questions(self) -> tuple[Question, ...]:

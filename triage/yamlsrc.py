@@ -16,10 +16,8 @@ import yaml
 
 from triage import errors
 
-try:  # libyaml is much faster when present
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+# libyaml is much faster when present.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Loc = tuple[str | int, ...]
 

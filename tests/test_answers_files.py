@@ -1,0 +1,72 @@
+"""Bad answers files: exit 2 and one message naming file, line, question and fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answers"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        pytest.param("broken-yaml.yaml", "broken-yaml.yaml:3: this is not valid YAML: did not find "
+                     "expected ',' or ']'; fix the syntax here", id="broken-yaml"),
+        pytest.param("unknown-question.yaml", "unknown-question.yaml:2: `fevr` is not a question "
+                     "(did you mean `fever`?)", id="unknown-question"),
+        pytest.param("wrong-type.yaml", 'wrong-type.yaml:2: `fever` must be true, false or not_sure, '
+                     'not the text "maybe"', id="wrong-type"),
+        pytest.param("out-of-range.yaml", "out-of-range.yaml:1: `age` must be a whole number from 0 "
+                     "to 120, not 130", id="out-of-range"),
+        pytest.param("not-whole.yaml", "not-whole.yaml:1: `age` must be a whole number from 0 to 120, "
+                     "not 45.5", id="not-a-whole-number"),
+        pytest.param("unknown-option.yaml", "unknown-option.yaml:1: `pain_duration`: `over_12_week` is "
+                     "not an option (did you mean `over_12_weeks`?)", id="unknown-option"),
+        pytest.param("unknown-option.json", "unknown-option.json:3: `pain_location`: `flank` is not an "
+                     "option (did you mean `side_flank`?)", id="json-with-line"),
+        pytest.param("multi-not-list.yaml", "multi-not-list.yaml:1: `pain_location` must be a list of "
+                     "option ids (lower_back, upper_back, neck_shoulders, side_flank, widespread), or [], "
+                     'not the text "lower_back"', id="multi-not-a-list"),
+        pytest.param("not-a-mapping.yaml", "not-a-mapping.yaml:1: expected `question_id: answer` pairs "
+                     "(or a FHIR QuestionnaireResponse), "
+                     "found a list", id="not-a-mapping"),
+        pytest.param("empty.yaml", "empty.yaml: expected `question_id: answer` pairs "
+                     "(or a FHIR QuestionnaireResponse), found an empty file",
+                     id="empty-file"),
+        pytest.param("duplicate.yaml", "duplicate.yaml:3: `fever` is given twice in the same mapping; "
+                     "keep one", id="duplicate-answer"),
+        pytest.param("missing.yaml", "missing.yaml: cannot read the file: it does not exist; check the path",
+                     id="missing-file"),
+    ],
+)
+def test_bad_answers_file(name: str, message: str, cli: Callable[..., Any],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    for fmt in ("json", "text"):
+        run = cli("assess", name, "--format", fmt)
+        assert run.status == 2
+        assert run.err.splitlines() == [message]
+        assert run.out == ""
+
+
+def test_one_bad_file_does_not_hide_the_others(cli: Callable[..., Any], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("age: 30\npain_severity: 2\n", encoding="utf-8")
+    monkeypatch.chdir(FIXTURES)
+    run = cli("assess", "wrong-type.yaml", good, "--format", "json")
+    assert run.status == 2
+    assert len(run.out.splitlines()) == 1
+    assert run.err.startswith("wrong-type.yaml:2:")
+
+
+def test_null_is_unanswered(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("age: 30\nfever: null\n", encoding="utf-8")
+    run = cli("assess", path, "--format", "json")
+    assert run.status == 0
+    assert '"fever"' not in run.out.split('"answers"')[0]

@@ -1,0 +1,42 @@
+"""A direct Python evaluation of the knowledge base, without experta.
+
+Not used to give results: it is the reference the engine is checked against
+(tests/test_differential.py) and the baseline of the speed benchmark.
+Rules are evaluated stratum by stratum, so a rule that tests a finding sees
+every rule that could declare it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage import conditions, loader
+from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, ThenCause, ThenRedFlag, then_level
+
+
+class Reference:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        strata, _ = loader.finding_strata(kb.rules)
+        top = max(strata.values(), default=0)
+        self.strata: list[list[Rule]] = [
+            [r for r in kb.rules if strata[r.id] == s] for s in range(top + 1)
+        ]
+
+    def fired(self, answers: Mapping[str, AnswerValue]) -> set[str]:
+        findings: set[tuple[str, str]] = set()
+        fired: set[str] = set()
+        for stratum in self.strata:
+            new: set[tuple[str, str]] = set()
+            for rule in stratum:
+                if conditions.holds(rule.when, answers, findings):
+                    fired.add(rule.id)
+                    if isinstance(rule.then, ThenCause):
+                        new.add(("cause", rule.then.cause))
+                    elif isinstance(rule.then, ThenRedFlag):
+                        new.add(("red_flag", rule.then.red_flag))
+            findings |= new
+        return fired
+
+    def level(self, kb: KnowledgeBase, fired: set[str]) -> str:
+        levels = [then_level(kb.rule(r).then) for r in fired]
+        return min((lv for lv in levels if lv), key=LEVELS.index, default=LEVELS[-1])
