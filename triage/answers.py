@@ -105,9 +105,13 @@ def validate(
 
 
 def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, AnswerValue]:
-    """Read an answers file (YAML or JSON)."""
+    """Read an answers file (YAML or JSON, or a FHIR QuestionnaireResponse)."""
     source = yamlsrc.load(path, name)
     data: Any = source.data
+    if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
+        from triage import fhir
+
+        data, source = fhir.response_to_answers(kb, source)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else _shown(data)
         raise errors.fail(source.name, source.line(()), errors.ANSWERS_NOT_MAPPING, found=found)

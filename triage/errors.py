@@ -125,5 +125,6 @@ FHIR_NOT_EXPRESSIBLE = (
     "`{id}` is asked only when {condition}; FHIR enableWhen cannot say this, so the "
     "exported form always shows it (the condition is kept in an extension)"
 )
-SCHEMA_STALE = "{path} is out of date with the models; run: triage schema --out {folder}"
-SCHEMA_MISSING = "{path} does not exist; run: triage schema --out {folder}"
+SCHEMA_STALE = "out of date with the models; run: triage schema --out {folder}"
+SCHEMA_MISSING = "this schema does not exist yet; run: triage schema --out {folder}"
+CANNOT_WRITE = "cannot write the file: {reason}"
