@@ -44,12 +44,61 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Assess answers files through the questionnaire's flow.")
     assess.add_argument("files", nargs="+", type=Path, metavar="FILE")
     assess.add_argument("--format", choices=("text", "json"), default="text")
+    assess.add_argument("--what-if", action="append", default=[], metavar="QUESTION=VALUE",
+                        help="also assess with this answer changed, and show what changes "
+                             "(repeatable; VALUE as in an answers file: fever=true, age=70, "
+                             "pain_location=[side_flank]; empty or null: unanswered)")
     _kb_options(assess)
 
     check = sub.add_parser("check", help="check the knowledge base for problems",
                            description="Validate questions.yaml and rules/; exit 1 on problems.")
     _kb_options(check)
+    _tool_commands(sub)
     return parser
+
+
+def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The educator and clinic tools: red-flags, explain, diagram, export, schema."""
+    red = sub.add_parser("red-flags", help="list the warning signs, what they may mean and what to do",
+                         description="Every warning sign (red flag) the questionnaire looks for, "
+                                     "most urgent first, in plain words.")
+    red.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _kb_options(red)
+
+    explain = sub.add_parser("explain", help="explain a question, cause, red flag or rule",
+                             description="Why a question is asked and which rules use it; or which "
+                                         "rules lead to a cause, red flag or rule, and why.")
+    explain.add_argument("id", metavar="ID", help="a question, cause, red flag or rule id")
+    explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _kb_options(explain)
+
+    diagram = sub.add_parser("diagram", help="draw the knowledge base as a graph (Mermaid or DOT)",
+                             description="Questions -> rules -> causes and red flags -> levels, "
+                                         "with the ask-conditions between questions.")
+    diagram.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    diagram.add_argument("--focus", action="append", default=[], metavar="ID",
+                         help="keep only what leads to ID or follows from it (repeatable)")
+    _kb_options(diagram)
+
+    export = sub.add_parser("export", help="export as FHIR R4 (Questionnaire, QuestionnaireResponse)",
+                            description="Export the questionnaire, or an answers file, as FHIR R4 JSON.")
+    what = export.add_subparsers(dest="export", metavar="WHAT", required=True)
+    questionnaire = what.add_parser("fhir-questionnaire", help="the questionnaire as a FHIR Questionnaire")
+    questionnaire.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    _kb_options(questionnaire)
+    response = what.add_parser("fhir-response",
+                               help="an answers file as a FHIR QuestionnaireResponse")
+    response.add_argument("file", type=Path, metavar="FILE")
+    response.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    _kb_options(response)
+
+    schema = sub.add_parser("schema", help="write JSON Schemas for questions.yaml and rules/*.yaml",
+                            description="Write questions.schema.json and rules.schema.json, "
+                                        "generated from the models, for editors to check the YAML.")
+    schema.add_argument("--out", type=Path, metavar="DIR", default=Path("schemas"),
+                        help="folder to write to (default: schemas)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the schemas in DIR are out of date")
 
 
 def _kb_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
@@ -65,6 +114,11 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
     kb = loader.load(*_kb_paths(args))
     engine = engine_for(kb)
+    what_if = getattr(args, "what_if", None)
+    if what_if:
+        from triage import whatif
+
+        changes = whatif.parse(kb, what_if)
     status = EXIT_OK
     for path in args.files:
         name = display(path)
@@ -73,6 +127,15 @@ def cmd_assess(args: argparse.Namespace) -> int:
         except TriageError as exc:
             _print_problems(exc)
             status = EXIT_USAGE
+            continue
+        if what_if:
+            what = whatif.run(kb, engine, given, changes, name)
+            if args.format == "json":
+                print(what.to_json())
+            else:
+                if len(args.files) > 1:
+                    print(f"== {name}")
+                print(whatif.text(kb, what), end="")
             continue
         res = result.build(kb, simulate(kb, engine, given), name)
         if args.format == "json":
@@ -110,7 +173,96 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     return terminal.run(args)
 
 
-COMMANDS = {"assess": cmd_assess, "check": cmd_check, None: cmd_questionnaire}
+def cmd_red_flags(args: argparse.Namespace) -> int:
+    from triage import educate, loader, textdoc
+
+    kb = loader.load(*_kb_paths(args))
+    if args.format == "json":
+        import json
+
+        print(json.dumps(educate.red_flags_json(kb), indent=2, ensure_ascii=False))
+    else:
+        blocks = educate.red_flags_blocks(kb)
+        print(textdoc.markdown(blocks) if args.format == "markdown" else textdoc.text(blocks), end="")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from triage import educate, loader, textdoc
+
+    kb = loader.load(*_kb_paths(args))
+    if args.format == "json":
+        import json
+
+        print(json.dumps(educate.explain_json(kb, args.id), indent=2, ensure_ascii=False))
+    else:
+        blocks = educate.explain_blocks(kb, args.id)
+        print(textdoc.markdown(blocks) if args.format == "markdown" else textdoc.text(blocks), end="")
+    return EXIT_OK
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from triage import diagram, loader
+
+    kb = loader.load(*_kb_paths(args))
+    print(diagram.render(kb, args.format, args.focus), end="")
+    return EXIT_OK
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to a new file ``out``."""
+    if out is None:
+        print(text, end="")
+        return
+    from triage import errors
+    from triage.paths import display
+
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=display(out)) from None
+    except OSError as exc:
+        raise errors.fail(display(out), None, errors.CANNOT_WRITE,
+                          reason=exc.strerror or str(exc)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from triage import fhir, loader
+
+    kb = loader.load(*_kb_paths(args))
+    if args.export == "fhir-questionnaire":
+        resource, notes = fhir.questionnaire(kb)
+        for note in notes:
+            print(f"{kb.questions_file}: {note}", file=sys.stderr)
+    else:
+        from triage import answers
+        from triage.paths import display
+
+        resource = fhir.answers_to_response(kb, answers.load(kb, args.file, display(args.file)))
+    _emit(json.dumps(resource, indent=2, ensure_ascii=False) + "\n", args.out)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from triage import schema
+    from triage.paths import display
+
+    if args.check:
+        problems = schema.stale(args.out)
+        for problem in problems:
+            print(problem)
+        return EXIT_PROBLEMS if problems else EXIT_OK
+    for path in schema.write(args.out):
+        print(f"wrote {display(path)}")
+    return EXIT_OK
+
+
+COMMANDS = {"assess": cmd_assess, "check": cmd_check, None: cmd_questionnaire,
+            "red-flags": cmd_red_flags, "explain": cmd_explain, "diagram": cmd_diagram,
+            "export": cmd_export, "schema": cmd_schema}
 
 
 def _print_problems(exc: Exception) -> None:
