@@ -67,7 +67,10 @@ WELCOME = (
     "call the emergency number now. It takes about 3 to 5 minutes."
 )
 
-KEYS_HELP = "Keys: Enter to answer · choose Back (or press b) to go back · ? or w: why we ask · Ctrl-C to quit"
+KEYS_HELP = (
+    "Keys: arrows and Enter to answer · b: back to the previous question · "
+    "? or w: why we ask · Ctrl-C: stop"
+)
 
 CANCELLED = "Stopped; nothing was saved."
 

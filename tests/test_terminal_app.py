@@ -1,0 +1,445 @@
+"""The questionnaire loop, the result screens and saving, without a terminal.
+
+The prompts are replaced by a script of replies (answers or BACK), so these
+tests follow the loop itself: back, pre-filled answers, the emergency stop,
+what is printed and what is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from triage import constants, render
+from triage import result as results
+from triage.engine import Engine
+from triage.flow import Session
+from triage.models import AnswerValue, KnowledgeBase, Question
+from triage.result import Result
+from triage.terminal import app, examples, prompts, save, screens
+from triage.terminal.prompts import BACK, PromptContext
+
+
+class Script:
+    """Stands in for the prompts: replies in order, and records what was asked."""
+
+    def __init__(self, replies: list[Any]) -> None:
+        self.replies: Iterator[Any] = iter(replies)
+        self.asked: list[tuple[str, Any, PromptContext]] = []
+
+    def __call__(self, question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Any:
+        self.asked.append((question.id, previous, ctx))
+        try:
+            reply = next(self.replies)
+        except StopIteration:
+            raise EOFError from None
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+
+def drive(kb: KnowledgeBase, engine: Engine, replies: list[Any],
+          monkeypatch: pytest.MonkeyPatch, plain: bool = False) -> tuple[Session, Script, str]:
+    script = Script(replies)
+    monkeypatch.setattr(prompts, "ask", script)
+    out = io.StringIO()
+    console = screens.make_console(plain, file=out, width=80)
+    session = Session(kb, engine)
+    with contextlib.suppress(EOFError):  # the script ran out of replies
+        app.questionnaire(session, console, plain)
+    return session, script, out.getvalue()
+
+
+def benign_replies(kb: KnowledgeBase, engine: Engine) -> list[AnswerValue]:
+    session = Session(kb, engine)
+    replies = []
+    while session.current is not None:
+        replies.append(examples.BENIGN[session.current.id])
+        session.answer(replies[-1])
+    return replies
+
+
+# --- the loop ------------------------------------------------------------------------------
+def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    session, script, out = drive(kb, engine, benign_replies(kb, engine), monkeypatch)
+    assert session.finished and not session.stopped
+    asked = [qid for qid, _, _ in script.asked]
+    assert asked == session.path
+    assert "pain_worse_with_periods" not in asked  # has_periods is no
+    assert script.asked[0][2].header == "About you · question 1"
+    assert script.asked[7][2].header == "About your pain · question 8"
+    assert "1. How old are you (in years)? Answer: 38" in out
+
+
+def test_back_reasks_with_the_answer_prefilled(kb: KnowledgeBase, engine: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    session, script, _ = drive(kb, engine, [40, False, BACK, BACK, 70, False], monkeypatch)
+    asked = [(qid, previous) for qid, previous, _ in script.asked]
+    assert asked[:6] == [
+        ("age", None), ("saddle_numbness", None), ("bladder_bowel_change", None),
+        ("saddle_numbness", False), ("age", 40), ("saddle_numbness", False),
+    ]
+    assert session.answers["age"] == 70
+
+
+def test_first_question_cannot_go_back(kb: KnowledgeBase, engine: Engine,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _, script, _ = drive(kb, engine, [40, True], monkeypatch)
+    contexts = [ctx for _, _, ctx in script.asked]
+    assert contexts[0].can_go_back is False
+    assert contexts[1].can_go_back is True
+
+
+@pytest.mark.parametrize(("replies", "flag", "asked"), [
+    pytest.param([52, True], "cauda_equina", 2, id="saddle-numbness"),
+    pytest.param([52, False, True], "cauda_equina", 3, id="bladder-bowel"),
+    pytest.param([52, False, False, True, True], "cauda_equina", 5, id="both-legs-and-weakness"),
+    pytest.param([70, False, False, False, False, True], "aortic_aneurysm", 6, id="pulsating-abdomen"),
+])
+def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, *,
+                                 replies: list[Any], flag: str, asked: int) -> None:
+    session, script, _ = drive(kb, engine, replies, monkeypatch)
+    assert session.stopped
+    assert len(script.asked) == asked <= 8
+    result = results.build(kb, session.flow_result(), source="questionnaire")
+    assert result.level == "emergency"
+    assert flag in result.red_flag_ids
+
+
+def test_changing_an_answer_after_going_back_changes_the_path(kb: KnowledgeBase, engine: Engine,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    replies: list[Any] = [30, *[False] * 6, ("side_flank",), True, BACK, BACK, ("lower_back",), False]
+    script = Script(replies)
+    monkeypatch.setattr(prompts, "ask", script)
+    session = Session(kb, engine)
+    with pytest.raises(EOFError):
+        app.questionnaire(session, screens.make_console(True, file=io.StringIO()), True)
+    asked = [(qid, previous) for qid, previous, _ in script.asked][7:]
+    assert asked == [
+        ("pain_location", None), ("pain_comes_in_waves", None), ("nausea_or_vomiting", None),
+        ("pain_comes_in_waves", True), ("pain_location", ("side_flank",)),
+        ("nausea_or_vomiting", None), ("recent_trauma", None),
+    ]
+    assert "pain_comes_in_waves" not in session.answers  # its ask_if no longer holds
+
+
+def test_interrupt_propagates_and_nothing_is_written(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        drive(kb, engine, [40, False, KeyboardInterrupt()], monkeypatch)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the command line --------------------------------------------------------------------
+def test_not_a_terminal_points_to_assess(cli: Callable[..., Any]) -> None:
+    run = cli()
+    assert run.status == 2
+    assert "triage assess FILE" in run.err
+    assert "Traceback" not in run.err
+
+
+def test_help_does_not_import_the_interactive_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from triage.__main__ import build_parser; build_parser().format_help(); "
+            "print(sorted(m for m in ('questionary', 'rich', 'prompt_toolkit', 'experta', "
+            "'triage.terminal.app') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def _args(tmp_path: Path, **extra: Any) -> argparse.Namespace:
+    return argparse.Namespace(**{"questions": None, "rules": None, "plain": True, "answers_out": None,
+                                 **extra})
+
+
+def test_answers_out_that_exists_is_refused_before_any_question(tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    target.write_text("keep me")
+    from triage.errors import TriageError
+
+    with pytest.raises(TriageError) as caught:
+        app.check_output(target)
+    assert "already exists" in str(caught.value)
+    assert target.read_text() == "keep me"
+
+
+def test_answers_out_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    from triage.errors import TriageError
+
+    with pytest.raises(TriageError, match="no folder"):
+        app.check_output(tmp_path / "nowhere" / "summary.md")
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    pytest.param("summary.json", "json", id="json"),
+    pytest.param("summary.JSON", "json", id="json-upper"),
+    pytest.param("summary.md", "markdown", id="md"),
+    pytest.param("summary.txt", "markdown", id="other-suffix"),
+    pytest.param("summary", "markdown", id="no-suffix"),
+])
+def test_run_with_answers_out_writes_without_asking(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    name: str, fmt: str) -> None:
+    target = tmp_path / name
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", lambda *a, **k: pytest.fail("must not ask to save"))
+    assert app.run(_args(tmp_path, answers_out=target)) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    content = target.read_text()
+    if fmt == "json":
+        data = json.loads(content)
+        assert data["level"] == "acupuncturist"
+        assert data["answers"]["age"] == 38
+    else:
+        assert content.startswith(f"# {constants.SUMMARY_TITLE}")
+    assert "Saved to" in capsys.readouterr().out
+
+
+def test_run_emergency_does_not_offer_to_save(kb: KnowledgeBase, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(prompts, "ask", Script([52, True]))
+    monkeypatch.setattr(prompts, "select", lambda *a, **k: pytest.fail("must not ask to save"))
+    assert app.run(_args(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "EMERGENCY" in out
+    assert "Possible cauda equina syndrome" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- saving, interactively ---------------------------------------------------------------
+@pytest.fixture
+def benign(kb: KnowledgeBase, engine: Engine) -> Result:
+    return examples.replay(kb, engine, examples.BENIGN)
+
+
+class Dialog:
+    """Stands in for the save dialog's select and text prompts."""
+
+    def __init__(self, selects: list[str], texts: list[str]) -> None:
+        self.selects, self.texts = iter(selects), iter(texts)
+        self.messages: list[str] = []
+        self.defaults: list[str] = []
+
+    def select(self, message: str, choices: Any, ctx: PromptContext) -> str:
+        self.messages.append(message)
+        return next(self.selects)
+
+    def text(self, message: str, default: str, validate: Any, ctx: PromptContext) -> str:
+        self.messages.append(message)
+        self.defaults.append(default)
+        return next(self.texts)
+
+
+def offer(kb: KnowledgeBase, result: Result, dialog: Dialog, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(prompts, "select", dialog.select)
+    monkeypatch.setattr(prompts, "text", dialog.text)
+    out = io.StringIO()
+    app.offer_save(screens.make_console(True, file=out, width=80), kb, result, PromptContext(plain=True))
+    return out.getvalue()
+
+
+def test_saying_no_writes_nothing(kb: KnowledgeBase, benign: Result, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    offer(kb, benign, Dialog([""], []), monkeypatch)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("fmt", "default"), [
+    pytest.param("markdown", "back-pain-summary.md", id="markdown"),
+    pytest.param("json", "back-pain-summary.json", id="json"),
+])
+def test_saving_suggests_a_name_and_writes_0600(kb: KnowledgeBase, benign: Result, tmp_path: Path, *,
+                                                monkeypatch: pytest.MonkeyPatch, fmt: str,
+                                                default: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    dialog = Dialog([fmt], [default])
+    out = offer(kb, benign, dialog, monkeypatch)
+    assert dialog.defaults == [default]
+    target = tmp_path / default
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text() == save.summary(kb, benign, fmt)
+    assert constants.SAVED.format(path=default) in out
+
+
+def test_existing_file_is_kept_unless_replacing_is_chosen(kb: KnowledgeBase, benign: Result,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.md").write_text("keep me")
+    dialog = Dialog(["markdown", ""], ["mine.md", "other.md"])
+    offer(kb, benign, dialog, monkeypatch)
+    assert (tmp_path / "mine.md").read_text() == "keep me"
+    assert (tmp_path / "other.md").exists()
+    assert constants.SAVE_EXISTS.format(name="mine.md") in dialog.messages
+
+
+def test_replacing_an_existing_file_when_asked(kb: KnowledgeBase, benign: Result, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.md").write_text("old")
+    offer(kb, benign, Dialog(["markdown", "replace"], ["mine.md"]), monkeypatch)
+    target = tmp_path / "mine.md"
+    assert target.read_text().startswith("# ")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.md"]
+
+
+def test_default_name_skips_taken_names(tmp_path: Path) -> None:
+    (tmp_path / "back-pain-summary.md").write_text("")
+    (tmp_path / "back-pain-summary-2.md").write_text("")
+    assert save.free_name(tmp_path, "markdown").name == "back-pain-summary-3.md"
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    pytest.param("", False, id="empty"),
+    pytest.param("   ", False, id="blank"),
+    pytest.param(".", False, id="a-folder"),
+    pytest.param("missing/summary.md", False, id="missing-folder"),
+    pytest.param("summary.md", True, id="plain-name"),
+])
+def test_file_name_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, ok: bool) -> None:
+    monkeypatch.chdir(tmp_path)
+    verdict = app._file_name_check(name)
+    assert (verdict is True) == ok
+    if not ok:
+        assert isinstance(verdict, str) and verdict.endswith(".")
+
+
+# --- writing -------------------------------------------------------------------------------
+def test_write_never_overwrites_by_default(tmp_path: Path) -> None:
+    target = tmp_path / "x.md"
+    target.write_text("keep")
+    with pytest.raises(FileExistsError):
+        save.write(target, "new")
+    assert target.read_text() == "keep"
+
+
+def test_write_creates_0600_even_with_a_lax_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        save.write(tmp_path / "x.md", "text")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.md").stat().st_mode) == 0o600
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(fd: int, mode: str) -> Any:
+        os.close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fdopen", boom)
+    with pytest.raises(KeyboardInterrupt):
+        save.write(tmp_path / "x.md", "text")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_format_lists_the_valid_ones(kb: KnowledgeBase, benign: Result) -> None:
+    with pytest.raises(ValueError, match="valid formats: json, markdown"):
+        save.summary(kb, benign, "fhir")
+
+
+# --- summary contents ---------------------------------------------------------------------
+def test_markdown_summary_has_suggestion_causes_and_answers(kb: KnowledgeBase, benign: Result) -> None:
+    import datetime
+
+    text = save.markdown(kb, benign, today=datetime.date(2026, 1, 2))
+    assert "2026-01-02" in text
+    assert f"## {constants.SUMMARY_SUGGESTION}: {constants.LEVEL_TITLE['acupuncturist']}" in text
+    assert "- **Muscle strain**" in text
+    assert f"| {kb.question('age').text} | 38 |" in text
+    assert "| Where is the pain? Choose all that apply. | Lower back |" in text
+    assert benign.disclaimer in text
+    assert constants.ACUPUNCTURE_EVIDENCE in text
+
+
+def test_json_summary_is_the_result_with_answers(kb: KnowledgeBase, benign: Result) -> None:
+    data = json.loads(save.json_summary(kb, benign))
+    assert data == json.loads(benign.to_json(include_answers=True))
+    assert data["source"] == "questionnaire"
+    assert data["answers"]["pain_location"] == ["lower_back"]
+
+
+# --- screens -------------------------------------------------------------------------------
+def _text(renderable: Any, width: int = 40) -> str:
+    out = io.StringIO()
+    screens.make_console(False, file=out, width=width, color_system=None).print(renderable)
+    return out.getvalue()
+
+
+def test_result_puts_the_suggestion_first(kb: KnowledgeBase, benign: Result) -> None:
+    text = _text(screens.result_view(kb, benign))
+    first_words = " ".join(text.split()[:12])
+    assert "Discuss with your acupuncturist" in first_words
+    assert text.index("Discuss your back") < text.index(constants.HEADING_CAUSES.split()[0])
+
+
+def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None:
+    text = " ".join(_text(screens.result_view(kb, benign), 80).split())
+    assert 'Because you said "Are the muscles in your back tight, tender or knotted?": Yes' in text
+    assert "Source: Seed article" in text
+    assert text.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
+
+
+@pytest.mark.parametrize("width", [pytest.param(40, id="40-columns"), pytest.param(80, id="80-columns")])
+def test_screens_fit_the_width(kb: KnowledgeBase, engine: Engine, width: int) -> None:
+    for answers in (examples.BENIGN, examples.EMERGENCY, examples.DOCTOR):
+        result = examples.replay(kb, engine, answers)
+        view = screens.emergency_view if result.level == "emergency" else screens.result_view
+        for line in _text(view(kb, result), width).splitlines():
+            assert len(line) <= width
+
+
+def test_emergency_says_what_to_do_in_words(kb: KnowledgeBase, engine: Engine) -> None:
+    result = examples.replay(kb, engine, examples.EMERGENCY)
+    text = " ".join(_text(screens.emergency_view(kb, result), 80).replace("┃", " ").split())
+    assert "EMERGENCY" in text
+    assert constants.EMERGENCY_NOW in text
+    assert constants.LEVEL_ADVICE["emergency"] in text
+    assert "Possible cauda equina syndrome" in text
+    assert "acupunct" not in text.lower()
+
+
+def test_plain_result_is_render_plain(kb: KnowledgeBase, benign: Result) -> None:
+    out = io.StringIO()
+    screens.show_result(screens.make_console(True, file=out, width=60), kb, benign, plain=True)
+    assert out.getvalue().strip() == render.plain(kb, benign, width=60).strip()
+
+
+def test_plain_has_no_escape_codes_or_boxes(kb: KnowledgeBase, engine: Engine) -> None:
+    out = io.StringIO()
+    console = screens.make_console(True, file=out, width=40, force_terminal=True)
+    console.print(screens.welcome(True))
+    for answers in (examples.BENIGN, examples.EMERGENCY):
+        screens.show_result(console, kb, examples.replay(kb, engine, answers), plain=True)
+    text = out.getvalue()
+    assert "\x1b[" not in text
+    assert not set(text) & set("│─╭╮╰╯┃━┏┓┗┛•·›")
+
+
+def test_no_color_keeps_words_but_drops_colour(kb: KnowledgeBase, engine: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    console = screens.make_console(False, file=out, width=60, force_terminal=True)
+    console.print(screens.emergency_view(kb, examples.replay(kb, engine, examples.EMERGENCY)))
+    text = out.getvalue()
+    assert "EMERGENCY" in text
+    assert "\x1b[31m" not in text and "\x1b[1;31m" not in text

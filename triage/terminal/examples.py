@@ -1,0 +1,71 @@
+"""Example answer sets, replayed through the questionnaire's own flow.
+
+The pictures in ``docs/`` and the snapshot tests show these, so what they
+show is what a person answering the same way would see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage import result
+from triage.engine import Engine
+from triage.flow import Session
+from triage.models import AnswerValue, KnowledgeBase
+
+BENIGN: dict[str, AnswerValue] = {
+    "age": 38,
+    "saddle_numbness": False,
+    "bladder_bowel_change": False,
+    "both_legs_symptoms": False,
+    "leg_weakness": False,
+    "pulsating_abdomen": False,
+    "fever": False,
+    "pain_location": ("lower_back",),
+    "nausea_or_vomiting": False,
+    "recent_trauma": False,
+    "history_of_cancer": False,
+    "unexplained_weight_loss": False,
+    "night_pain": False,
+    "osteoporosis_or_steroids": False,
+    "height_loss": False,
+    "immune_risk": False,
+    "pain_severity": 5,
+    "pain_duration": "1_to_6_weeks",
+    "pain_onset": "after_lifting_or_strain",
+    "pain_radiates_leg": False,
+    "worse_walking_better_sitting": False,
+    "morning_stiffness": False,
+    "joint_pain_elsewhere": False,
+    "muscle_tension": True,
+    "widespread_pain_3_months": False,
+    "fatigue_poor_sleep": False,
+    "visible_curve": False,
+    "has_periods": False,
+    "posture_habits": ("prolonged_sitting",),
+    "stress_level": 4,
+}
+"""A muscle strain from sitting and lifting: discuss with an acupuncturist."""
+
+EMERGENCY: dict[str, AnswerValue] = {
+    "age": 52,
+    "saddle_numbness": True,
+}
+"""Saddle numbness: the questionnaire stops at the second question."""
+
+DOCTOR: dict[str, AnswerValue] = {
+    **BENIGN,
+    "age": 61,
+    "pain_radiates_leg": True,
+    "worse_walking_better_sitting": True,
+    "pain_duration": "over_12_weeks",
+}
+"""Sciatica and stenosis signs over 12 weeks: see a doctor, acupuncture as a complement."""
+
+
+def replay(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> result.Result:
+    """Answer as a person would until the questionnaire ends or an answer is missing."""
+    session = Session(kb, engine)
+    while session.current is not None and session.current.id in answers:
+        session.answer(answers[session.current.id])
+    return result.build(kb, session.flow_result(), source="questionnaire")

@@ -1,0 +1,312 @@
+"""One prompt per question type, built on questionary, in one registry.
+
+Every prompt shares the same keys, added on top of questionary's own:
+
+* ``b`` goes back to the previous question (the prompt returns :data:`BACK`);
+  on the first question it says there is nothing to go back to;
+* ``?`` or ``w`` shows (or hides again) why the question is asked, below it;
+* Ctrl-C stops (``KeyboardInterrupt``) and Ctrl-D is the end of input
+  (``EOFError``), so the caller ends the questionnaire calmly.
+
+None of these characters can be part of an answer (numbers are digits,
+lists are chosen with the arrows), so one key binding serves every type.
+The prompts erase themselves when done; the caller prints the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Final
+
+import questionary
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.layout.containers import ConditionalContainer, HSplit, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.styles import Style
+from questionary.prompts import common as questionary_common
+
+from triage import constants
+from triage.models import NOT_SURE, AnswerValue, Question
+from triage.terminal.text import plain_text
+
+BACK_KEYS: Final = ("b",)
+WHY_KEYS: Final = ("?", "w")
+
+
+class Back:
+    """The person asked to go back to the previous question."""
+
+    _instance: Back | None = None
+
+    def __new__(cls) -> Back:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Final[Back] = Back()
+Reply = AnswerValue | Back
+
+
+@dataclass(frozen=True)
+class PromptContext:
+    """How to show a prompt: its header, whether back is possible, and where.
+
+    ``input`` and ``output`` are prompt_toolkit objects; tests pass a pipe
+    input and a dummy output, the program leaves them to the terminal.
+    """
+
+    header: str = ""
+    can_go_back: bool = True
+    plain: bool = False
+    input: Any = None
+    output: Any = None
+
+    def kwargs(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {"style": plain_style() if self.plain else STYLE}
+        if self.input is not None:
+            extra["input"] = self.input
+        if self.output is not None:
+            extra["output"] = self.output
+        if self.plain:
+            extra["color_depth"] = ColorDepth.MONOCHROME
+        return extra
+
+    @property
+    def qmark(self) -> str:
+        mark = "" if self.plain else "›"
+        return f"{self.header}\n{mark}" if self.header else mark
+
+    @property
+    def pointer(self) -> str:
+        return ">" if self.plain else "»"
+
+    @property
+    def hint(self) -> str:
+        hint = constants.HINT_KEYS if self.can_go_back else constants.HINT_KEYS_FIRST
+        return plain_text(hint) if self.plain else hint
+
+
+STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan"),
+        ("question", "bold"),
+        ("answer", "fg:ansicyan bold"),
+        ("instruction", "fg:ansibrightblack"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansicyan"),
+        ("note", "italic"),
+        ("validation-toolbar", "fg:ansired bold noreverse"),
+    ]
+)
+
+
+def plain_style() -> Style:
+    """No colour; the pointer and words carry everything."""
+    return Style([("validation-toolbar", "noreverse"), ("bottom-toolbar", "noreverse")])
+
+
+# --- shared keys and the note below the prompt ------------------------------------
+def _decorate(prompt: questionary.Question, question: Question, ctx: PromptContext) -> None:
+    app = prompt.application
+    note: list[str] = []
+    why = constants.WHY_WE_ASK.format(why=question.why)
+
+    def back(event: KeyPressEvent) -> None:
+        if ctx.can_go_back:
+            event.app.exit(result=BACK)
+        else:
+            note[:] = [constants.FIRST_QUESTION]
+
+    def toggle_why(event: KeyPressEvent) -> None:
+        note[:] = [] if note == [why] else [why]
+
+    def end_of_input(event: KeyPressEvent) -> None:
+        event.app.exit(exception=EOFError)
+
+    bindings = KeyBindings()
+    for key in BACK_KEYS:
+        bindings.add(key, eager=True)(back)
+    for key in WHY_KEYS:
+        bindings.add(key, eager=True)(toggle_why)
+    bindings.add("c-d", eager=True)(end_of_input)
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+
+    root = app.layout.container
+    if isinstance(root, HSplit):
+        text = FormattedTextControl(lambda: [("class:note", note[0] if note else "")])
+        root.children.append(
+            ConditionalContainer(Window(text, wrap_lines=True, dont_extend_height=True),
+                                 filter=Condition(lambda: bool(note)))
+        )
+    app.erase_when_done = True
+
+
+@contextmanager
+def _indicators(plain: bool) -> Iterator[None]:
+    """Tick boxes as ``[x]`` / ``[ ]`` in plain mode instead of symbols."""
+    if not plain:
+        yield
+        return
+    names = ("INDICATOR_SELECTED", "INDICATOR_UNSELECTED")
+    saved = [getattr(questionary_common, name) for name in names]
+    for name, value in zip(names, ("[x]", "[ ]"), strict=True):
+        setattr(questionary_common, name, value)
+    try:
+        yield
+    finally:
+        for name, value in zip(names, saved, strict=True):
+            setattr(questionary_common, name, value)
+
+
+def _run(prompt: questionary.Question, question: Question, ctx: PromptContext) -> Any:
+    """Ask; Ctrl-C and end of input propagate (``unsafe_ask``, never ``ask``)."""
+    _decorate(prompt, question, ctx)
+    with _indicators(ctx.plain):
+        return prompt.unsafe_ask()
+
+
+def _select(question: Question, choices: Sequence[tuple[str, str]], default: str | None,
+            ctx: PromptContext) -> Any:
+    values = [value for _, value in choices]
+    prompt = questionary.select(
+        question.text,
+        choices=[questionary.Choice(title, value) for title, value in choices],
+        default=default if default in values else None,
+        qmark=ctx.qmark,
+        pointer=ctx.pointer,
+        instruction=f"\n{ctx.hint}",
+        **ctx.kwargs(),
+    )
+    return _run(prompt, question, ctx)
+
+
+# --- one prompt per type -------------------------------------------------------------
+YES_NO_VALUES: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
+
+
+def ask_yes_no(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """Yes / No / Not sure, as ``True`` / ``False`` / ``"not_sure"``."""
+    choices = [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
+    default = next((key for key, value in YES_NO_VALUES.items() if value is previous), None)
+    if previous == NOT_SURE:
+        default = NOT_SURE
+    reply = _select(question, choices, default, ctx)
+    return BACK if reply is BACK else YES_NO_VALUES[reply]
+
+
+def ask_choice(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """One option, by its label; the answer is the option's id."""
+    choices = [(option.label, option.id) for option in question.options]
+    reply = _select(question, choices, previous if isinstance(previous, str) else None, ctx)
+    return BACK if reply is BACK else str(reply)
+
+
+def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """Any options, or none (an empty tuple means none of these)."""
+    ticked = set(previous) if isinstance(previous, tuple) else set()
+    multi_hint = plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI
+    prompt = questionary.checkbox(
+        question.text,
+        choices=[questionary.Choice(o.label, o.id, checked=o.id in ticked) for o in question.options],
+        qmark=ctx.qmark,
+        pointer=ctx.pointer,
+        instruction=f"\n{multi_hint}\n{ctx.hint}",
+        **ctx.kwargs(),
+    )
+    reply = _run(prompt, question, ctx)
+    if isinstance(reply, Back):
+        return reply
+    chosen = set(reply)
+    return tuple(o.id for o in question.options if o.id in chosen)
+
+
+def check_number(text: str, low: int, high: int) -> bool | str:
+    """True for a whole number in range, else a plain message saying what to type."""
+    text = text.strip()
+    if not text:
+        return constants.NUMBER_EMPTY.format(min=low, max=high)
+    if not text.isdigit():
+        return constants.NUMBER_NOT_WHOLE.format(min=low, max=high)
+    value = int(text)
+    if not low <= value <= high:
+        return constants.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
+    return True
+
+
+def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """A whole number within the question's bounds (0-10 for a scale), checked as typed."""
+    low, high = question.bounds
+    is_number = isinstance(previous, int) and not isinstance(previous, bool)
+    prompt = questionary.text(
+        question.text,
+        default=str(previous) if is_number else "",
+        validate=lambda text: check_number(text, low, high),
+        qmark=ctx.qmark,
+        instruction=f"\n{ctx.hint}\n",
+        **ctx.kwargs(),
+    )
+    reply = _run(prompt, question, ctx)
+    return BACK if reply is BACK else int(str(reply).strip())
+
+
+PromptFunction = Callable[[Question, AnswerValue | None, PromptContext], Reply]
+
+PROMPTS: dict[str, PromptFunction] = {
+    "yes_no": ask_yes_no,
+    "number": ask_number,
+    "scale": ask_number,
+    "choice": ask_choice,
+    "multi": ask_multi,
+}
+"""Question type -> its prompt. A new type needs a prompt here (and in the models)."""
+
+
+class UnknownQuestionType(ValueError):
+    """A question type with no prompt in :data:`PROMPTS`."""
+
+
+def prompt_for(kind: str) -> PromptFunction:
+    try:
+        return PROMPTS[kind]
+    except KeyError:
+        valid = ", ".join(sorted(PROMPTS))
+        raise UnknownQuestionType(
+            f"no prompt for question type {kind!r}; valid types: {valid}"
+        ) from None
+
+
+def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """Put one question; returns the answer, or :data:`BACK`."""
+    reply: Reply = prompt_for(question.type)(question, previous, ctx)
+    return reply
+
+
+def select(message: str, choices: Sequence[tuple[str, str]], ctx: PromptContext) -> str:
+    """A plain list for the questions after the questionnaire (saving)."""
+    prompt = questionary.select(
+        message,
+        choices=[questionary.Choice(title, value) for title, value in choices],
+        qmark="" if ctx.plain else "›",
+        pointer=ctx.pointer,
+        instruction=" ",
+        **ctx.kwargs(),
+    )
+    prompt.application.erase_when_done = True
+    return str(prompt.unsafe_ask())
+
+
+def text(message: str, default: str, validate: Callable[[str], bool | str], ctx: PromptContext) -> str:
+    """A line of text for the questions after the questionnaire (a file name)."""
+    prompt = questionary.text(message, default=default, validate=validate,
+                              qmark="" if ctx.plain else "›", **ctx.kwargs())
+    prompt.application.erase_when_done = True
+    return str(prompt.unsafe_ask())

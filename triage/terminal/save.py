@@ -1,0 +1,155 @@
+"""Summaries for a clinician, and writing them safely.
+
+A summary is written only when the person asks (or ``--answers-out`` asks
+for them): to a new file created with mode 0600, never over an existing
+file unless the person said to replace it, and never half-written (a replaced
+file is written beside it first, then renamed over it).
+
+Formats are a registry: a writer per format name, and file suffixes that
+choose one. A FHIR QuestionnaireResponse writer belongs in :data:`WRITERS`
+as ``"fhir"`` (with its suffix in :data:`SUFFIXES`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from triage import constants, render
+from triage.models import KnowledgeBase
+from triage.result import Reason, Result
+from triage.terminal.text import grouped
+
+Writer = Callable[[KnowledgeBase, Result], str]
+
+DEFAULT_STEM = "back-pain-summary"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[str]:
+    lines = []
+    for reason, matched in grouped(reasons):
+        for m in matched:
+            lines.append(f"  - {constants.SUMMARY_MATCHED.format(said=render.said(kb, m))}")
+        lines.append(f"  - {reason.because}")
+        lines.append(f"  - {constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule)}")
+    return lines
+
+
+def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = None) -> str:
+    """A readable summary: suggestion, red flags, causes with reasons, answers."""
+    day = (today or datetime.date.today()).isoformat()
+    out = [
+        f"# {constants.SUMMARY_TITLE}",
+        "",
+        constants.SUMMARY_INTRO.format(date=day, version=result.knowledge_base.version),
+        "",
+        f"## {constants.SUMMARY_SUGGESTION}: {constants.LEVEL_TITLE[result.level]}",
+        "",
+        f"**{result.suggestion}**",
+    ]
+    if result.level == "emergency":
+        out += ["", constants.EMERGENCY_NOW]
+    if result.stopped_early:
+        out += ["", constants.STOPPED_EARLY]
+    if result.red_flags:
+        out += ["", f"## {constants.HEADING_RED_FLAGS}", ""]
+        for flag in result.red_flags:
+            out.append(f"- **{flag.name}** ({constants.LEVEL_TITLE[flag.level]}): {flag.means}")
+            out += _md_reasons(kb, flag.rules)
+    if result.causes:
+        out += ["", f"## {constants.HEADING_CAUSES}", ""]
+        for cause in result.causes:
+            out.append(f"- **{cause.name}**: {cause.about}")
+            out += _md_reasons(kb, cause.rules)
+    if result.acupuncture.suggested:
+        out += ["", f"## {constants.HEADING_ACUPUNCTURE}", "",
+                result.acupuncture.note or "", "", result.acupuncture.evidence or ""]
+    out += ["", f"## {constants.HEADING_ANSWERS}", "",
+            f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
+    for qid, value in result.answers.items():
+        text = kb.question(qid).text if kb.has_question(qid) else qid
+        out.append(f"| {_md_escape(text)} | {_md_escape(render.answer_text(kb, qid, value))} |")
+    out += ["", "---", "", result.disclaimer, ""]
+    return "\n".join(out)
+
+
+def json_summary(kb: KnowledgeBase, result: Result) -> str:
+    """The assessment result, as ``triage assess --format json``, plus the answers."""
+    return result.to_json(include_answers=True) + "\n"
+
+
+WRITERS: dict[str, Writer] = {
+    "markdown": markdown,
+    "json": json_summary,
+}
+"""Format name -> writer."""
+
+SUFFIXES: dict[str, str] = {".json": "json", ".md": "markdown"}
+"""File suffix -> format name; any other suffix is Markdown."""
+
+FORMAT_SUFFIX: dict[str, str] = {name: suffix for suffix, name in SUFFIXES.items()}
+
+
+def format_for(path: Path) -> str:
+    return SUFFIXES.get(path.suffix.lower(), "markdown")
+
+
+def summary(kb: KnowledgeBase, result: Result, fmt: str) -> str:
+    try:
+        writer = WRITERS[fmt]
+    except KeyError:
+        valid = ", ".join(sorted(WRITERS))
+        raise ValueError(f"no writer for the format {fmt!r}; valid formats: {valid}") from None
+    return writer(kb, result)
+
+
+def free_name(folder: Path, fmt: str) -> Path:
+    """``back-pain-summary.md``, or ``back-pain-summary-2.md`` and so on if taken."""
+    suffix = FORMAT_SUFFIX.get(fmt, ".txt")
+    candidate = folder / f"{DEFAULT_STEM}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{DEFAULT_STEM}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
+_NEW_FILE = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (mode 0600, failing if it exists) and write all of ``data``."""
+    fd = os.open(path, _NEW_FILE, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+
+
+def write(path: Path, text: str, *, replace: bool = False) -> None:
+    """Write a summary; ``replace`` only once the person agreed to replace ``path``.
+
+    Raises ``FileExistsError`` if ``path`` exists and ``replace`` is false.
+    """
+    data = text.encode("utf-8")
+    if not replace:
+        _write_new(path, data)
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _write_new(temporary, data)
+    try:
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise

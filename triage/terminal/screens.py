@@ -1,0 +1,187 @@
+"""What the questionnaire shows around the prompts: welcome, answers, result.
+
+Styled screens use rich; ``--plain`` prints :func:`triage.render.plain` (no
+colour, boxes or symbols). Colour is never the only carrier of meaning: every
+level is named in words, and the emergency screen says what to do in words.
+Text from the knowledge base is always wrapped in :class:`rich.text.Text`, so
+no square bracket in it is read as markup.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from triage import constants, render
+from triage.models import AnswerValue, KnowledgeBase, Question
+from triage.result import Reason, Result
+from triage.terminal.text import grouped, plain_text
+
+LEVEL_STYLE: dict[str, str] = {
+    "emergency": "bold red",
+    "urgent_doctor": "red",
+    "doctor": "yellow",
+    "acupuncturist": "green",
+}
+
+
+def make_console(plain: bool, *, file: IO[str] | None = None, width: int | None = None,
+                 record: bool = False, color_system: str | None = "auto",
+                 force_terminal: bool | None = None) -> Console:
+    """The console for every screen; NO_COLOR in the environment is honoured by rich."""
+    return Console(
+        file=file,
+        width=width,
+        record=record,
+        color_system=None if plain else color_system,  # type: ignore[arg-type]
+        no_color=True if plain else None,
+        force_terminal=force_terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+
+
+def header(kb: KnowledgeBase, question: Question, number: int, plain: bool) -> str:
+    """"About your pain · question 7"."""
+    text = constants.QUESTION_HEADER.format(section=kb.section_title(question.section), number=number)
+    return plain_text(text) if plain else text
+
+
+# --- welcome and answers -------------------------------------------------------------
+def welcome(plain: bool) -> RenderableType:
+    keys = plain_text(constants.KEYS_HELP) if plain else constants.KEYS_HELP
+    if plain:
+        return Text("\n".join([constants.APP_NAME, "", constants.WELCOME, "", keys, ""]))
+    body = Group(Text(constants.WELCOME), Text(""), Text(keys, style="dim"))
+    return Panel(body, title=Text(constants.APP_NAME, style="bold"), title_align="left",
+                 box=box.ROUNDED, padding=(0, 1))
+
+
+def answered(kb: KnowledgeBase, question: Question, value: AnswerValue, number: int,
+             plain: bool) -> RenderableType:
+    """One answered question as it stays on screen."""
+    answer = constants.ANSWER_ECHO.format(answer=render.answer_text(kb, question.id, value))
+    if plain:
+        return Text(f"{number}. {question.text} {answer}")
+    return Text.assemble((f"{number}. ", "dim"), (question.text, ""), " ", (answer, "cyan"))
+
+
+# --- result ---------------------------------------------------------------------------
+def _heading(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def _indented(text: str, style: str = "") -> Padding:
+    return Padding(Text(text, style=style), (0, 0, 0, 2))
+
+
+def _reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for reason, matched in grouped(reasons):
+        for m in matched:
+            out.append(_indented(constants.BECAUSE_YOU_SAID.format(said=render.said(kb, m))))
+        out.append(_indented(reason.because))
+        out.append(_indented(constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule),
+                             "dim"))
+    return out
+
+
+def _red_flags(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
+    if not result.red_flags:
+        return []
+    out: list[RenderableType] = [_heading(constants.HEADING_RED_FLAGS)]
+    for flag in result.red_flags:
+        level = constants.LEVEL_TITLE[flag.level]
+        out.append(Text.assemble("• ", (flag.name, f"bold {LEVEL_STYLE[flag.level]}"), f" ({level})"))
+        out.append(_indented(flag.means, "italic"))
+        out.extend(_reasons(kb, flag.rules))
+        out.append(Text(""))
+    return out
+
+
+def _causes(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
+    if not result.causes:
+        return []
+    out: list[RenderableType] = [_heading(constants.HEADING_CAUSES)]
+    for cause in result.causes:
+        out.append(Text.assemble("• ", (cause.name, "bold")))
+        out.append(_indented(cause.about, "italic"))
+        out.extend(_reasons(kb, cause.rules))
+        out.append(Text(""))
+    return out
+
+
+def _other_reasons(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
+    flagged = {r.rule for flag in result.red_flags for r in flag.rules}
+    other = tuple(r for r in result.level_reasons if not r.via and r.rule not in flagged)
+    if not other:
+        return []
+    return [_heading(constants.HEADING_WHY_LEVEL), *_reasons(kb, other), Text("")]
+
+
+def _acupuncture(result: Result) -> list[RenderableType]:
+    if not result.acupuncture.suggested:
+        return []
+    return [_heading(constants.HEADING_ACUPUNCTURE), Text(result.acupuncture.note or ""),
+            Text(result.acupuncture.evidence or "", style="dim"), Text("")]
+
+
+def _footer(result: Result) -> list[RenderableType]:
+    return [
+        Text(result.disclaimer, style="italic"),
+        Text(constants.KB_FOOTER.format(version=result.knowledge_base.version,
+                                        asked=result.questions_asked), style="dim"),
+    ]
+
+
+def _notes(result: Result) -> list[Text]:
+    notes = []
+    if result.stopped_early:
+        notes += [Text(""), Text(constants.STOPPED_EARLY)]
+    if any(r.rule == "under_16_out_of_scope" for r in result.level_reasons):
+        notes += [Text(""), Text(constants.OUT_OF_SCOPE)]
+    return notes
+
+
+def result_view(kb: KnowledgeBase, result: Result) -> RenderableType:
+    """The suggestion first, then red flags, causes with reasons, acupuncture, disclaimer."""
+    style = LEVEL_STYLE[result.level]
+    suggestion = Panel(
+        Group(Text(result.suggestion, style="bold"), *_notes(result)),
+        title=Text(constants.LEVEL_TITLE[result.level], style=f"bold {style}"),
+        title_align="left", border_style=style, box=box.ROUNDED, padding=(0, 1),
+    )
+    return Group(suggestion, Text(""), *_red_flags(kb, result), *_causes(kb, result),
+                 *_other_reasons(kb, result), *_acupuncture(result), *_footer(result))
+
+
+def emergency_view(kb: KnowledgeBase, result: Result) -> RenderableType:
+    """Full width: what to do now, in words; then the red flags that caused it."""
+    now = Panel(
+        Group(Text(constants.LEVEL_ADVICE["emergency"], style="bold"), Text(""),
+              Text(constants.EMERGENCY_NOW), *_notes(result)),
+        title=Text(constants.LEVEL_TITLE["emergency"], style="bold reverse red"),
+        border_style="bold red", box=box.HEAVY, expand=True, padding=(1, 1),
+    )
+    return Group(now, Text(""), *_red_flags(kb, result), *_footer(result))
+
+
+def result_plain(kb: KnowledgeBase, result: Result, width: int) -> Text:
+    return Text(render.plain(kb, result, width=width))
+
+
+def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool) -> None:
+    console.print()
+    if plain:
+        console.print(result_plain(kb, result, console.width))
+    elif result.level == "emergency":
+        console.print(emergency_view(kb, result))
+    else:
+        console.print(result_view(kb, result))
+    console.print()
