@@ -111,6 +111,18 @@ def leaves(condition: Condition) -> Iterator[Condition]:
             yield condition
 
 
+def is_positive(condition: Condition) -> bool:
+    """No ``not`` and no ``exists: false``: the condition can only start to hold as answers come."""
+    match condition:
+        case NotCondition():
+            return False
+        case QuestionCondition(operator="exists", answer=expected):
+            return bool(expected)
+        case AllCondition(all=parts) | AnyCondition(any=parts):
+            return all(is_positive(p) for p in parts)
+    return True
+
+
 def questions_used(condition: Condition) -> set[str]:
     return {c.question for c in leaves(condition) if isinstance(c, QuestionCondition)}
 

@@ -14,6 +14,7 @@ only decided once that finding could exist.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -171,6 +172,13 @@ class _Compiler:
 
 
 def _predicate(op: str, expected: Any) -> Callable[[Any], bool]:
+    """One function per (operator, value): experta shares alpha nodes by function identity."""
+    # The type is part of the key: True == 1, but `= true` and `= 1` differ.
+    return _typed_predicate(op, type(expected), expected)
+
+
+@functools.cache
+def _typed_predicate(op: str, _type: type, expected: Any) -> Callable[[Any], bool]:
     # experta may call a field's predicate with any question's value: never raise.
     def test(value: Any) -> bool:
         return conditions.compare(op, value, expected)
@@ -282,6 +290,20 @@ class Engine:
         for i in range(len(LEVELS)):
             namespace[f"outcome_{LEVELS[i]}"] = _outcome_rule(i)
         self._engine: _Base = type("TriageEngine", (_Base,), namespace)()
+        self._produces = {
+            r.id: _finding_of(r) for r in kb.rules if _finding_of(r) is not None
+        }
+        self._stopping = frozenset(r.id for r in kb.rules if then_stops(r.then))
+        # The comparisons any pattern makes on each question: an answer none of
+        # them matches cannot change the network (not even under a NOT), so it
+        # is not declared at all. Most "No" answers are such answers.
+        self._tests: dict[str, set[tuple[str, Any]]] = {}
+        for rule in kb.rules:
+            for leaf in conditions.leaves(rule.when):
+                if isinstance(leaf, QuestionCondition):
+                    expected = leaf.answer if leaf.operator != "exists" else None
+                    self._tests.setdefault(leaf.question, set()).add((leaf.operator, expected))
+        self.stops_are_monotone = _monotone_stops(kb)
 
     # Incremental use (the questionnaire flow): reset, then declare and run.
     def reset(self) -> None:
@@ -289,9 +311,16 @@ class Engine:
         self._engine.firings = []
         self._engine.stopped = False
 
+    def matters(self, qid: str, value: AnswerValue) -> bool:
+        """Whether any pattern of any rule can match this answer."""
+        return any(op == "exists" or conditions.compare(op, value, expected)
+                   for op, expected in self._tests.get(qid, ()))
+
     def declare(self, answers: Mapping[str, AnswerValue]) -> None:
-        for qid, value in answers.items():
-            self._engine.declare(Answer(question=qid, value=_to_value(value)))
+        facts = [Answer(question=qid, value=_to_value(value))
+                 for qid, value in answers.items() if self.matters(qid, value)]
+        if facts:  # one call: experta updates its agenda once per declare() call
+            self._engine.declare(*facts)
 
     def run(self) -> bool:
         """Fire everything the facts allow; True once a stopping rule has fired."""
@@ -309,6 +338,63 @@ class Engine:
         self.declare(answers)
         self.run()
         return self.snapshot()
+
+
+    def earliest_stop(self, evaluation: Evaluation, position: Mapping[str, int]) -> int | None:
+        """Position of the question after which a stopping rule first held, if any.
+
+        Only meaningful when ``stops_are_monotone``: each firing's answers
+        (and those behind the findings it used) say when it could first fire.
+        """
+        by_finding: dict[tuple[str, str], list[Firing]] = {}
+        for firing in evaluation.firings:
+            finding = self._produces.get(firing.rule_id)
+            if finding is not None:
+                by_finding.setdefault(finding, []).append(firing)
+
+        @functools.cache
+        def finding_at(finding: tuple[str, str]) -> int:
+            return min((firing_at(f) for f in by_finding.get(finding, [])), default=_NEVER)
+
+        def firing_at(firing: Firing) -> int:
+            answers = [position[q] for q, _ in firing.matched]
+            findings = [finding_at(f) for f in firing.via]
+            return max([*answers, *findings], default=-1)
+
+        stops = [firing_at(f) for f in evaluation.firings if f.rule_id in self._stopping]
+        return min(stops) if stops else None
+
+
+_NEVER = 1 << 30
+
+
+def _finding_of(rule: Rule) -> tuple[str, str] | None:
+    if isinstance(rule.then, ThenCause):
+        return ("cause", rule.then.cause)
+    if isinstance(rule.then, ThenRedFlag):
+        return ("red_flag", rule.then.red_flag)
+    return None
+
+
+def _monotone_stops(kb: KnowledgeBase) -> bool:
+    """Whether every stopping rule, and every rule behind its findings, has no negation."""
+    producers: dict[tuple[str, str], list[Rule]] = {}
+    for rule in kb.rules:
+        finding = _finding_of(rule)
+        if finding is not None:
+            producers.setdefault(finding, []).append(rule)
+    seen: set[str] = set()
+    todo = [r for r in kb.rules if then_stops(r.then)]
+    while todo:
+        rule = todo.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        if not conditions.is_positive(rule.when):
+            return False
+        for finding in conditions.findings_used(rule.when):
+            todo.extend(producers.get(finding, []))
+    return True
 
 
 _ENGINES: dict[int, Engine] = {}

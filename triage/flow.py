@@ -36,6 +36,37 @@ def is_asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:
 
 def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> FlowResult:
     """Walk the questionnaire as a person would, answering from ``given``."""
+    if engine.stops_are_monotone:
+        asked, used, stopped, evaluation = _walk_monotone(kb, engine, given)
+    else:
+        asked, used, stopped, evaluation = _walk_incremental(kb, engine, given)
+    order = kb.question_index
+    last = order[asked[-1]] if asked else -1
+    ignored = tuple(
+        (qid, "after_stop" if stopped and order[qid] > last else "not_asked")
+        for qid in given
+        if qid not in used
+    )
+    return FlowResult(tuple(asked), used, ignored, stopped, evaluation)
+
+
+_Walk = tuple[list[str], dict[str, AnswerValue], bool, Evaluation]
+
+
+def _walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue]) -> tuple[list[str], dict[str, AnswerValue]]:
+    """Every question asked when nothing stops the questionnaire."""
+    used: dict[str, AnswerValue] = {}
+    asked: list[str] = []
+    for question in kb.questions:
+        if is_asked(question, used):
+            asked.append(question.id)
+            if question.id in given:
+                used[question.id] = given[question.id]
+    return asked, used
+
+
+def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
+    """Declare answers one by one and run the engine after each: stop at the first stop."""
     engine.reset()
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
@@ -50,16 +81,25 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
             if engine.run():
                 stopped = True
                 break
-    order = [q.id for q in kb.questions]
-    last = order.index(asked[-1]) if asked else -1
-    ignored = tuple(
-        (qid, "after_stop" if stopped and order.index(qid) > last else "not_asked")
-        for qid in given
-        if qid not in used
-    )
-    evaluation = engine.evaluate(used)
-    return FlowResult(tuple(asked), used, ignored, stopped, evaluation)
+    return asked, used, stopped, engine.evaluate(used)
 
+
+def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
+    """One fresh evaluation of the whole walk shows where it would have stopped.
+
+    Valid when every stopping rule (and every rule behind a finding it uses)
+    only grows with more answers: a stopping rule then holds after question
+    k exactly when one of its firings matched answers up to k. The walk is
+    cut there and the answers up to it are evaluated afresh.
+    """
+    asked, used = _walk(kb, given)
+    evaluation = engine.evaluate(used)
+    stop_at = engine.earliest_stop(evaluation, kb.question_index)
+    if stop_at is None:
+        return asked, used, False, evaluation
+    asked = [qid for qid in asked if kb.question_index[qid] <= stop_at]
+    used = {qid: used[qid] for qid in asked if qid in used}
+    return asked, used, True, engine.evaluate(used)
 
 class Session:
     """One person answering at the terminal: forward, back, and stop.
@@ -77,7 +117,6 @@ class Session:
         self.answers: dict[str, AnswerValue] = {}
         self.path: list[str] = []
         self.stopped = False
-        self._order = [q.id for q in kb.questions]
         self.current: Question | None = self._next_after(-1)
 
     @property
@@ -106,7 +145,7 @@ class Session:
             self.stopped = True
             self.current = None
             return
-        self.current = self._next_after(self._order.index(question.id))
+        self.current = self._next_after(self.kb.question_index[question.id])
 
     def skip(self) -> None:
         """Move on leaving the current question unknown (as an answers file may)."""
@@ -115,7 +154,7 @@ class Session:
             raise RuntimeError("the questionnaire is finished")
         self.answers.pop(question.id, None)
         self.path.append(question.id)
-        self.current = self._next_after(self._order.index(question.id))
+        self.current = self._next_after(self.kb.question_index[question.id])
 
     def back(self) -> bool:
         """Return to the previous question; False when already at the first."""

@@ -253,8 +253,16 @@ class KnowledgeBase(Frozen):
 
     _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
 
+    _index: dict[str, int] = PrivateAttr(default_factory=dict)
+
     def model_post_init(self, context: Any, /) -> None:
         self._questions.update((q.id, q) for q in self.questionnaire.questions)
+        self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))
+
+    @property
+    def question_index(self) -> dict[str, int]:
+        """Position of each question in the questionnaire's order."""
+        return self._index
 
     def question(self, qid: str) -> Question:
         return self._questions[qid]
