@@ -1,0 +1,101 @@
+"""`triage assess` and `triage check` as a user calls them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_is_clean(cli: Callable[..., Any]) -> None:
+    run = cli("check")
+    assert run.status == 0
+    assert run.out.startswith("knowledge base ")
+    assert "33 questions" in run.out and "7 red flags; no problems" in run.out
+
+
+def test_assess_reads_json_too(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.json", '{"age": 32, "muscle_tension": true, "pain_severity": 4}')
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert result["level"] == "acupuncturist"
+    assert result["acupuncture"]["suggested"] is True
+    assert [c["id"] for c in result["causes"]] == ["muscle_strain"]
+
+
+def test_ignored_answers_are_reported(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 40\nsaddle_numbness: true\nhas_periods: false\n"
+                                     "pain_worse_with_periods: true\n")
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert result["stopped_early"] is True
+    assert result["questions_asked"] == 2
+    ignored = {i["question"] for i in result["ignored_answers"]}
+    assert ignored == {"has_periods", "pain_worse_with_periods"}
+
+
+def test_text_format_reads_as_plain_words(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 40\nsaddle_numbness: true\n")
+    run = cli("assess", path)
+    assert run.status == 0
+    assert run.out.startswith("Suggestion: EMERGENCY.")
+    assert "Seek emergency care now" in run.out
+    assert "Possible cauda equina syndrome" in run.out
+    assert "Because you said" in run.out and "Source:" in run.out
+    assert "This is not a diagnosis" in run.out
+
+
+def test_doctor_with_long_pain_adds_acupuncture_as_a_complement(cli: Callable[..., Any],
+                                                                 tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 50\npain_duration: over_12_weeks\nmuscle_tension: true\n")
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert result["level"] == "doctor"
+    assert result["acupuncture"]["suggested"] is True
+    assert "complement" in result["acupuncture"]["note"]
+
+
+def test_child_is_out_of_scope_and_stopped(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 12\npain_severity: 3\n")
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert (result["level"], result["questions_asked"], result["stopped_early"]) == ("doctor", 1, True)
+    assert result["acupuncture"]["suggested"] is False
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [pytest.param(["assess"], id="assess-without-file"), pytest.param(["nonsense"], id="unknown-command"),
+     pytest.param(["assess", "x", "--format", "xml"], id="bad-format")],
+)
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "triage", *argv], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_questionnaire_without_a_terminal_points_to_assess() -> None:
+    proc = subprocess.run([sys.executable, "-m", "triage"], input="", capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    assert "triage assess" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_installed_console_script_runs_from_anywhere(tmp_path: Path) -> None:
+    """The shipped knowledge base is found whatever the current folder."""
+    script = Path(sys.executable).with_name("triage")
+    proc = subprocess.run([str(script), "check"], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ}, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
