@@ -1,0 +1,120 @@
+"""``triage red-flags``: every warning sign, most urgent first, in plain words."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from triage import constants, educate
+from triage.models import LEVELS, KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+CLINIC_NAME = "Possible aortic aneurysm (clinic wording)"
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> tuple[Path, Path]:
+    """A clinic's own copy of the knowledge base, with one red flag renamed."""
+    shutil.copy(ROOT / "questions.yaml", tmp_path / "questions.yaml")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    vascular = tmp_path / "rules" / "vascular.yaml"
+    text = vascular.read_text(encoding="utf-8")
+    vascular.write_text(text.replace("Possible problem with the aorta", CLINIC_NAME), encoding="utf-8")
+    return tmp_path / "questions.yaml", tmp_path / "rules"
+
+
+def test_entries_are_ordered_from_most_urgent(kb: KnowledgeBase) -> None:
+    entries = educate.red_flag_entries(kb)
+    assert [e.flag.id for e in entries] == [
+        "kidney_infection", "cauda_equina", "aortic_aneurysm",
+        "spinal_fracture", "cancer_warning", "spinal_infection", "nerve_compression",
+    ]
+    ranks = [LEVELS.index(e.level) for e in entries if e.level]
+    assert ranks == sorted(ranks)
+    assert {e.flag.id for e in entries} == {f.id for f in kb.red_flags}
+
+
+def test_text_gives_signs_meaning_advice_and_sources(cli: Callable[..., Any]) -> None:
+    run = cli("red-flags")
+    assert run.status == 0
+    assert run.err == ""
+    expected_section = "\n".join([
+        "Possible problem with the aorta (`aortic_aneurysm`)",
+        "---------------------------------------------------",
+        "What to do: Seek emergency care now: call the emergency number or go to the",
+        "emergency department.",
+        "Warning sign:",
+        "- you answer Yes to “Do you feel a pulsing in your belly, or a sudden tearing",
+        "  pain that goes through to your belly?”",
+        "What it may mean: The main blood vessel in the belly (the aorta) may be",
+        "swollen or tearing. This is life-threatening and needs emergency care.",
+        "Sources: Finucane et al., JOSPT 2020",
+    ])
+    assert expected_section in run.out
+    assert run.out.startswith(constants.RED_FLAGS_TITLE + "\n")
+    assert run.out.count("What to do: ") == 7
+    assert run.out.count("What it may mean: ") == 7
+    assert run.out.count("Sources: ") == 7
+    assert "This is not a diagnosis" in run.out
+
+
+def test_text_lists_every_alternative_and_expands_findings(cli: Callable[..., Any]) -> None:
+    out = cli("red-flags").out
+    cauda = out[out.index("(`cauda_equina`)"):out.index("(`aortic_aneurysm`)")]
+    assert "Warning signs (any one is enough):" in cauda
+    assert cauda.count("\n- ") == 3
+    kidney = out[out.index("(`kidney_infection`)"):out.index("(`cauda_equina`)")]
+    assert "the cause ‘Kidney stones’ is found, which means:" in kidney
+    assert "strong waves" in kidney
+
+
+def test_json_structure(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
+    run = cli("red-flags", "--format", "json")
+    assert run.status == 0
+    data = json.loads(run.out)
+    flags = {f["id"]: f for f in data["red_flags"]}
+    assert list(flags) == [e.flag.id for e in educate.red_flag_entries(kb)]
+    cauda = flags["cauda_equina"]
+    assert cauda["level"] == "emergency"
+    assert cauda["what_to_do"] == constants.LEVEL_ADVICE["emergency"]
+    assert [s["rule"] for s in cauda["signs"]] == [
+        "cauda_equina_saddle_numbness", "cauda_equina_bladder_bowel", "cauda_equina_both_legs_weak"]
+    assert cauda["sources"] == ["NICE NG59 (2016, updated 2020)", "Finucane et al., JOSPT 2020"]
+    assert cauda["signs"][0]["when"].startswith("you answer Yes to “Do you have numbness")
+    assert cauda["signs"][0]["condition"] == {"question": "saddle_numbness", "operator": "=", "answer": True}
+    assert flags["spinal_infection"]["level"] == "urgent_doctor"
+    assert data["disclaimer"] == constants.DISCLAIMER
+
+
+def test_markdown_has_one_heading_per_red_flag(cli: Callable[..., Any]) -> None:
+    run = cli("red-flags", "--format", "markdown")
+    assert run.status == 0
+    assert run.out.startswith(f"# {constants.RED_FLAGS_TITLE}\n")
+    assert run.out.count("\n## ") == 7 + 1  # the red flags, then the disclaimer
+    assert "## Possible cauda equina syndrome (`cauda_equina`)" in run.out
+    assert "**What to do:** Seek emergency care now" in run.out
+    assert "  - you answer Yes to “Is there new or worsening weakness in a leg or foot?”" in run.out
+
+
+def test_a_clinic_knowledge_base(cli: Callable[..., Any], clinic: tuple[Path, Path]) -> None:
+    questions, rules = clinic
+    run = cli("red-flags", "--questions", questions, "--rules", rules)
+    assert run.status == 0
+    assert f"{CLINIC_NAME} (`aortic_aneurysm`)" in run.out
+    assert "Possible problem with the aorta" not in run.out
+
+
+def test_a_broken_knowledge_base_is_reported_without_traceback(
+    cli: Callable[..., Any], clinic: tuple[Path, Path]
+) -> None:
+    questions, rules = clinic
+    (rules / "vascular.yaml").write_text("topic: [unclosed\n", encoding="utf-8")
+    run = cli("red-flags", "--questions", questions, "--rules", rules)
+    assert run.status == 2
+    assert "vascular.yaml" in run.err
+    assert "Traceback" not in run.err
