@@ -20,7 +20,9 @@ CASES = [pytest.param(d, id=d.name) for d in sorted(FIXTURES.iterdir()) if d.is_
 
 
 @pytest.mark.parametrize("folder", CASES)
-def test_check_reports_exactly(folder: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_reports_exactly(
+    folder: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(folder)
     first, *expected = (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
     run = cli("check", "--questions", "questions.yaml", "--rules", "rules")

@@ -49,11 +49,15 @@ def test_engine_equals_direct_evaluation(answers: dict[str, Any]) -> None:
     assert evaluation.level == REFERENCE.level(KB, fired)
 
 
-@pytest.mark.parametrize(("kb", "engine"), [pytest.param(KB, ENGINE, id="monotone-stops"),
-                                             pytest.param(NON_MONOTONE, NON_MONOTONE_ENGINE, id="negated-stop")])
+@pytest.mark.parametrize(("kb", "engine"), [
+    pytest.param(KB, ENGINE, id="monotone-stops"),
+    pytest.param(NON_MONOTONE, NON_MONOTONE_ENGINE, id="negated-stop"),
+])
 @settings(max_examples=150, deadline=None)
 @given(answers=answer_sets(KB))
-def test_batch_flow_equals_interactive_flow(kb: KnowledgeBase, engine: Engine, answers: dict[str, Any]) -> None:
+def test_batch_flow_equals_interactive_flow(
+    kb: KnowledgeBase, engine: Engine, answers: dict[str, Any]
+) -> None:
     """`triage assess` stops where a person at the terminal would, whichever way it walks."""
     batch = flow.simulate(kb, engine, answers)
     session = flow.Session(kb, engine)

@@ -27,7 +27,8 @@ def test_installed_wheel_finds_its_knowledge_base(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)  # a wheel is a zip laid out as site-packages
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = "import triage.paths as p, sys; print(p.default_questions()); sys.exit(__import__('triage.__main__').__main__.main(['check']))"
+    code = ("import sys, triage.paths, triage.__main__ as cli; "
+            "print(triage.paths.default_questions()); sys.exit(cli.main(['check']))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -174,11 +174,11 @@ class _Compiler:
 def _predicate(op: str, expected: Any) -> Callable[[Any], bool]:
     """One function per (operator, value): experta shares alpha nodes by function identity."""
     # The type is part of the key: True == 1, but `= true` and `= 1` differ.
-    return _typed_predicate(op, type(expected), expected)
+    return _typed_predicate(op, type(expected).__name__, expected)
 
 
 @functools.cache
-def _typed_predicate(op: str, _type: type, expected: Any) -> Callable[[Any], bool]:
+def _typed_predicate(op: str, _type: str, expected: Any) -> Callable[[Any], bool]:
     # experta may call a field's predicate with any question's value: never raise.
     def test(value: Any) -> bool:
         return conditions.compare(op, value, expected)
