@@ -1,0 +1,199 @@
+"""JSON Schemas for the knowledge base: current with the models, and they check the YAML.
+
+``jsonschema`` is not a dependency; :func:`errors_in` checks the keywords the
+generated schemas use (and fails on any other, so a new keyword is noticed).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from triage import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+RULE_FILES = sorted((ROOT / "rules").glob("*.yaml"))
+
+TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+ANNOTATIONS = {"$schema", "title", "description", "default", "$defs"}
+
+
+def errors_in(value: Any, node: dict[str, Any], root: dict[str, Any], where: str = "$") -> Iterator[str]:
+    """Every way ``value`` breaks the schema ``node`` (empty when it fits)."""
+    for key, rule in node.items():
+        if key in ANNOTATIONS:
+            continue
+        if key == "$ref":
+            assert rule.startswith("#/$defs/"), rule
+            yield from errors_in(value, root["$defs"][rule.removeprefix("#/$defs/")], root, where)
+        elif key == "type":
+            if not TYPES[rule](value):
+                yield f"{where}: not {rule}"
+        elif key == "enum":
+            if value not in rule:
+                yield f"{where}: {value!r} not in {rule}"
+        elif key in ("anyOf", "oneOf"):
+            fits = sum(not list(errors_in(value, option, root, where)) for option in rule)
+            if fits == 0 or (key == "oneOf" and fits > 1):
+                yield f"{where}: fits {fits} of the {key} choices"
+        elif key == "properties":
+            if isinstance(value, dict):
+                for name, sub in rule.items():
+                    if name in value:
+                        yield from errors_in(value[name], sub, root, f"{where}.{name}")
+        elif key == "required":
+            if isinstance(value, dict):
+                yield from (f"{where}: missing {name}" for name in rule if name not in value)
+        elif key == "additionalProperties":
+            if isinstance(value, dict):
+                extra = [k for k in value if k not in node.get("properties", {})]
+                if rule is False:
+                    yield from (f"{where}: unknown key {k}" for k in extra)
+                elif isinstance(rule, dict):
+                    for k in extra:
+                        yield from errors_in(value[k], rule, root, f"{where}.{k}")
+        elif key == "items":
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield from errors_in(item, rule, root, f"{where}[{i}]")
+        else:
+            raise AssertionError(f"the schema uses `{key}`; teach errors_in about it")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return data
+
+
+def check(data: Any, name: str) -> list[str]:
+    root = load_schema(name)
+    return list(errors_in(data, root, root))
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_committed_schemas_are_current() -> None:
+    for name, text in schema.generate().items():
+        committed = (SCHEMAS / name).read_text(encoding="utf-8")
+        assert committed == text, f"schemas/{name} is out of date; run: uv run triage schema --out schemas"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [pytest.param(ROOT / "questions.yaml", "questions.schema.json", id="questions")]
+    + [pytest.param(p, "rules.schema.json", id=f"rules-{p.stem}") for p in RULE_FILES],
+)
+def test_shipped_yaml_fits_and_points_at_its_schema(path: Path, name: str) -> None:
+    assert check(read_yaml(path), name) == []
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    assert (path.parent / first.removeprefix(prefix)).resolve() == (SCHEMAS / name).resolve()
+
+
+def broken_questions() -> Iterator[Any]:
+    def edit(change: Callable[[dict[str, Any]], None], label: str) -> Any:
+        data = read_yaml(ROOT / "questions.yaml")
+        change(data)
+        return pytest.param(data, id=label)
+
+    yield edit(lambda d: d["questions"][0].update(typ="number"), "misspelt-key")
+    yield edit(lambda d: d["questions"][1].update(type="yesno"), "unknown-type")
+    yield edit(lambda d: d["questions"][2].pop("why"), "missing-why")
+    yield edit(lambda d: d["questions"][0].update(min="zero"), "min-not-a-number")
+    yield edit(lambda d: d["questions"][8].update(ask_if={"question": "pain_location", "operator": "in",
+                                                          "answer": "side_flank"}), "bad-operator")
+    yield edit(lambda d: d["questions"][8].update(ask_if={"questions": "pain_location"}), "not-a-condition")
+    yield edit(lambda d: d["questions"][7]["options"][0].pop("label"), "option-without-label")
+    yield edit(lambda d: d.pop("sections"), "no-sections")
+
+
+@pytest.mark.parametrize("data", list(broken_questions()))
+def test_schema_rejects_broken_questions(data: Any) -> None:
+    assert check(data, "questions.schema.json") != []
+
+
+def broken_rules() -> Iterator[Any]:
+    base = read_yaml(ROOT / "rules" / "nerves.yaml")
+
+    def edit(change: Callable[[dict[str, Any]], None], label: str) -> Any:
+        data = copy.deepcopy(base)
+        change(data)
+        return pytest.param(data, id=label)
+
+    yield edit(lambda d: d["rules"][0].pop("because"), "missing-because")
+    yield edit(lambda d: d["rules"][0].update(then={"red_flag": "cauda_equina", "level": "hospital"}),
+               "unknown-level")
+    yield edit(lambda d: d["rules"][0].update(then={"diagnosis": "cauda_equina"}), "unknown-then")
+    yield edit(lambda d: d["rules"][0].update(when={"all": [{"cause": "x", "extra": 1}]}),
+               "bad-nested-condition")
+    yield edit(lambda d: d["rules"][0]["examples"].update(fire=[]), "misspelt-examples-key")
+    yield edit(lambda d: d["red_flags"][0].pop("means"), "red-flag-without-means")
+    yield edit(lambda d: d["causes"][0].update(acupuncture_responsive="yes"), "flag-not-boolean")
+    yield edit(lambda d: d.pop("topic"), "no-topic")
+
+
+@pytest.mark.parametrize("data", list(broken_rules()))
+def test_schema_rejects_broken_rules(data: Any) -> None:
+    assert check(data, "rules.schema.json") != []
+
+
+def test_cli_writes_the_same_schemas(cli: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    run = cli("schema", "--out", out)
+    assert run.status == 0
+    assert run.out.splitlines() == [f"wrote {out / 'questions.schema.json'}",
+                                    f"wrote {out / 'rules.schema.json'}"]
+    for name in ("questions.schema.json", "rules.schema.json"):
+        assert (out / name).read_text(encoding="utf-8") == (SCHEMAS / name).read_text(encoding="utf-8")
+
+
+def test_cli_check(cli: Callable[..., Any], tmp_path: Path) -> None:
+    assert cli("schema", "--check", "--out", SCHEMAS).status == 0
+    out = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, out)
+    (out / "rules.schema.json").write_text("{}\n", encoding="utf-8")
+    (out / "questions.schema.json").unlink()
+    run = cli("schema", "--check", "--out", out)
+    assert run.status == 1
+    assert run.out.splitlines() == [
+        f"{out / 'questions.schema.json'}: this schema does not exist yet; run: triage schema --out {out}",
+        f"{out / 'rules.schema.json'}: out of date with the models; run: triage schema --out {out}",
+    ]
+
+
+def test_a_clinic_knowledge_base_is_checked_by_the_same_schemas(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "questions.yaml", tmp_path / "questions.yaml")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    extra = tmp_path / "rules" / "clinic.yaml"
+    extra.write_text(
+        "# yaml-language-server: $schema=../schemas/rules.schema.json\n"
+        "topic: Clinic extras\n"
+        "rules:\n"
+        "  - id: clinic_long_sitting\n"
+        "    when: {question: posture_habits, operator: contains, answer: prolonged_sitting}\n"
+        "    then: {level: acupuncturist}\n"
+        "    because: Long sitting strains the back.\n"
+        "    source: Clinic protocol\n",
+        encoding="utf-8",
+    )
+    assert check(read_yaml(extra), "rules.schema.json") == []
+    assert check(read_yaml(tmp_path / "questions.yaml"), "questions.schema.json") == []
