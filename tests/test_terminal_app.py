@@ -24,7 +24,7 @@ from triage import result as results
 from triage.engine import Engine
 from triage.flow import Session
 from triage.models import AnswerValue, KnowledgeBase, Question
-from triage.result import Result
+from triage.result import Matched, Result
 from triage.terminal import app, examples, prompts, save, screens
 from triage.terminal.prompts import BACK, PromptContext
 
@@ -393,7 +393,8 @@ def test_result_puts_the_suggestion_first(kb: KnowledgeBase, benign: Result) -> 
 
 def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None:
     text = " ".join(_text(screens.result_view(kb, benign), 80).split())
-    assert 'Because you said "Are the muscles in your back tight, tender or knotted?": Yes' in text
+    said = render.said(kb, Matched(question="muscle_tension", answer=True))
+    assert constants.BECAUSE_YOU_SAID.format(said=said) in text
     assert "Source: Seed article" in text
     assert text.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
 

@@ -216,3 +216,4 @@ FHIR_DESCRIPTION = (
     "is known; a form cannot stop early, so answers given after that point are ignored "
     "by the assessment, and emergency advice is given."
 )
+KB_FOOTER_ONE = "Knowledge base {version}; 1 question asked."

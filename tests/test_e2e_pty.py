@@ -1,0 +1,243 @@
+"""The real program in a pseudo-terminal: `python -m triage`, keys in, screen out.
+
+A local Session walks beside the program: it says which question comes
+next, so each step waits for that question's header ("question 7") before
+typing its answer. Every wait has a timeout and the child is killed at the
+end of each test, so a failure never hangs the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from triage import constants
+from triage.engine import Engine
+from triage.flow import Session
+from triage.models import AnswerValue, KnowledgeBase, Question
+from triage.terminal import examples
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 10
+DOWN, UP, ENTER, SPACE = "j", "k", "\r", " "
+
+
+class Screen:
+    """One run of the program in a 40-row, 100-column pseudo-terminal."""
+
+    def __init__(self, *args: str, cwd: Path = ROOT) -> None:
+        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        env.pop("NO_COLOR", None)
+        self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(cwd), env=env,
+                                   dimensions=(40, 100), encoding="utf-8", timeout=TIMEOUT)
+        self.seen: list[str] = []
+
+    def expect(self, pattern: str) -> str:
+        try:
+            self.child.expect(pattern)
+        except (pexpect.TIMEOUT, pexpect.EOF) as exc:
+            tail = (self.child.before or "")[-2000:]
+            raise AssertionError(f"did not see {pattern!r}; last output:\n{tail}") from exc
+        text = (self.child.before or "") + str(self.child.after)
+        self.seen.append(text)
+        return text
+
+    def wait_for_question(self, number: int) -> None:
+        self.expect(rf"question {number}(?!\d)")
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def finish(self) -> int:
+        """Wait for the program to end; its exit status."""
+        self.child.expect(pexpect.EOF, timeout=TIMEOUT)
+        self.seen.append(self.child.before or "")
+        self.child.close()
+        assert self.child.exitstatus is not None
+        return int(self.child.exitstatus)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.seen)
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+@pytest.fixture
+def screens() -> Iterator[list[Screen]]:
+    opened: list[Screen] = []
+    yield opened
+    for screen in opened:
+        screen.close()
+
+
+@pytest.fixture
+def start(screens: list[Screen]) -> Iterator[object]:
+    def open_screen(*args: str, cwd: Path = ROOT) -> Screen:
+        screen = Screen(*args, cwd=cwd)
+        screens.append(screen)
+        return screen
+
+    yield open_screen
+
+
+def keys_for(question: Question, value: AnswerValue) -> str:
+    """The keys that give ``value`` to a fresh (not pre-filled) prompt."""
+    if question.type == "yes_no":
+        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER  # type: ignore[index]
+    if question.type in ("number", "scale"):
+        return f"{value}{ENTER}"
+    ids = question.option_ids
+    if question.type == "choice":
+        return DOWN * ids.index(str(value)) + ENTER
+    keys, at = "", 0
+    for index, option in enumerate(ids):
+        if isinstance(value, tuple) and option in value:
+            keys += DOWN * (index - at) + SPACE
+            at = index
+    return keys + ENTER
+
+
+def answer(screen: Screen, session: Session, answers: Mapping[str, AnswerValue],
+           until: str | None = None) -> None:
+    """Answer question after question, as the program asks them, stopping before ``until``."""
+    while session.current is not None and session.current.id != until:
+        question = session.current
+        screen.wait_for_question(session.number)
+        screen.send(keys_for(question, answers[question.id]))
+        session.answer(answers[question.id])
+
+
+def headers(output: str) -> list[int]:
+    return [int(n) for n in re.findall(r"question (\d+)", output)]
+
+
+def clean(output: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+
+
+# --- the tests -----------------------------------------------------------------------
+def test_benign_path_ends_with_the_acupuncturist(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start()  # type: ignore[operator]
+    screen.expect("not for emergencies")
+    session = Session(kb, engine)
+    answer(screen, session, examples.BENIGN)
+    screen.expect("Discuss with your acupuncturist")
+    screen.expect("Muscle strain")
+    screen.expect("save a summary")
+    screen.send(ENTER)  # No, finish here
+    assert screen.finish() == 0
+    assert "Traceback" not in screen.output
+
+
+def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start()  # type: ignore[operator]
+    session = Session(kb, engine)
+    answer(screen, session, examples.EMERGENCY)
+    assert session.stopped
+    screen.expect("EMERGENCY")
+    screen.expect("Call the emergency number")
+    screen.expect("Possible cauda equina syndrome")
+    assert screen.finish() == 0
+    asked = headers(screen.output)
+    assert max(asked) <= 8
+    assert "save a summary" not in screen.output
+
+
+def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: KnowledgeBase,
+                                                           engine: Engine) -> None:
+    screen = start()  # type: ignore[operator]
+    session = Session(kb, engine)
+    answer(screen, session, examples.BENIGN, until="pain_location")
+    screen.wait_for_question(8)
+    screen.send("?")
+    screen.expect("Why we ask")
+    screen.send("b")  # back to the fever question, "No" pre-filled
+    session.back()
+    screen.wait_for_question(7)
+    screen.send(UP + ENTER)  # from the pre-filled No up to Yes
+    session.answer(True)
+    answer(screen, session, examples.BENIGN)
+    screen.expect("See a doctor today")
+    screen.expect("Possible infection in the spine")
+    screen.expect("save a summary")
+    screen.send(ENTER)
+    assert screen.finish() == 0
+    assert "Discuss with your acupuncturist" not in screen.output
+
+
+def test_ctrl_c_stops_calmly(start: object, tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start(cwd=tmp_path)  # type: ignore[operator]
+    session = Session(kb, engine)
+    answer(screen, session, examples.BENIGN, until="both_legs_symptoms")
+    screen.wait_for_question(4)
+    screen.child.sendcontrol("c")
+    assert screen.finish() == 130
+    text = clean(screen.output)
+    assert constants.CANCELLED in text
+    assert "Traceback" not in text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_end_of_input_stops_calmly(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start()  # type: ignore[operator]
+    screen.wait_for_question(1)
+    screen.child.sendcontrol("d")
+    assert screen.finish() == 130
+    assert constants.CANCELLED in clean(screen.output)
+
+
+def test_saving_creates_a_private_markdown_file(start: object, tmp_path: Path, kb: KnowledgeBase,
+                                                engine: Engine) -> None:
+    screen = start(cwd=tmp_path)  # type: ignore[operator]
+    answer(screen, Session(kb, engine), examples.BENIGN)
+    screen.expect("save a summary")
+    screen.send(DOWN + ENTER)  # as a document to read (Markdown)
+    screen.expect("File name")
+    screen.send(ENTER)  # the suggested name
+    screen.expect("Saved to")
+    assert screen.finish() == 0
+    target = tmp_path / "back-pain-summary.md"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    content = target.read_text()
+    assert content.startswith(f"# {constants.SUMMARY_TITLE}")
+    assert "Discuss with your acupuncturist" in content
+    assert "- **Muscle strain**" in content
+    assert "| How old are you (in years)? | 38 |" in content
+
+
+def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb: KnowledgeBase,
+                                               engine: Engine) -> None:
+    import json
+
+    target = tmp_path / "clinic.json"
+    screen = start("--answers-out", str(target), cwd=tmp_path)  # type: ignore[operator]
+    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    screen.expect("Saved to")
+    assert screen.finish() == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    data = json.loads(target.read_text())
+    assert data["level"] == "emergency"
+    assert data["answers"] == {"age": 52, "saddle_numbness": True}
+
+
+def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start("--plain")  # type: ignore[operator]
+    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    screen.expect("Suggestion: EMERGENCY.")
+    assert screen.finish() == 0
+    result = screen.output[screen.output.index("Suggestion: EMERGENCY."):]
+    assert "\x1b[3" not in result  # no foreground colour
+    assert not set(result) & set("│─╭╮╰╯┃━┏┓┗┛•")
