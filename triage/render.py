@@ -28,8 +28,9 @@ def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
 
 
 def said(kb: KnowledgeBase, matched: Matched) -> str:
+    """'Yes to "Do you have a fever…?"': an answer the person gave, in their words."""
     text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
-    return f'"{text}": {answer_text(kb, matched.question, matched.answer)}'
+    return f'{answer_text(kb, matched.question, matched.answer)} to "{text}"'
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -55,8 +56,6 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out += _wrap(constants.EMERGENCY_NOW, width)
     if result.stopped_early:
         out += _wrap(constants.STOPPED_EARLY, width)
-    if any(r.rule == "under_16_out_of_scope" for r in result.level_reasons):
-        out += _wrap(constants.OUT_OF_SCOPE, width)
     out.append("")
     if result.red_flags:
         out.append("Warning signs (red flags):")
@@ -73,8 +72,8 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
             for reason in cause.rules:
                 out += _reason_lines(kb, reason, width)
         out.append("")
-    other = [r for r in result.level_reasons if not r.via and r.rule not in
-             {x.rule for f in result.red_flags for x in f.rules}]
+    shown = {x.rule for f in result.red_flags for x in f.rules}
+    other = [r for r in result.level_reasons if r.rule not in shown]
     if other:
         out.append("Why this suggestion:")
         for reason in other:
@@ -86,6 +85,7 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out += _wrap(result.acupuncture.evidence or "", width)
         out.append("")
     out += _wrap(result.disclaimer, width)
+    asked = result.questions_asked
     out += _wrap(f"Knowledge base {result.knowledge_base.version}; "
-                 f"{result.questions_asked} questions asked.", width)
+                 f"{asked} question{'' if asked == 1 else 's'} asked.", width)
     return "\n".join(out)
