@@ -56,7 +56,7 @@ def drive(kb: KnowledgeBase, engine: Engine, replies: list[Any],
     session = Session(kb, engine)
     with contextlib.suppress(EOFError):  # the script ran out of replies
         app.questionnaire(session, console, plain)
-    return session, script, out.getvalue()
+    return session, script, "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
 def benign_replies(kb: KnowledgeBase, engine: Engine) -> list[AnswerValue]:
@@ -78,7 +78,8 @@ def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engin
     assert "pain_worse_with_periods" not in asked  # has_periods is no
     assert script.asked[0][2].header == "About you · question 1"
     assert script.asked[7][2].header == "About your pain · question 8"
-    assert "1. How old are you (in years)? Answer: 38" in out
+    assert "1. How old are you (in years)?\n   Answer: 38\n" in out
+    assert "2. Do you have numbness or tingling around your genitals" in out
 
 
 def test_back_reasks_with_the_answer_prefilled(kb: KnowledgeBase, engine: Engine,

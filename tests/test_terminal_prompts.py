@@ -115,15 +115,24 @@ def test_number_messages(text: str, expected: bool | str) -> None:
     assert prompts.check_number(text, 0, 120) == expected
 
 
+@pytest.mark.parametrize("template", [
+    pytest.param(constants.NUMBER_EMPTY, id="empty"),
+    pytest.param(constants.NUMBER_NOT_WHOLE, id="not-whole"),
+    pytest.param(constants.NUMBER_OUT_OF_RANGE, id="out-of-range"),
+])
+def test_number_messages_fit_40_columns(template: str) -> None:
+    assert len(template.format(value=999, min=0, max=120)) <= 40
+
+
 def test_number_message_shows_while_typing(kb: KnowledgeBase) -> None:
     reply, screen = screen_after(kb.question("age"), ["150", BACKSPACE * 3 + "50", ENTER])
     assert reply == 50
-    assert "150 is outside the range: please type a number from 0 to 120." in screen
+    assert constants.NUMBER_OUT_OF_RANGE.format(value=150, min=0, max=120) in screen
 
 
 def test_scale_message_names_its_range(kb: KnowledgeBase) -> None:
     _, screen = screen_after(kb.question("pain_severity"), ["12", BACKSPACE * 2 + "5", ENTER])
-    assert "please type a number from 0 to 10." in screen
+    assert constants.NUMBER_OUT_OF_RANGE.format(value=12, min=0, max=10) in screen
 
 
 # --- one choice ------------------------------------------------------------------------

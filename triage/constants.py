@@ -175,9 +175,9 @@ YES, NO, NOT_SURE_LABEL = "Yes", "No", "Not sure"
 WHY_WE_ASK = "Why we ask: {why}"
 FIRST_QUESTION = "This is the first question, so there is nothing to go back to."
 ANSWER_ECHO = "Answer: {answer}"
-NUMBER_EMPTY = "Please type a whole number from {min} to {max}."
-NUMBER_NOT_WHOLE = "Please type a whole number (digits only) from {min} to {max}."
-NUMBER_OUT_OF_RANGE = "{value} is outside the range: please type a number from {min} to {max}."
+NUMBER_EMPTY = "Please type a number from {min} to {max}."
+NUMBER_NOT_WHOLE = "Please type a whole number, {min} to {max}."
+NUMBER_OUT_OF_RANGE = "The number must be from {min} to {max}."
 
 HEADING_RED_FLAGS = "Warning signs (red flags)"
 HEADING_CAUSES = "Possibly relevant causes (not a diagnosis)"
@@ -217,3 +217,4 @@ FHIR_DESCRIPTION = (
     "by the assessment, and emergency advice is given."
 )
 KB_FOOTER_ONE = "Knowledge base {version}; 1 question asked."
+BACK_TO = "Back to question {number}."

@@ -48,6 +48,7 @@ def questionnaire(session: Session, console: Console, plain: bool,
         reply = prompts.ask(question, session.previous_answer(), ctx)
         if isinstance(reply, prompts.Back):
             session.back()
+            console.print(screens.went_back(session.number, plain))
             continue
         console.print(screens.answered(kb, question, reply, session.number, plain))
         session.answer(reply)

@@ -15,13 +15,15 @@ The prompts erase themselves when done; the caller prints the answer.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
 import questionary
-from prompt_toolkit.filters import Condition
+from prompt_toolkit.filters import Condition, to_filter
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.layout.containers import ConditionalContainer, HSplit, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
@@ -91,7 +93,27 @@ class PromptContext:
     @property
     def hint(self) -> str:
         hint = constants.HINT_KEYS if self.can_go_back else constants.HINT_KEYS_FIRST
-        return plain_text(hint) if self.plain else hint
+        return self.wrap(plain_text(hint) if self.plain else hint)
+
+    @property
+    def width(self) -> int:
+        if self.output is not None:
+            return int(self.output.get_size().columns)
+        return shutil.get_terminal_size().columns
+
+    def wrap(self, text: str, indent: int = 0) -> str:
+        """Wrap at word boundaries to the terminal's width (the first line starts at ``indent``)."""
+        return "\n".join(textwrap.wrap(text, width=max(self.width - indent - 1, 20),
+                                       subsequent_indent=" " * indent)) if text else text
+
+    def question(self, question: Question) -> str:
+        """The question text, wrapped to follow the question mark with a hanging indent."""
+        return self.wrap(question.text, indent=1 if self.plain else 2)
+
+    def label(self, text: str, *, tick_box: bool = False) -> str:
+        """A choice, wrapped to fit after the pointer (and tick box) with a hanging indent."""
+        box = (4 if self.plain else 2) if tick_box else 0  # "[x] " or "● "
+        return self.wrap(text, indent=3 + box)
 
 
 STYLE = Style(
@@ -118,13 +140,13 @@ def plain_style() -> Style:
 def _decorate(prompt: questionary.Question, question: Question, ctx: PromptContext) -> None:
     app = prompt.application
     note: list[str] = []
-    why = constants.WHY_WE_ASK.format(why=question.why)
+    why = ctx.wrap(constants.WHY_WE_ASK.format(why=question.why))
 
     def back(event: KeyPressEvent) -> None:
         if ctx.can_go_back:
             event.app.exit(result=BACK)
         else:
-            note[:] = [constants.FIRST_QUESTION]
+            note[:] = [ctx.wrap(constants.FIRST_QUESTION)]
 
     def toggle_why(event: KeyPressEvent) -> None:
         note[:] = [] if note == [why] else [why]
@@ -140,6 +162,8 @@ def _decorate(prompt: questionary.Question, question: Question, ctx: PromptConte
     bindings.add("c-d", eager=True)(end_of_input)
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
 
+    for window in app.layout.find_all_windows():
+        window.wrap_lines = to_filter(True)  # long questions and labels wrap, never cut off
     root = app.layout.container
     if isinstance(root, HSplit):
         text = FormattedTextControl(lambda: [("class:note", note[0] if note else "")])
@@ -178,8 +202,8 @@ def _select(question: Question, choices: Sequence[tuple[str, str]], default: str
             ctx: PromptContext) -> Any:
     values = [value for _, value in choices]
     prompt = questionary.select(
-        question.text,
-        choices=[questionary.Choice(title, value) for title, value in choices],
+        ctx.question(question),
+        choices=[questionary.Choice(ctx.label(title), value) for title, value in choices],
         default=default if default in values else None,
         qmark=ctx.qmark,
         pointer=ctx.pointer,
@@ -213,10 +237,11 @@ def ask_choice(question: Question, previous: AnswerValue | None, ctx: PromptCont
 def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Any options, or none (an empty tuple means none of these)."""
     ticked = set(previous) if isinstance(previous, tuple) else set()
-    multi_hint = plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI
+    multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
     prompt = questionary.checkbox(
-        question.text,
-        choices=[questionary.Choice(o.label, o.id, checked=o.id in ticked) for o in question.options],
+        ctx.question(question),
+        choices=[questionary.Choice(ctx.label(o.label, tick_box=True), o.id, checked=o.id in ticked)
+                 for o in question.options],
         qmark=ctx.qmark,
         pointer=ctx.pointer,
         instruction=f"\n{multi_hint}\n{ctx.hint}",
@@ -242,14 +267,18 @@ def check_number(text: str, low: int, high: int) -> bool | str:
     return True
 
 
+def _wrapped(verdict: bool | str, ctx: PromptContext) -> bool | str:
+    return ctx.wrap(verdict) if isinstance(verdict, str) else verdict
+
+
 def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """A whole number within the question's bounds (0-10 for a scale), checked as typed."""
     low, high = question.bounds
     is_number = isinstance(previous, int) and not isinstance(previous, bool)
     prompt = questionary.text(
-        question.text,
+        ctx.question(question),
         default=str(previous) if is_number else "",
-        validate=lambda text: check_number(text, low, high),
+        validate=lambda text: _wrapped(check_number(text, low, high), ctx),
         qmark=ctx.qmark,
         instruction=f"\n{ctx.hint}\n",
         **ctx.kwargs(),
@@ -293,8 +322,8 @@ def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) ->
 def select(message: str, choices: Sequence[tuple[str, str]], ctx: PromptContext) -> str:
     """A plain list for the questions after the questionnaire (saving)."""
     prompt = questionary.select(
-        message,
-        choices=[questionary.Choice(title, value) for title, value in choices],
+        ctx.wrap(message, indent=2),
+        choices=[questionary.Choice(ctx.label(title), value) for title, value in choices],
         qmark="" if ctx.plain else "›",
         pointer=ctx.pointer,
         instruction=" ",

@@ -15,6 +15,7 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from triage import constants, render
@@ -50,7 +51,7 @@ def make_console(plain: bool, *, file: IO[str] | None = None, width: int | None 
 def header(kb: KnowledgeBase, question: Question, number: int, plain: bool) -> str:
     """"About your pain · question 7"."""
     text = constants.QUESTION_HEADER.format(section=kb.section_title(question.section), number=number)
-    return plain_text(text) if plain else text
+    return text.replace(" · ", ", ") if plain else text
 
 
 # --- welcome and answers -------------------------------------------------------------
@@ -65,16 +66,32 @@ def welcome(plain: bool) -> RenderableType:
 
 def answered(kb: KnowledgeBase, question: Question, value: AnswerValue, number: int,
              plain: bool) -> RenderableType:
-    """One answered question as it stays on screen."""
+    """One answered question as it stays on screen: number, question, then the answer."""
     answer = constants.ANSWER_ECHO.format(answer=render.answer_text(kb, question.id, value))
-    if plain:
-        return Text(f"{number}. {question.text} {answer}")
-    return Text.assemble((f"{number}. ", "dim"), (question.text, ""), " ", (answer, "cyan"))
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(f"{number}. ", style="" if plain else "dim"), Text(question.text))
+    grid.add_row(Text(""), Text(answer, style="" if plain else "cyan"))
+    return grid
+
+
+def went_back(number: int, plain: bool) -> RenderableType:
+    return Text(constants.BACK_TO.format(number=number), style="" if plain else "dim")
 
 
 # --- result ---------------------------------------------------------------------------
 def _heading(title: str) -> Text:
     return Text(title, style="bold underline")
+
+
+def _bullet(text: Text) -> Table:
+    """A list item whose continuation lines stay under its first word."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("• ", text)
+    return grid
 
 
 def _indented(text: str, style: str = "") -> Padding:
@@ -98,7 +115,7 @@ def _red_flags(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
     out: list[RenderableType] = [_heading(constants.HEADING_RED_FLAGS)]
     for flag in result.red_flags:
         level = constants.LEVEL_TITLE[flag.level]
-        out.append(Text.assemble("• ", (flag.name, f"bold {LEVEL_STYLE[flag.level]}"), f" ({level})"))
+        out.append(_bullet(Text.assemble((flag.name, f"bold {LEVEL_STYLE[flag.level]}"), f" ({level})")))
         out.append(_indented(flag.means, "italic"))
         out.extend(_reasons(kb, flag.rules))
         out.append(Text(""))
@@ -110,7 +127,7 @@ def _causes(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
         return []
     out: list[RenderableType] = [_heading(constants.HEADING_CAUSES)]
     for cause in result.causes:
-        out.append(Text.assemble("• ", (cause.name, "bold")))
+        out.append(_bullet(Text(cause.name, style="bold")))
         out.append(_indented(cause.about, "italic"))
         out.extend(_reasons(kb, cause.rules))
         out.append(Text(""))
