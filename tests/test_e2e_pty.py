@@ -142,17 +142,25 @@ def test_benign_path_ends_with_the_acupuncturist(start: object, kb: KnowledgeBas
     assert "Traceback" not in screen.output
 
 
-def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+PULSATING = {**{q: False for q in ("saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
+                                     "leg_weakness")}, "age": 70, "pulsating_abdomen": True}
+
+
+@pytest.mark.parametrize(("answers", "flag", "last"), [
+    pytest.param(examples.EMERGENCY, "Possible cauda equina syndrome", 2, id="saddle-numbness"),
+    pytest.param(PULSATING, "aortic", 6, id="pulsating-abdomen"),
+])
+def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine, *,
+                                            answers: dict[str, AnswerValue], flag: str, last: int) -> None:
     screen = start()  # type: ignore[operator]
     session = Session(kb, engine)
-    answer(screen, session, examples.EMERGENCY)
+    answer(screen, session, answers)
     assert session.stopped
     screen.expect("EMERGENCY")
     screen.expect("Call the emergency number")
-    screen.expect("Possible cauda equina syndrome")
+    screen.expect(flag)
     assert screen.finish() == 0
-    asked = headers(screen.output)
-    assert max(asked) <= 8
+    assert max(headers(screen.output)) == last <= 8
     assert "save a summary" not in screen.output
 
 

@@ -28,6 +28,8 @@ from triage.result import Matched, Result
 from triage.terminal import app, examples, prompts, save, screens
 from triage.terminal.prompts import BACK, PromptContext
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 class Script:
     """Stands in for the prompts: replies in order, and records what was asked."""
@@ -150,15 +152,18 @@ def test_not_a_terminal_points_to_assess(cli: Callable[..., Any]) -> None:
     assert "Traceback" not in run.err
 
 
-def test_help_does_not_import_the_interactive_libraries() -> None:
+@pytest.mark.parametrize("argv", [pytest.param(["--help"], id="help"),
+                                  pytest.param(["assess", "--help"], id="assess-help")])
+def test_help_does_not_import_the_interactive_libraries(argv: list[str]) -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from triage.__main__ import build_parser; build_parser().format_help(); "
-            "print(sorted(m for m in ('questionary', 'rich', 'prompt_toolkit', 'experta', "
-            "'triage.terminal.app') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "triage", *argv],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"questionary", "rich", "prompt_toolkit", "experta", "pydantic"}
+    assert "triage.terminal" not in done.stderr
 
 
 def _args(tmp_path: Path, **extra: Any) -> argparse.Namespace:

@@ -7,7 +7,9 @@ file is written beside it first, then renamed over it).
 
 Formats are a registry: a writer per format name, and file suffixes that
 choose one. A FHIR QuestionnaireResponse writer belongs in :data:`WRITERS`
-as ``"fhir"`` (with its suffix in :data:`SUFFIXES`).
+as ``"fhir"`` (built on :func:`triage.fhir.answers_to_response`), with its
+menu entry in the save dialog and, for ``--answers-out``, its suffix in
+:data:`SUFFIXES`.
 """
 
 from __future__ import annotations
