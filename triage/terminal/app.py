@@ -34,17 +34,13 @@ def check_output(path: Path) -> None:
                           reason=f"there is no folder {display(folder)} for {display(path)}")
 
 
-def questionnaire(session: Session, console: Console, plain: bool,
-                  base: prompts.PromptContext | None = None) -> None:
+def questionnaire(session: Session, console: Console, plain: bool) -> None:
     """Ask until the session is finished (all asked, or stopped)."""
-    base = base or prompts.PromptContext(plain=plain)
     kb = session.kb
     while session.current is not None:
         question = session.current
-        ctx = prompts.PromptContext(
-            header=screens.header(kb, question, session.number, plain),
-            can_go_back=bool(session.path), plain=plain, input=base.input, output=base.output,
-        )
+        ctx = prompts.PromptContext(header=screens.header(kb, question, session.number, plain),
+                                    can_go_back=bool(session.path), plain=plain)
         reply = prompts.ask(question, session.previous_answer(), ctx)
         if isinstance(reply, prompts.Back):
             session.back()
