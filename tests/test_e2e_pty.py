@@ -34,10 +34,12 @@ DOWN, UP, ENTER, SPACE = "j", "k", "\r", " "
 class Screen:
     """One run of the program in a 40-row, 100-column pseudo-terminal."""
 
-    def __init__(self, *args: str, cwd: Path = ROOT) -> None:
+    def __init__(self, *args: str, cwd: Path = ROOT, no_color: bool = False) -> None:
         env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
                    PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         env.pop("NO_COLOR", None)
+        if no_color:
+            env["NO_COLOR"] = "1"
         self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(cwd), env=env,
                                    dimensions=(40, 100), encoding="utf-8", timeout=TIMEOUT)
         self.seen: list[str] = []
@@ -85,8 +87,8 @@ def screens() -> Iterator[list[Screen]]:
 
 @pytest.fixture
 def start(screens: list[Screen]) -> Iterator[object]:
-    def open_screen(*args: str, cwd: Path = ROOT) -> Screen:
-        screen = Screen(*args, cwd=cwd)
+    def open_screen(*args: str, cwd: Path = ROOT, no_color: bool = False) -> Screen:
+        screen = Screen(*args, cwd=cwd, no_color=no_color)
         screens.append(screen)
         return screen
 
@@ -249,3 +251,13 @@ def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, eng
     result = screen.output[screen.output.index("Suggestion: EMERGENCY."):]
     assert "\x1b[3" not in result  # no foreground colour
     assert not set(result) & set("│─╭╮╰╯┃━┏┓┗┛•")
+
+
+def test_no_color_keeps_the_words_and_drops_the_colours(start: object, kb: KnowledgeBase,
+                                                        engine: Engine) -> None:
+    screen = start(no_color=True)  # type: ignore[operator]
+    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    screen.expect("EMERGENCY")
+    assert screen.finish() == 0
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m", screen.output)  # no foreground colour
+    assert "┏" in screen.output  # the box stays: only colour is dropped
