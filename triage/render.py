@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from triage import constants
+from triage.conditions import questions_used
 from triage.models import AnswerValue, KnowledgeBase
 from triage.result import Matched, Reason, Result
 
@@ -28,9 +29,31 @@ def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
 
 
 def said(kb: KnowledgeBase, matched: Matched) -> str:
-    """'Yes to "Do you have a fever…?"': an answer the person gave, in their words."""
+    """'"Yes" to "Do you have a fever…?"': an answer the person gave, in their words."""
     text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
-    return f'{answer_text(kb, matched.question, matched.answer)} to "{text}"'
+    return f'"{answer_text(kb, matched.question, matched.answer)}" to "{text}"'
+
+
+def because_lines(kb: KnowledgeBase, reason: Reason, template: str = constants.BECAUSE_YOU_SAID) -> list[str]:
+    """Why a rule fired, in the person's words.
+
+    A rule that builds on a cause or red flag points to it (it is explained
+    above it) instead of repeating the answers behind it.
+    """
+    if reason.via:
+        names = []
+        for ref in reason.via:
+            kind, fid = ref.split(":", 1)
+            names.append(kb.cause(fid).name if kind == "cause" else kb.red_flag(fid).name)
+        direct = [m for m in reason.matched if not _behind_findings(kb, reason, m)]
+        lines = [constants.BECAUSE_OF_FINDING.format(names=", ".join(names))]
+        return lines + [template.format(said=said(kb, m)) for m in direct]
+    return [template.format(said=said(kb, m)) for m in reason.matched]
+
+
+def _behind_findings(kb: KnowledgeBase, reason: Reason, matched: Matched) -> bool:
+    """Whether an answer only matched through a finding the reason builds on."""
+    return matched.question not in questions_used(kb.rule(reason.rule).when)
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -40,8 +63,8 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
 
 def _reason_lines(kb: KnowledgeBase, reason: Reason, width: int) -> list[str]:
     lines: list[str] = []
-    for m in reason.matched:
-        lines += _wrap(f"Because you said {said(kb, m)}", width, "    ")
+    for sentence in because_lines(kb, reason):
+        lines += _wrap(sentence, width, "    ")
     lines += _wrap(reason.because, width, "    ")
     lines += _wrap(f"Source: {reason.source} (rule {reason.rule})", width, "    ")
     return lines

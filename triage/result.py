@@ -128,14 +128,18 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         elif isinstance(then, ThenRedFlag):
             by_finding.setdefault(("red_flag", then.red_flag), []).append(firing)
 
-    def reason(firing: Firing) -> Reason:
-        rule = rules[firing.rule_id]
-        return Reason(
-            rule=rule.id,
-            because=rule.because,
-            source=rule.source,
-            matched=tuple(_all_matched(firing, by_finding)),
-            via=tuple(f"{kind}:{fid}" for kind, fid in firing.via),
+    def reasons(firings: list[Firing]) -> tuple[Reason, ...]:
+        """One reason per rule: a rule that fired on two answers is explained once."""
+        merged: dict[str, tuple[dict[str, Matched], dict[str, None]]] = {}
+        for firing in firings:
+            matched, via = merged.setdefault(firing.rule_id, ({}, {}))
+            for m in _all_matched(firing, by_finding):
+                matched.setdefault(m.question, m)
+            via.update((f"{kind}:{fid}", None) for kind, fid in firing.via)
+        return tuple(
+            Reason(rule=rule_id, because=rules[rule_id].because, source=rules[rule_id].source,
+                   matched=tuple(matched.values()), via=tuple(via))
+            for rule_id, (matched, via) in merged.items()
         )
 
     red_flags = []
@@ -145,18 +149,16 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
             level = min((then_level(rules[f.rule_id].then) or LEVELS[-1] for f in firings),
                         key=LEVELS.index)
             red_flags.append(RedFlagOut(id=flag.id, name=flag.name, level=level, means=flag.means,
-                                        rules=tuple(reason(f) for f in firings)))
+                                        rules=reasons(firings)))
     red_flags.sort(key=lambda r: LEVELS.index(r.level))
     causes = [
         CauseOut(id=c.id, name=c.name, about=c.about, acupuncture_responsive=c.acupuncture_responsive,
-                 rules=tuple(reason(f) for f in by_finding[("cause", c.id)]))
+                 rules=reasons(by_finding[("cause", c.id)]))
         for c in kb.causes
         if ("cause", c.id) in by_finding
     ]
     level = evaluation.level
-    level_reasons = tuple(
-        reason(f) for f in evaluation.firings if then_level(rules[f.rule_id].then) == level
-    )
+    level_reasons = reasons([f for f in evaluation.firings if then_level(rules[f.rule_id].then) == level])
     return Result(
         source=source,
         level=level,

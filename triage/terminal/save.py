@@ -5,17 +5,16 @@ for them): to a new file created with mode 0600, never over an existing
 file unless the person said to replace it, and never half-written (a replaced
 file is written beside it first, then renamed over it).
 
-Formats are a registry: a writer per format name, and file suffixes that
-choose one. A FHIR QuestionnaireResponse writer belongs in :data:`WRITERS`
-as ``"fhir"`` (built on :func:`triage.fhir.answers_to_response`), with its
-menu entry in the save dialog and, for ``--answers-out``, its suffix in
-:data:`SUFFIXES`.
+Formats are a registry: a writer per format name (Markdown to read, JSON
+for a clinic system, a FHIR R4 QuestionnaireResponse), and file name
+endings that choose one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,6 @@ from pathlib import Path
 from triage import constants, render
 from triage.models import KnowledgeBase
 from triage.result import Reason, Result
-from triage.terminal.text import grouped
 
 Writer = Callable[[KnowledgeBase, Result], str]
 
@@ -36,9 +34,8 @@ def _md_escape(text: str) -> str:
 
 def _md_reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[str]:
     lines = []
-    for reason, matched in grouped(reasons):
-        for m in matched:
-            lines.append(f"  - {constants.SUMMARY_MATCHED.format(said=render.said(kb, m))}")
+    for reason in reasons:
+        lines += [f"  - {line}" for line in render.because_lines(kb, reason, constants.SUMMARY_MATCHED)]
         lines.append(f"  - {reason.because}")
         lines.append(f"  - {constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule)}")
     return lines
@@ -87,20 +84,29 @@ def json_summary(kb: KnowledgeBase, result: Result) -> str:
     return result.to_json(include_answers=True) + "\n"
 
 
+def fhir_response(kb: KnowledgeBase, result: Result) -> str:
+    """The answers as a FHIR R4 QuestionnaireResponse (``triage assess`` reads it back)."""
+    from triage import fhir
+
+    return json.dumps(fhir.answers_to_response(kb, result.answers), indent=2, ensure_ascii=False) + "\n"
+
+
 WRITERS: dict[str, Writer] = {
     "markdown": markdown,
     "json": json_summary,
+    "fhir": fhir_response,
 }
 """Format name -> writer."""
 
-SUFFIXES: dict[str, str] = {".json": "json", ".md": "markdown"}
-"""File suffix -> format name; any other suffix is Markdown."""
+SUFFIXES: dict[str, str] = {".fhir.json": "fhir", ".json": "json", ".md": "markdown"}
+"""File name ending -> format name (longest first); any other ending is Markdown."""
 
 FORMAT_SUFFIX: dict[str, str] = {name: suffix for suffix, name in SUFFIXES.items()}
 
 
 def format_for(path: Path) -> str:
-    return SUFFIXES.get(path.suffix.lower(), "markdown")
+    name = path.name.lower()
+    return next((fmt for end, fmt in SUFFIXES.items() if name.endswith(end)), "markdown")
 
 
 def summary(kb: KnowledgeBase, result: Result, fmt: str) -> str:

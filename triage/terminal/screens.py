@@ -21,7 +21,7 @@ from rich.text import Text
 from triage import constants, render
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Reason, Result
-from triage.terminal.text import grouped, plain_text
+from triage.terminal.text import plain_text
 
 LEVEL_STYLE: dict[str, str] = {
     "emergency": "bold red",
@@ -100,9 +100,8 @@ def _indented(text: str, style: str = "") -> Padding:
 
 def _reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[RenderableType]:
     out: list[RenderableType] = []
-    for reason, matched in grouped(reasons):
-        for m in matched:
-            out.append(_indented(constants.BECAUSE_YOU_SAID.format(said=render.said(kb, m))))
+    for reason in reasons:
+        out += [_indented(line) for line in render.because_lines(kb, reason)]
         out.append(_indented(reason.because))
         out.append(_indented(constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule),
                              "dim"))
