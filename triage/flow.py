@@ -42,9 +42,9 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
         asked, used, stopped, evaluation = _walk_incremental(kb, engine, given)
     order = kb.question_index
     last = order[asked[-1]] if asked else -1
-    ignored = tuple(
+    ignored = tuple(  # in questionnaire order, whatever the file's order
         (qid, "after_stop" if stopped and order[qid] > last else "not_asked")
-        for qid in given
+        for qid in sorted(given, key=order.__getitem__)
         if qid not in used
     )
     return FlowResult(tuple(asked), used, ignored, stopped, evaluation)
