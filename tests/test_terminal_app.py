@@ -195,6 +195,7 @@ def test_answers_out_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     pytest.param("summary.md", "markdown", id="md"),
     pytest.param("summary.txt", "markdown", id="other-suffix"),
     pytest.param("summary", "markdown", id="no-suffix"),
+    pytest.param("summary.fhir.json", "fhir", id="fhir"),
 ])
 def test_run_with_answers_out_writes_without_asking(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
                                                     monkeypatch: pytest.MonkeyPatch,
@@ -210,6 +211,11 @@ def test_run_with_answers_out_writes_without_asking(kb: KnowledgeBase, engine: E
         data = json.loads(content)
         assert data["level"] == "acupuncturist"
         assert data["answers"]["age"] == 38
+    elif fmt == "fhir":
+        data = json.loads(content)
+        assert data["resourceType"] == "QuestionnaireResponse"
+        assert {"linkId": "age", "text": kb.question("age").text, "answer": [{"valueInteger": 38}]} \
+            in data["item"]
     else:
         assert content.startswith(f"# {constants.SUMMARY_TITLE}")
     assert "Saved to" in capsys.readouterr().out
@@ -270,6 +276,7 @@ def test_saying_no_writes_nothing(kb: KnowledgeBase, benign: Result, tmp_path: P
 @pytest.mark.parametrize(("fmt", "default"), [
     pytest.param("markdown", "back-pain-summary.md", id="markdown"),
     pytest.param("json", "back-pain-summary.json", id="json"),
+    pytest.param("fhir", "back-pain-summary.fhir.json", id="fhir"),
 ])
 def test_saving_suggests_a_name_and_writes_0600(kb: KnowledgeBase, benign: Result, tmp_path: Path, *,
                                                 monkeypatch: pytest.MonkeyPatch, fmt: str,
@@ -358,8 +365,35 @@ def test_interrupted_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_unknown_format_lists_the_valid_ones(kb: KnowledgeBase, benign: Result) -> None:
-    with pytest.raises(ValueError, match="valid formats: json, markdown"):
-        save.summary(kb, benign, "fhir")
+    with pytest.raises(ValueError, match="valid formats: fhir, json, markdown"):
+        save.summary(kb, benign, "pdf")
+
+
+def test_format_option_overrides_the_file_name(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "for-the-clinic.txt"
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    args = _args(tmp_path, answers_out=target)
+    args.save_format = "fhir"
+    assert app.run(args) == 0
+    assert json.loads(target.read_text())["resourceType"] == "QuestionnaireResponse"
+
+
+def test_fhir_summary_is_valid_r4_and_assess_reads_it_back(kb: KnowledgeBase, benign: Result,
+                                                          tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    from triage.__main__ import main
+
+    text = save.summary(kb, benign, "fhir")
+    QuestionnaireResponse.model_validate_json(text)
+    path = tmp_path / "summary.fhir.json"
+    path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["assess", str(path), "--format", "json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["level"], [c["id"] for c in again["causes"]]) == (benign.level, benign.cause_ids)
 
 
 # --- summary contents ---------------------------------------------------------------------

@@ -37,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="no colour, boxes or symbols (for screen readers and copy-paste)")
     parser.add_argument("--answers-out", type=Path, metavar="FILE",
                         help="save the summary to FILE at the end without asking "
-                             "(.json for JSON, otherwise Markdown)")
+                             "(.fhir.json: FHIR QuestionnaireResponse, .json: JSON, "
+                             "otherwise Markdown)")
+    parser.add_argument("--format", dest="save_format", choices=("markdown", "json", "fhir"),
+                        help="the format of --answers-out, whatever the file name ends with")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     assess = sub.add_parser("assess", help="assess answers files (YAML or JSON)",
@@ -288,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # output was cut short by the reader (e.g. `| head`)
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches the person
+    except Exception as exc:  # no traceback ever reaches the person
         if os.environ.get("TRIAGE_DEBUG"):
             raise
         from triage.errors import INTERNAL

@@ -69,6 +69,7 @@ def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts
         (constants.SAVE_NO, ""),
         (constants.SAVE_MARKDOWN, "markdown"),
         (constants.SAVE_JSON, "json"),
+        (constants.SAVE_FHIR, "fhir"),
     ], ctx)
     if not fmt:
         return
@@ -111,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     screens.show_result(console, kb, result, plain)
     if out is not None:
         try:
-            save.write(out, save.summary(kb, result, save.format_for(out)))
+            fmt = getattr(args, "save_format", None) or save.format_for(out)
+            save.write(out, save.summary(kb, result, fmt))
         except OSError as exc:
             print(f"triage: {constants.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc)}",
                   file=sys.stderr)
