@@ -13,6 +13,7 @@ after changing a result screen or the words of the rules these examples use.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -37,7 +38,12 @@ def render(name: str, width: int = WIDTH) -> str:
     console = screens.make_console(False, width=width, record=True, color_system="truecolor",
                                    force_terminal=True, file=_Discard())
     screens.show_result(console, kb, result, plain=False)
-    return console.export_svg(title=title)
+    return _local_fonts_only(console.export_svg(title=title))
+
+
+def _local_fonts_only(svg: str) -> str:
+    """Drop the web-font addresses rich adds, so opening a picture fetches nothing."""
+    return re.sub(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)', "", svg)
 
 
 class _Discard:
