@@ -1,10 +1,11 @@
 """Write the red-flag part of the knowledge base as a Mermaid diagram.
 
-    uv run python scripts/make_diagram.py            # writes docs/red-flags.mmd
-    uv run python scripts/make_diagram.py --check    # exit 1 if it is out of date
+    uv run python scripts/make_diagram.py            # writes docs/red-flags.mmd and the README's copy
+    uv run python scripts/make_diagram.py --check    # exit 1 if either is out of date
 
-The README embeds docs/red-flags.mmd; run this after changing a red flag, or
-a rule or question that leads to one. The whole knowledge base, or any part
+The README embeds the same diagram between two marker comments (code hosts
+render Mermaid); run this after changing a red flag, or a rule or question
+that leads to one. The whole knowledge base, or any part
 of it, is drawn by ``triage diagram [--format mermaid|dot] [--focus ID]``.
 """
 
@@ -16,6 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "red-flags.mmd"
+README = ROOT / "README.md"
+START, END = "<!-- red-flags diagram: start -->", "<!-- red-flags diagram: end -->"
+
+
+def embedded(readme: str, diagram: str) -> str:
+    """The README with the diagram between its markers (unchanged if it has none)."""
+    if START not in readme or END not in readme:
+        return readme
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n```mermaid\n{diagram}```\n{END}{tail}"
 
 
 def render(questions: Path | None = None, rules: Path | None = None) -> str:
@@ -27,6 +39,7 @@ def render(questions: Path | None = None, rules: Path | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TARGET, help="default: docs/red-flags.mmd")
+    parser.add_argument("--readme", type=Path, default=README, help="default: README.md")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if out of date")
     parser.add_argument("--questions", type=Path, metavar="PATH")
     parser.add_argument("--rules", type=Path, metavar="DIR")
@@ -40,15 +53,18 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 2
+    readme = args.readme.read_text(encoding="utf-8") if args.readme.is_file() else ""
+    wanted = {args.out: text, args.readme: embedded(readme, text)} if readme else {args.out: text}
     if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
-        if current != text:
-            print(f"{args.out}: out of date; run: uv run python scripts/make_diagram.py", file=sys.stderr)
-            return 1
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {display(args.out)}")
+        stale = [path for path, content in wanted.items()
+                 if (path.read_text(encoding="utf-8") if path.is_file() else None) != content]
+        for path in stale:
+            print(f"{path}: out of date; run: uv run python scripts/make_diagram.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, content in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        print(f"wrote {display(path)}")
     return 0
 
 

@@ -99,3 +99,13 @@ def test_installed_console_script_runs_from_anywhere(tmp_path: Path) -> None:
     proc = subprocess.run([str(script), "check"], capture_output=True, text=True, cwd=tmp_path,
                           env={**os.environ}, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    pytest.param("kidney-stone.yaml", "urgent_doctor", id="kidney-stone"),
+    pytest.param("muscle-strain.yaml", "acupuncturist", id="muscle-strain"),
+])
+def test_readme_examples_assess_as_documented(name: str, level: str, cli: Callable[..., Any]) -> None:
+    run = cli("assess", ROOT / "examples" / name, "--format", "json")
+    assert run.status == 0
+    assert json.loads(run.out)["level"] == level

@@ -143,13 +143,26 @@ def test_committed_red_flag_diagram_is_current(kb: KnowledgeBase) -> None:
 
 def test_script_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = load_script()
-    out = tmp_path / "red-flags.mmd"
-    assert script.main(["--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == (ROOT / "docs" / "red-flags.mmd").read_text(encoding="utf-8")
-    assert script.main(["--out", str(out), "--check"]) == 0
+    out, readme = tmp_path / "red-flags.mmd", tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n{script.START}\nold\n{script.END}\n\nMore.\n", encoding="utf-8")
+    argv = ["--out", str(out), "--readme", str(readme)]
+    assert script.main(argv) == 0
+    diagram_text = (ROOT / "docs" / "red-flags.mmd").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == diagram_text
+    assert readme.read_text(encoding="utf-8") == (
+        f"# Title\n\n{script.START}\n```mermaid\n{diagram_text}```\n{script.END}\n\nMore.\n")
+    assert script.main([*argv, "--check"]) == 0
     out.write_text("flowchart LR\n", encoding="utf-8")
-    assert script.main(["--out", str(out), "--check"]) == 1
+    assert script.main([*argv, "--check"]) == 1
     assert "out of date" in capsys.readouterr().err
+
+
+def test_readme_embeds_the_current_red_flag_diagram() -> None:
+    script = load_script()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert script.START in readme, "the README has lost its red-flags diagram markers"
+    assert readme == script.embedded(readme, (ROOT / "docs" / "red-flags.mmd").read_text(encoding="utf-8")), (
+        "the README's red-flags diagram is out of date; run: uv run python scripts/make_diagram.py")
 
 
 def test_a_clinic_knowledge_base(cli: Callable[..., Any], tmp_path: Path) -> None:
