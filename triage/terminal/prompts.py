@@ -29,6 +29,7 @@ from prompt_toolkit.layout.containers import ConditionalContainer, HSplit, Windo
 from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.styles import Style
+from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
 
 from triage import constants
@@ -174,6 +175,16 @@ def _decorate(prompt: questionary.Question, question: Question, ctx: PromptConte
     app.erase_when_done = True
 
 
+PLAIN_INDICATORS: Final = ("[x]", "[ ]")
+
+
+def indicators(plain: bool) -> tuple[str, str]:
+    """The tick boxes of a list, (ticked, not ticked): symbols, or ``[x]`` / ``[ ]`` in plain mode."""
+    if plain:
+        return PLAIN_INDICATORS
+    return questionary_constants.INDICATOR_SELECTED, questionary_constants.INDICATOR_UNSELECTED
+
+
 @contextmanager
 def _indicators(plain: bool) -> Iterator[None]:
     """Tick boxes as ``[x]`` / ``[ ]`` in plain mode instead of symbols."""
@@ -182,7 +193,7 @@ def _indicators(plain: bool) -> Iterator[None]:
         return
     names = ("INDICATOR_SELECTED", "INDICATOR_UNSELECTED")
     saved = [getattr(questionary_common, name) for name in names]
-    for name, value in zip(names, ("[x]", "[ ]"), strict=True):
+    for name, value in zip(names, PLAIN_INDICATORS, strict=True):
         setattr(questionary_common, name, value)
     try:
         yield
@@ -198,53 +209,70 @@ def _run(prompt: questionary.Question, question: Question, ctx: PromptContext) -
         return prompt.unsafe_ask()
 
 
-def _select(question: Question, choices: Sequence[tuple[str, str]], default: str | None,
+# --- what every prompt shows: the choices and the lines under the question ----------
+YES_NO_VALUES: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
+
+
+def choices(question: Question) -> list[tuple[str, str]]:
+    """(label, value) of each choice, in order; empty for a typed number."""
+    if question.type == "yes_no":
+        return [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
+    if question.type in ("choice", "multi"):
+        return [(option.label, option.id) for option in question.options]
+    return []
+
+
+def instruction(question: Question, ctx: PromptContext) -> str:
+    """The lines between the question and the answer: the keys (and how to tick a list)."""
+    if question.type == "multi":
+        multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
+        return f"\n{multi_hint}\n{ctx.hint}"
+    if question.type in ("number", "scale"):
+        return f"\n{ctx.hint}\n"
+    return f"\n{ctx.hint}"
+
+
+def _select(question: Question, options: Sequence[tuple[str, str]], default: str | None,
             ctx: PromptContext) -> Any:
-    values = [value for _, value in choices]
+    values = [value for _, value in options]
     prompt = questionary.select(
         ctx.question(question),
-        choices=[questionary.Choice(ctx.label(title), value) for title, value in choices],
+        choices=[questionary.Choice(ctx.label(title), value) for title, value in options],
         default=default if default in values else None,
         qmark=ctx.qmark,
         pointer=ctx.pointer,
-        instruction=f"\n{ctx.hint}",
+        instruction=instruction(question, ctx),
         **ctx.kwargs(),
     )
     return _run(prompt, question, ctx)
 
 
 # --- one prompt per type -------------------------------------------------------------
-YES_NO_VALUES: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
-
-
 def ask_yes_no(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Yes / No / Not sure, as ``True`` / ``False`` / ``"not_sure"``."""
-    choices = [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
     default = next((key for key, value in YES_NO_VALUES.items() if value is previous), None)
     if previous == NOT_SURE:
         default = NOT_SURE
-    reply = _select(question, choices, default, ctx)
+    reply = _select(question, choices(question), default, ctx)
     return BACK if reply is BACK else YES_NO_VALUES[reply]
 
 
 def ask_choice(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """One option, by its label; the answer is the option's id."""
-    choices = [(option.label, option.id) for option in question.options]
-    reply = _select(question, choices, previous if isinstance(previous, str) else None, ctx)
+    reply = _select(question, choices(question), previous if isinstance(previous, str) else None, ctx)
     return BACK if reply is BACK else str(reply)
 
 
 def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Any options, or none (an empty tuple means none of these)."""
     ticked = set(previous) if isinstance(previous, tuple) else set()
-    multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
     prompt = questionary.checkbox(
         ctx.question(question),
-        choices=[questionary.Choice(ctx.label(o.label, tick_box=True), o.id, checked=o.id in ticked)
-                 for o in question.options],
+        choices=[questionary.Choice(ctx.label(title, tick_box=True), value, checked=value in ticked)
+                 for title, value in choices(question)],
         qmark=ctx.qmark,
         pointer=ctx.pointer,
-        instruction=f"\n{multi_hint}\n{ctx.hint}",
+        instruction=instruction(question, ctx),
         **ctx.kwargs(),
     )
     reply = _run(prompt, question, ctx)
@@ -280,7 +308,7 @@ def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptCont
         default=str(previous) if is_number else "",
         validate=lambda text: _wrapped(check_number(text, low, high), ctx),
         qmark=ctx.qmark,
-        instruction=f"\n{ctx.hint}\n",
+        instruction=instruction(question, ctx),
         **ctx.kwargs(),
     )
     reply = _run(prompt, question, ctx)
