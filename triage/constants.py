@@ -220,3 +220,12 @@ FHIR_DESCRIPTION = (
 )
 KB_FOOTER_ONE = "Knowledge base {version}; 1 question asked."
 BACK_TO = "Back to question {number}."
+
+# --- demonstrations (triage demo) --------------------------------------------------
+DEMO_TITLE = "Demonstration"
+DEMO_NOTE = "Made-up answers, played through the real questionnaire. Nothing is saved."
+DEMO_KEYS = "Press any key to go straight to the result · Ctrl-C: stop"
+DEMO_CHOOSE = "Which demonstration would you like to watch?"
+DEMO_SKIPPED = "Skipped ahead: {n} more answers were given at once."
+DEMO_SKIPPED_ONE = "Skipped ahead: 1 more answer was given at once."
+DEMO_SPEED = "must be a number, 0 or more: 1 is normal, 2 twice as fast, 0 shows everything at once"

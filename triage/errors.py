@@ -128,3 +128,28 @@ FHIR_NOT_EXPRESSIBLE = (
 SCHEMA_STALE = "out of date with the models; run: triage schema --out {folder}"
 SCHEMA_MISSING = "this schema does not exist yet; run: triage schema --out {folder}"
 CANNOT_WRITE = "cannot write the file: {reason}"
+
+# --- demonstrations (triage demo) --------------------------------------------------
+UNKNOWN_SCENARIO = "`{id}` is not a demonstration{hint}; list them with: triage demo --list"
+SCENARIOS_NOT_A_FOLDER = "expected a folder of demonstration files (*.yaml); check the path"
+NO_SCENARIOS = "no demonstration files (*.yaml) in this folder; add at least one"
+SCENARIO_NOT_MAPPING = (
+    "expected a demonstration with `id`, `title`, `story`, `answers` and `expect_level`; found {found}"
+)
+SCENARIO_MISSING_KEY = "missing `{key}`; add it (a demonstration needs {keys})"
+SCENARIO_UNKNOWN_KEY = "unknown key `{key}`{hint}"
+SCENARIO_NOT_TEXT = "`{key}` must be text, found {found}"
+SCENARIO_BAD_ID = (
+    "`id` must be lower-case letters and digits joined by dashes (like `desk-worker`), not {found}"
+)
+SCENARIO_DUPLICATE_ID = "the id `{id}` is also used by {other}; give each demonstration its own id"
+SCENARIO_BAD_LEVEL = "`expect_level` must be one of {levels}, not {found}{hint}"
+SCENARIO_ANSWERS_NOT_MAPPING = "`answers` must be `question_id: answer` pairs, found {found}"
+SCENARIO_UNANSWERED = (
+    "the questionnaire asks `{id}` with these answers, but there is no answer to it; add one"
+)
+SCENARIO_NOT_ASKED = "`{id}` is {reason}; remove it"
+SCENARIO_LEVEL_MISSED = (
+    "`expect_level` is `{expected}`, but the rules suggest `{level}` for these answers; "
+    "check the rules, or change the answers or expect_level"
+)
