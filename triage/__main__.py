@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Validate questions.yaml and rules/; exit 1 on problems.")
     _kb_options(check)
     _tool_commands(sub)
+    _demo_command(sub)
     return parser
 
 
@@ -102,6 +103,38 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                         help="folder to write to (default: schemas)")
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the schemas in DIR are out of date")
+
+
+def _speed(text: str) -> float:
+    """``--speed``: a number, 0 or more (0, or a very large number: everything at once)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        from triage.constants import DEMO_SPEED
+
+        raise argparse.ArgumentTypeError(f"{text}: {DEMO_SPEED}")
+    return value
+
+
+def _demo_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser(
+        "demo", help="watch made-up answers played through the questionnaire",
+        description="Play a demonstration: made-up answers appear on the questionnaire's own "
+                    "screens, then the result. Any key goes straight to the result; Ctrl-C stops.")
+    demo.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                      help="which demonstration (see --list); without it, choose from a list "
+                           "(or, when not in a terminal, play the first)")
+    demo.add_argument("--list", action="store_true",
+                      help="list the demonstrations: id, title and expected suggestion")
+    demo.add_argument("--speed", type=_speed, default=1.0, metavar="S",
+                      help="1 normal, 2 twice as fast, 0 everything at once (default: 1)")
+    demo.add_argument("--scenarios", type=Path, metavar="DIR",
+                      help="folder of demonstration files (default: the shipped ones)")
+    demo.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
+                      help="no colour, boxes or symbols (for screen readers and copy-paste)")
+    _kb_options(demo)
 
 
 def _kb_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
@@ -263,9 +296,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from triage.terminal import demo
+
+    return demo.run(args)
+
+
 COMMANDS = {"assess": cmd_assess, "check": cmd_check, None: cmd_questionnaire,
             "red-flags": cmd_red_flags, "explain": cmd_explain, "diagram": cmd_diagram,
-            "export": cmd_export, "schema": cmd_schema}
+            "export": cmd_export, "schema": cmd_schema, "demo": cmd_demo}
 
 
 def _print_problems(exc: Exception) -> None:
