@@ -1,0 +1,551 @@
+"""`triage demo`: scenarios, their checks, the question screens, pace, skipping, and a real terminal.
+
+In-process runs have no terminal, so they play everything at once; the
+pace and the key that skips ahead are tested with a wait that records its
+pauses (and says when a key was pressed), and in a pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+import yaml
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.vt100 import Vt100_Output
+
+from triage import constants, errors
+from triage.engine import Engine
+from triage.flow import simulate
+from triage.models import LEVELS, KnowledgeBase, rank
+from triage.terminal import demo, prompts, screens
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(demo.SCENARIOS.glob("*.yaml"))
+SHIPPED_IDS = [yaml.safe_load(path.read_text(encoding="utf-8"))["id"] for path in SHIPPED]
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def clean(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+@pytest.fixture(scope="module")
+def shipped(kb: KnowledgeBase, engine: Engine) -> list[demo.Scenario]:
+    return demo.load(kb, engine)
+
+
+# --- the shipped scenarios --------------------------------------------------------------
+def test_at_least_one_scenario_per_kind_of_suggestion(shipped: list[demo.Scenario]) -> None:
+    levels = [s.expect_level for s in shipped]
+    assert len(shipped) >= 6
+    assert levels.count("emergency") >= 1
+    assert levels.count("urgent_doctor") >= 1
+    assert levels.count("doctor") >= 2
+    assert levels.count("acupuncturist") >= 2
+
+
+def test_scenarios_are_not_copies_of_the_vignettes(shipped: list[demo.Scenario]) -> None:
+    vignettes = [yaml.safe_load(p.read_text(encoding="utf-8"))
+                 for p in (ROOT / "tests" / "vignettes").glob("p*.yaml")]
+    for scenario in shipped:
+        for vignette in vignettes:
+            assert scenario.story != vignette.get("story")
+            assert scenario.answers != vignette.get("answers")
+
+
+@pytest.mark.parametrize("sid", [pytest.param(s, id=s) for s in SHIPPED_IDS])
+def test_shipped_scenario_plays_to_its_level(cli: Callable[..., Any], kb: KnowledgeBase, engine: Engine,
+                                             shipped: list[demo.Scenario], sid: str) -> None:
+    scenario = demo.find(shipped, sid)
+    run = cli("demo", sid, "--speed", "0")
+    assert run.status == 0, run.err
+    assert run.err == ""
+    flow = simulate(kb, engine, scenario.answers)
+    assert flow.evaluation.level == scenario.expect_level
+    assert run.out.count("Answer: ") == len(flow.asked)  # every question the flow asks, answered once
+    assert scenario.title in run.out
+    assert constants.LEVEL_TITLE[scenario.expect_level] in run.out
+    assert "Traceback" not in run.out + run.err
+
+
+def test_emergency_scenario_stops_where_the_questionnaire_stops(cli: Callable[..., Any]) -> None:
+    run = cli("demo", "saddle-numbness")
+    assert run.status == 0
+    assert run.out.count("Answer: ") == 2
+    assert constants.STOPPED_EARLY in " ".join(run.out.split())
+
+
+def test_ask_if_applies_as_for_a_person(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
+    with_periods = cli("demo", "period-pain").out
+    without = cli("demo", "desk-worker").out
+    asked_only_with_periods = kb.question("pain_worse_with_periods").text
+    assert asked_only_with_periods in " ".join(with_periods.split())
+    assert asked_only_with_periods not in " ".join(without.split())
+
+
+# --- --list, choosing, unknown ids ----------------------------------------------------------
+def test_list(cli: Callable[..., Any], shipped: list[demo.Scenario]) -> None:
+    run = cli("demo", "--list")
+    assert run.status == 0
+    lines = run.out.splitlines()
+    assert len(lines) == len(SHIPPED)
+    for line, scenario in zip(lines, shipped, strict=True):
+        assert line.split()[0] == scenario.id
+        assert line.split()[-1] == scenario.expect_level
+        assert f"  {scenario.title}  " in line
+    assert [rank(line.split()[-1]) for line in lines] == sorted(rank(line.split()[-1]) for line in lines)
+    assert "saddle-numbness" in run.out
+
+
+def test_list_columns_line_up(cli: Callable[..., Any]) -> None:
+    lines = cli("demo", "--list").out.splitlines()
+    title_at = {len(re.match(r"\S+\s+", line).group(0)) for line in lines}  # type: ignore[union-attr]
+    level_at = {line.rindex(" ") for line in lines}
+    assert len(title_at) == 1
+    assert len(level_at) == 1
+
+
+def test_without_a_scenario_and_not_in_a_terminal_the_first_one_plays(
+        cli: Callable[..., Any], shipped: list[demo.Scenario]) -> None:
+    run = cli("demo")
+    assert run.status == 0
+    assert shipped[0].title in run.out
+    assert shipped[0].expect_level == "emergency"
+
+
+@pytest.mark.parametrize(("wanted", "hint"), [
+    pytest.param("desk-workr", " (did you mean `desk-worker`?)", id="typo"),
+    pytest.param("stiff_joints", " (did you mean `stiff-joints`?)", id="underscore"),
+    pytest.param("zzz", errors.did_you_mean("zzz", SHIPPED_IDS), id="nothing-close"),
+])
+def test_unknown_scenario(cli: Callable[..., Any], wanted: str, hint: str) -> None:
+    run = cli("demo", wanted)
+    assert run.status == 2
+    assert run.err == "triage demo: " + errors.UNKNOWN_SCENARIO.format(id=wanted, hint=hint) + "\n"
+    assert run.out == ""
+
+
+@pytest.mark.parametrize("speed", ["-1", "fast", "nan"])
+def test_bad_speed_is_refused_by_the_command_line(cli: Callable[..., Any], speed: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli("demo", "desk-worker", "--speed", speed)
+    assert stop.value.code == 2
+    assert constants.DEMO_SPEED in capsys.readouterr().err
+
+
+# --- scenario files with problems ---------------------------------------------------------
+GOOD = """\
+id: tiny
+title: Numb around the bottom
+story: A made-up case.
+answers:
+  age: 40
+  saddle_numbness: true
+expect_level: emergency
+"""
+
+NO_FLAGS = "\n".join(f"  {q}: false" for q in (
+    "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
+    "pulsating_abdomen"))
+
+BAD: dict[str, tuple[str, int | None, str]] = {
+    "unknown-question": (GOOD.replace("  age: 40", "  agee: 40"), 5,
+                         errors.ANSWER_UNKNOWN_QUESTION.format(id="agee", hint=" (did you mean `age`?)")),
+    "out-of-range": (GOOD.replace("age: 40", "age: 140"), 5,
+                     errors.ANSWER_OUT_OF_RANGE.format(id="age", min=0, max=120, found=140)),
+    "bad-level": (GOOD.replace("expect_level: emergency", "expect_level: emergncy"), 7,
+                  errors.SCENARIO_BAD_LEVEL.format(
+                      levels=", ".join(f"`{lv}`" for lv in LEVELS), found="`emergncy`",
+                      hint=" (did you mean `emergency`?)")),
+    "missing-title": (GOOD.replace("title: Numb around the bottom\n", ""), 1,
+                      errors.SCENARIO_MISSING_KEY.format(
+                          key="title", keys="`id`, `title`, `story`, `answers`, `expect_level`")),
+    "unknown-key": (GOOD + "expected_level: doctor\n", 8,
+                    errors.SCENARIO_UNKNOWN_KEY.format(key="expected_level",
+                                                       hint=" (did you mean `expect_level`?)")),
+    "bad-id": (GOOD.replace("id: tiny", "id: Tiny Case"), 1,
+               errors.SCENARIO_BAD_ID.format(found="`Tiny Case`")),
+    "empty-story": (GOOD.replace("story: A made-up case.", "story: ''"), 3,
+                    errors.SCENARIO_NOT_TEXT.format(key="story", found="``")),
+    "answers-list": (GOOD.replace("  age: 40\n  saddle_numbness: true\n", "  - age\n"), 4,
+                     errors.SCENARIO_ANSWERS_NOT_MAPPING.format(found="a list")),
+    "unanswered": (GOOD.replace("  saddle_numbness: true\n", NO_FLAGS + "\n"), 4,
+                   errors.SCENARIO_UNANSWERED.format(id="fever")),
+    "not-asked": (GOOD.replace("  saddle_numbness: true\n", "  saddle_numbness: true\n  fever: true\n"), 7,
+                  errors.SCENARIO_NOT_ASKED.format(
+                      id="fever", reason=constants.IGNORED_REASONS["after_stop"])),
+    "not-a-mapping": ("- just\n- a list\n", 1, errors.SCENARIO_NOT_MAPPING.format(found="a list")),
+    "empty-file": ("", None, errors.SCENARIO_NOT_MAPPING.format(found="an empty file")),
+    "broken-yaml": ("id: [tiny\n", 2, ""),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c) for c in BAD])
+def test_bad_scenario_file_is_named_with_its_line(cli: Callable[..., Any], tmp_path: Path, case: str) -> None:
+    text, line, message = BAD[case]
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    where = f"{path}:{line}" if line is not None else str(path)
+    for argv in (("--list",), ("tiny",)):
+        run = cli("demo", *argv, "--scenarios", tmp_path)
+        assert run.status == 2
+        assert run.out == ""
+        expected = f"{where}: {message}" if message else f"{where}: this is not valid YAML"
+        assert run.err.startswith(expected), run.err
+        assert "Traceback" not in run.err
+
+
+def test_every_problem_in_every_file_is_reported(tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD.replace("age: 40", "age: 140"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD.replace("expect_level: emergency", "expect_level: soon")
+                                     .replace("title: Numb around the bottom\n", ""), encoding="utf-8")
+    with pytest.raises(errors.TriageError) as caught:
+        demo.load(kb, engine, tmp_path)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 3
+    assert [p.split(":")[0] for p in problems] == [str(tmp_path / "a.yaml")] + [str(tmp_path / "b.yaml")] * 2
+
+
+def test_duplicate_ids(tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    with pytest.raises(errors.TriageError) as caught:
+        demo.load(kb, engine, tmp_path)
+    message = errors.SCENARIO_DUPLICATE_ID.format(id="tiny", other=tmp_path / "a.yaml")
+    assert [str(p) for p in caught.value.problems] == [f"{tmp_path / 'b.yaml'}: {message}"]
+
+
+@pytest.mark.parametrize(("make", "template"), [
+    pytest.param(lambda p: p, errors.NO_SCENARIOS, id="empty-folder"),
+    pytest.param(lambda p: p / "nowhere", errors.SCENARIOS_NOT_A_FOLDER, id="no-folder"),
+])
+def test_scenario_folder_problems(cli: Callable[..., Any], tmp_path: Path,
+                                  make: Callable[[Path], Path], template: str) -> None:
+    folder = make(tmp_path)
+    run = cli("demo", "--list", "--scenarios", folder)
+    assert run.status == 2
+    assert run.err == f"{folder}: {template}\n"
+
+
+def test_a_clinics_own_scenario_plays(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(GOOD, encoding="utf-8")
+    assert cli("demo", "--list", "--scenarios", tmp_path).out == "tiny  Numb around the bottom  emergency\n"
+    run = cli("demo", "tiny", "--scenarios", tmp_path)
+    assert run.status == 0
+    assert constants.LEVEL_TITLE["emergency"] in run.out
+
+
+def test_a_result_other_than_the_expected_one_is_reported(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD.replace("expect_level: emergency", "expect_level: doctor"), encoding="utf-8")
+    run = cli("demo", "tiny", "--scenarios", tmp_path)
+    assert run.status == 1
+    assert constants.LEVEL_TITLE["emergency"] in run.out  # the result is still shown
+    assert run.err == f"{path}:7: " + errors.SCENARIO_LEVEL_MISSED.format(
+        expected="doctor", level="emergency") + "\n"
+
+
+# --- the question screen is the prompt's --------------------------------------------------------
+class _Size:
+    def get_size(self) -> Size:
+        return Size(rows=40, columns=60)
+
+
+def _normal(text: str) -> list[str]:
+    lines = [line.rstrip() for line in clean(text).replace("\r", "").replace("\b", "").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _prompt_first_screen(question: Any, plain: bool) -> str:
+    """What the real prompt draws first, in a 60-column terminal."""
+    stream = io.StringIO()
+    output = Vt100_Output(stream, lambda: Size(rows=40, columns=60), term="xterm")
+    last = (prompts.choices(question) or [("", "")])[-1][0]
+    with create_pipe_input() as pipe:
+        ctx = prompts.PromptContext(header=_header(plain), plain=plain, input=pipe, output=output)
+        worker = threading.Thread(target=lambda: _quietly(prompts.ask, question, None, ctx), daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not (last in stream.getvalue() and "back" in stream.getvalue()):
+            time.sleep(0.02)
+        time.sleep(0.1)
+        first = stream.getvalue()
+        pipe.close()
+        worker.join(timeout=5)
+    return first
+
+
+def _quietly(call: Callable[..., Any], *args: Any) -> None:
+    with contextlib.suppress(EOFError):  # the pipe is closed once the screen is drawn
+        call(*args)
+
+
+def _header(plain: bool) -> str:
+    return "Header, question 3" if plain else "Header · question 3"
+
+
+def _demo_screen(question: Any, plain: bool, state: demo.State | None = None) -> str:
+    ctx = prompts.PromptContext(header=_header(plain), plain=plain, output=_Size())
+    out = io.StringIO()
+    console = screens.make_console(plain, file=out, width=60, color_system="standard", force_terminal=True)
+    console.print(demo.question_screen(question, ctx, state or demo.State()))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("plain", [pytest.param(False, id="styled"), pytest.param(True, id="plain")])
+@pytest.mark.parametrize("qid", ["age", "saddle_numbness", "pain_severity", "pain_duration", "pain_location"])
+def test_demo_draws_the_question_as_its_prompt_does(kb: KnowledgeBase, qid: str, plain: bool) -> None:
+    question = kb.question(qid)
+    assert _normal(_demo_screen(question, plain)) == _normal(_prompt_first_screen(question, plain))
+
+
+def test_the_demo_uses_the_prompts_colours(kb: KnowledgeBase) -> None:
+    shown = _demo_screen(kb.question("pain_location"), False,
+                         demo.State(pointer=1, ticked=frozenset({"upper_back"})))
+    assert "\x1b[36mHeader · question 3" in shown  # cyan, as the prompt's question mark
+    assert "\x1b[1;36m » " in shown  # the pointer: bold cyan
+    assert "\x1b[7;36m● " in shown  # a ticked option: cyan, reversed
+    assert "   ○ Lower back" in shown
+
+
+def test_plain_screen_has_no_symbols(kb: KnowledgeBase) -> None:
+    ticked = demo.State(pointer=1, ticked=frozenset({"upper_back"}))
+    shown = _demo_screen(kb.question("pain_location"), True, ticked)
+    assert "\x1b[" not in shown
+    assert " > [x] Upper back" in shown
+    assert "   [ ] Lower back" in shown
+    assert not set(shown) & set("›»●○·")
+
+
+@pytest.mark.parametrize(("qid", "value", "expected"), [
+    pytest.param("saddle_numbness", True, [], id="yes-is-first"),
+    pytest.param("saddle_numbness", "not_sure", [demo.State(1), demo.State(2)], id="not-sure"),
+    pytest.param("pain_duration", "6_to_12_weeks", [demo.State(1), demo.State(2)], id="choice"),
+    pytest.param("age", 63, [demo.State(typed="6"), demo.State(typed="63")], id="typed"),
+    pytest.param("pain_location", ("upper_back", "side_flank"), [
+        demo.State(1), demo.State(1, frozenset({"upper_back"})),
+        demo.State(2, frozenset({"upper_back"})), demo.State(3, frozenset({"upper_back"})),
+        demo.State(3, frozenset({"upper_back", "side_flank"}))], id="ticks"),
+    pytest.param("pain_location", (), [], id="none-ticked"),
+])
+def test_steps_are_the_keys_a_person_would_press(kb: KnowledgeBase, qid: str, value: Any,
+                                                  expected: list[demo.State]) -> None:
+    assert [state for state, _ in demo.steps(kb.question(qid), value)] == expected
+
+
+# --- pace, skipping, plain and NO_COLOR ------------------------------------------------------
+class Clock:
+    """A wait that records each pause; a key 'arrives' at pause number ``key_at``."""
+
+    def __init__(self, key_at: int | None = None) -> None:
+        self.pauses: list[float] = []
+        self.key_at = key_at
+
+    def __call__(self, seconds: float) -> bool:
+        self.pauses.append(seconds)
+        return self.key_at is not None and len(self.pauses) >= self.key_at
+
+
+def _play(kb: KnowledgeBase, engine: Engine, scenario: demo.Scenario, pace: demo.Pace,
+          plain: bool = False) -> tuple[Any, str]:
+    out = io.StringIO()
+    console = screens.make_console(plain, file=out, width=80, color_system="standard", force_terminal=True)
+    result = demo.play(kb, engine, scenario, console=console, plain=plain, pace=pace, reads_keys=True)
+    return result, out.getvalue()
+
+
+@pytest.fixture
+def no_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: Any) -> None:
+        raise AssertionError("slept")
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    monkeypatch.setattr(demo.select, "select", refuse)
+
+
+@pytest.mark.usefixtures("no_sleeping")
+def test_speed_0_shows_everything_without_waiting(kb: KnowledgeBase, engine: Engine,
+                                                  shipped: list[demo.Scenario]) -> None:
+    scenario = demo.find(shipped, "leg-pain-gardening")
+    clock = Clock()
+    result, shown = _play(kb, engine, scenario, demo.Pace(0, clock))
+    assert clock.pauses == []
+    assert result.level == scenario.expect_level
+    text = clean(shown)
+    assert scenario.story[:40] in " ".join(text.split())
+    assert constants.WELCOME[:40] in " ".join(text.split())
+    assert text.count("Answer: ") == result.questions_asked == len(scenario.answers)
+    assert constants.LEVEL_TITLE["doctor"] in text
+    assert "question 1" not in text  # nothing drawn only to be erased at once
+
+
+@pytest.mark.usefixtures("no_sleeping")
+@pytest.mark.parametrize("speed", ["0", "1e9", "inf"])
+def test_instant_speeds_on_the_command_line(cli: Callable[..., Any], speed: str) -> None:
+    run = cli("demo", "stiff-joints", "--speed", speed)
+    assert run.status == 0
+    assert run.out.count("Answer: ") == 30
+
+
+def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> None:
+    scenario = demo.find(shipped, "desk-worker")
+    normal, twice = Clock(), Clock()
+    _play(kb, engine, scenario, demo.Pace(1, normal))
+    _, shown = _play(kb, engine, scenario, demo.Pace(2, twice))
+    assert len(normal.pauses) == len(twice.pauses) > 60
+    assert twice.pauses == pytest.approx([p / 2 for p in normal.pauses])
+    assert 30 < sum(normal.pauses) < 180  # readable: a few seconds a question
+    text = clean(shown)
+    assert "Daily life · question 29" in text  # each question drawn, with its header
+    assert "» ● Sitting for long periods" in text
+    assert text.count("Answer: ") == 30
+
+
+@pytest.mark.parametrize("key_at", [1, 5, 40])
+def test_a_key_goes_straight_to_the_result(kb: KnowledgeBase, engine: Engine,
+                                           shipped: list[demo.Scenario], key_at: int) -> None:
+    scenario = demo.find(shipped, "fever-chemotherapy")
+    clock = Clock(key_at=key_at)
+    result, shown = _play(kb, engine, scenario, demo.Pace(1, clock))
+    assert len(clock.pauses) == key_at  # not one pause after the key
+    assert result.level == "urgent_doctor"
+    assert result.questions_asked == 30
+    text = " ".join(clean(shown).split())
+    shown_answers = text.count("Answer: ")
+    assert constants.DEMO_SKIPPED.format(n=30 - shown_answers) in text
+    assert constants.LEVEL_TITLE["urgent_doctor"] in text
+
+
+def test_plain_demo_has_no_colour_or_boxes(cli: Callable[..., Any]) -> None:
+    run = cli("--plain", "demo", "desk-worker")
+    assert run.status == 0
+    assert "\x1b[" not in run.out
+    assert not set(run.out) & set("╭│╰»›●○·")
+    assert constants.DEMO_TITLE in run.out
+    assert cli("demo", "--plain", "desk-worker").out == run.out
+
+
+def test_no_color_keeps_words_without_colour(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, shown = _play(kb, engine, demo.find(shipped, "period-pain"), demo.Pace(1, Clock()))
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", shown)  # no foreground colour
+    text = clean(shown)
+    assert "About you · question 1" in text
+    assert "» Yes" in text
+    assert constants.LEVEL_TITLE["doctor"] in text
+
+
+def test_demo_help_stays_light() -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "triage", "demo", "--help"],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"questionary", "rich", "prompt_toolkit", "experta", "pydantic"}
+    assert "--speed S" in done.stdout
+
+
+# --- the wheel ------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("uv") is None, reason="building the wheel needs uv")
+def test_the_wheel_carries_the_scenarios(tmp_path: Path) -> None:
+    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(tmp_path / "dist"), "--quiet"],
+                   cwd=ROOT, check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for path in SHIPPED:
+        assert f"triage/terminal/scenarios/{path.name}" in names
+    target = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    proc = subprocess.run([sys.executable, "-m", "triage", "demo", "--list"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(line.split()[0] for line in proc.stdout.splitlines()) == sorted(SHIPPED_IDS)
+
+
+# --- in a real terminal -------------------------------------------------------------------------
+STTY_ON = (re.compile(r"(?<![-\w])echo(?!\w)"), re.compile(r"(?<![-\w])icanon(?!\w)"))
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[[str], pexpect.spawn]]:
+    children: list[pexpect.spawn] = []
+
+    def start(command: str) -> pexpect.spawn:
+        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        env.pop("NO_COLOR", None)
+        script = f"trap : INT; {sys.executable} -m triage {command}; echo \"status=$?\"; stty -a"
+        child = pexpect.spawn("bash", ["-c", script], cwd=str(ROOT), env=env, dimensions=(40, 100),
+                              encoding="utf-8", timeout=10)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def _finish(child: pexpect.spawn) -> str:
+    child.expect(r"status=(\d+)")
+    status = child.match.group(1)
+    child.expect(pexpect.EOF)
+    settings = child.before or ""
+    for setting in STTY_ON:
+        assert setting.search(settings), f"the terminal was not restored: {settings}"
+    return str(status)
+
+
+@pytest.mark.e2e
+def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.spawn]) -> None:
+    child = spawn("demo leg-pain-gardening")
+    child.expect("Press any key")
+    child.expect(r"question 2(?!\d)")  # playing at normal speed
+    started = time.monotonic()
+    child.send("x")
+    child.expect(re.escape(constants.LEVEL_TITLE["doctor"]), timeout=10)
+    assert time.monotonic() - started < 10
+    child.expect("30 questions asked")
+    assert _finish(child) == "0"
+
+
+@pytest.mark.e2e
+def test_ctrl_c_stops_calmly_and_restores_the_terminal(spawn: Callable[[str], pexpect.spawn]) -> None:
+    child = spawn("demo desk-worker --speed 5")
+    child.expect(r"question 3(?!\d)")
+    child.sendintr()
+    child.expect(re.escape(constants.CANCELLED))
+    assert _finish(child) == "130"
+    assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.e2e
+def test_without_a_scenario_the_terminal_asks_which(spawn: Callable[[str], pexpect.spawn],
+                                                    shipped: list[demo.Scenario]) -> None:
+    child = spawn("demo --speed 0")
+    child.expect(re.escape(constants.DEMO_CHOOSE))
+    child.send("j\r")  # the second in the list
+    child.expect(re.escape(shipped[1].title))
+    child.expect(re.escape(constants.LEVEL_TITLE[shipped[1].expect_level]))
+    assert _finish(child) == "0"
