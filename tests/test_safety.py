@@ -93,3 +93,12 @@ def test_emergency_red_flags_are_known_within_eight_questions(answers: dict[str,
     assert res.level == "emergency"
     assert res.stopped_early
     assert res.questions_asked <= 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answer_sets(KB, min_age=16))
+def test_no_acupuncture_while_a_withholding_cause_is_open(answers: dict[str, Any]) -> None:
+    """A possible cancer (or infection): a doctor first, then perhaps acupuncture."""
+    res = assess({**answers, "unexplained_weight_loss": True, "muscle_tension": True})
+    if "cancer" in res.cause_ids:
+        assert not res.acupuncture.suggested

@@ -127,6 +127,11 @@ ACUPUNCTURE_RESPONSIVE = (
     "as a complement to medical care and never instead of it."
 )
 
+ACUPUNCTURE_WITHHELD = (
+    "while this cause is possible, acupuncture is not suggested: a doctor should see "
+    "you first."
+)
+
 EXPLAIN_QUESTION_TITLE = "Question `{id}`"
 EXPLAIN_CAUSE_TITLE = "Possible cause: {name} (`{id}`)"
 EXPLAIN_RED_FLAG_TITLE = "Warning sign (red flag): {name} (`{id}`)"

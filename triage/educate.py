@@ -256,6 +256,8 @@ def _finding_blocks(kb: KnowledgeBase, kind: str, item: CauseDef | RedFlagDef) -
                   Para(item.about, c.LABEL_ABOUT)]
         if item.acupuncture_responsive:
             blocks += [Para(c.ACUPUNCTURE_RESPONSIVE, c.LABEL_ACUPUNCTURE), Para(c.ACUPUNCTURE_EVIDENCE)]
+        if item.acupuncture_withheld:
+            blocks.append(Para(c.ACUPUNCTURE_WITHHELD, c.LABEL_ACUPUNCTURE))
     else:
         entry = next(e for e in red_flag_entries(kb) if e.flag.id == item.id)
         blocks = [Heading(c.EXPLAIN_RED_FLAG_TITLE.format(name=item.name, id=item.id), 1),
@@ -281,6 +283,7 @@ def _finding_json(kb: KnowledgeBase, kind: str, item: CauseDef | RedFlagDef) -> 
     if isinstance(item, CauseDef):
         out["about"] = " ".join(item.about.split())
         out["acupuncture_responsive"] = item.acupuncture_responsive
+        out["acupuncture_withheld"] = item.acupuncture_withheld
     else:
         entry = next(e for e in red_flag_entries(kb) if e.flag.id == item.id)
         out["means"] = " ".join(item.means.split())

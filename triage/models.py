@@ -226,6 +226,9 @@ class CauseDef(Located):
     name: str
     about: str
     acupuncture_responsive: bool = False
+    """The seed article says acupuncture may help with this cause."""
+    acupuncture_withheld: bool = False
+    """While this cause is possible, acupuncture is not suggested until a doctor has seen the person."""
 
 
 class RedFlagDef(Located):

@@ -51,6 +51,7 @@ class CauseOut(_Out):
     name: str
     about: str
     acupuncture_responsive: bool
+    acupuncture_withheld: bool
     rules: tuple[Reason, ...]
 
 
@@ -153,7 +154,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     red_flags.sort(key=lambda r: LEVELS.index(r.level))
     causes = [
         CauseOut(id=c.id, name=c.name, about=c.about, acupuncture_responsive=c.acupuncture_responsive,
-                 rules=reasons(by_finding[("cause", c.id)]))
+                 acupuncture_withheld=c.acupuncture_withheld, rules=reasons(by_finding[("cause", c.id)]))
         for c in kb.causes
         if ("cause", c.id) in by_finding
     ]
@@ -180,9 +181,10 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
 def acupuncture_note(
     level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], flow: FlowResult
 ) -> Acupuncture:
-    """Acupuncture only as a complement, never with an open red flag or an early stop."""
+    """Acupuncture only as a complement: never with an open red flag, after an early
+    stop, or while a cause that withholds it (a possible cancer or infection) is open."""
     none = Acupuncture(suggested=False, note=None, evidence=None)
-    if red_flags or flow.stopped_early:
+    if red_flags or flow.stopped_early or any(c.acupuncture_withheld for c in causes):
         return none
     if level == "acupuncturist":
         return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_PRIMARY,

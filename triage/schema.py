@@ -62,6 +62,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "name": "The cause's name as the person reads it.",
         "about": "What it is, in plain words.",
         "acupuncture_responsive": "True for causes that acupuncture may help with.",
+        "acupuncture_withheld": (
+            "True for causes (such as a possible cancer) during which acupuncture is not suggested "
+            "until a doctor has seen the person."
+        ),
     },
     "RedFlagDef": {
         "name": "The warning sign's name as the person reads it.",
