@@ -32,7 +32,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -230,7 +230,6 @@ class Pace:
     speed: float = 1.0
     wait: Wait = sleep
     skipped: bool = False
-    waited: list[float] = field(default_factory=list)
 
     @property
     def instant(self) -> bool:
@@ -239,9 +238,7 @@ class Pace:
     def pause(self, seconds: float) -> None:
         if self.instant:
             return
-        seconds /= self.speed
-        self.waited.append(seconds)
-        if self.wait(seconds):
+        if self.wait(seconds / self.speed):
             self.skipped = True
 
 
