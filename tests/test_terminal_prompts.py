@@ -39,6 +39,25 @@ def ask(question: Question, keys: str, previous: Any = None, *, can_go_back: boo
         return prompts.ask(question, previous, ctx)
 
 
+def _settled(stream: io.StringIO, seen: int, *, quiet: float = 0.08, limit: float = 5.0) -> int:
+    """Wait until the prompt has drawn more than ``seen`` characters and then gone quiet.
+
+    Waiting for the screen rather than for a fixed time keeps keys from
+    landing in one redraw on a busy machine (a key's effect would then never
+    be drawn).
+    """
+    deadline = time.monotonic() + limit
+    size, since = len(stream.getvalue()), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        now = len(stream.getvalue())
+        if now != size:
+            size, since = now, time.monotonic()
+        elif size > seen and time.monotonic() - since >= quiet:
+            break
+    return size
+
+
 def screen_after(question: Question, groups: list[str], previous: Any = None, *,
                  can_go_back: bool = True) -> tuple[Any, str]:
     """Type ``groups`` one at a time while the prompt runs; return its answer and output."""
@@ -56,10 +75,10 @@ def screen_after(question: Question, groups: list[str], previous: Any = None, *,
 
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
+        seen = _settled(stream, 0)  # the question is on screen
         for group in groups:
-            time.sleep(0.15)
             pipe.send_text(group)
-        time.sleep(0.15)
+            seen = _settled(stream, seen)  # and has been drawn again after these keys
         pipe.close()
         worker.join(timeout=5)
         assert not worker.is_alive(), "the prompt did not finish"
