@@ -37,12 +37,6 @@ EMERGENCY_NOW = (
 
 STOPPED_EARLY = "The questionnaire stopped here, so no more questions were asked."
 
-OUT_OF_SCOPE = (
-    "This questionnaire is for people aged 16 or over. Please ask a doctor to check "
-    "the back pain. If there is numbness around the bottom or genitals, trouble "
-    "passing or controlling urine, new weakness in the legs, or a fever, seek care "
-    "the same day."
-)
 
 ACUPUNCTURE_EVIDENCE = (
     "The evidence is mixed: the American College of Physicians lists acupuncture among "
@@ -74,13 +68,6 @@ KEYS_HELP = (
 
 CANCELLED = "Stopped; nothing was saved."
 
-SOURCES = (
-    "NICE NG59, Low back pain and sciatica in over 16s (2016, updated 2020); "
-    "Finucane et al., International framework for red flags for potential serious spinal "
-    "pathologies, JOSPT 2020; Qaseem et al., Noninvasive treatments for acute, subacute, "
-    "and chronic low back pain, American College of Physicians, Ann Intern Med 2017; "
-    "4 Main Causes of Back Pain and How Acupuncture Can Help."
-)
 
 IGNORED_REASONS: dict[str, str] = {
     "not_asked": "not asked, because the question it depends on was answered otherwise",

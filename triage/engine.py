@@ -397,12 +397,16 @@ def _monotone_stops(kb: KnowledgeBase) -> bool:
     return True
 
 
-_ENGINES: dict[int, Engine] = {}
+_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
 
 
 def engine_for(kb: KnowledgeBase) -> Engine:
-    """The process's engine for this knowledge base (its network is built once)."""
-    key = id(kb)
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(kb)
-    return _ENGINES[key]
+    """The process's engine for this knowledge base (its network is built once).
+
+    The entry keeps the knowledge base alive, so its id cannot be reused by
+    another one while the entry exists.
+    """
+    entry = _ENGINES.get(id(kb))
+    if entry is None or entry[0] is not kb:
+        entry = _ENGINES[id(kb)] = (kb, Engine(kb))
+    return entry[1]

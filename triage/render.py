@@ -81,7 +81,7 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out += _wrap(constants.STOPPED_EARLY, width)
     out.append("")
     if result.red_flags:
-        out.append("Warning signs (red flags):")
+        out.append(f"{constants.HEADING_RED_FLAGS}:")
         for flag in result.red_flags:
             out += _wrap(f"- {flag.name} ({constants.LEVEL_TITLE[flag.level]})", width)
             out += _wrap(flag.means, width, "    ")
@@ -89,26 +89,35 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
                 out += _reason_lines(kb, reason, width)
         out.append("")
     if result.causes:
-        out.append("Possibly relevant causes (not a diagnosis):")
+        out.append(f"{constants.HEADING_CAUSES}:")
         for cause in result.causes:
             out += _wrap(f"- {cause.name}", width)
             for reason in cause.rules:
                 out += _reason_lines(kb, reason, width)
         out.append("")
-    shown = {x.rule for f in result.red_flags for x in f.rules}
-    other = [r for r in result.level_reasons if r.rule not in shown]
+    other = other_reasons(result)
     if other:
-        out.append("Why this suggestion:")
+        out.append(f"{constants.HEADING_WHY_LEVEL}:")
         for reason in other:
             out += _reason_lines(kb, reason, width)
         out.append("")
     if result.acupuncture.suggested:
-        out.append("About acupuncture:")
+        out.append(f"{constants.HEADING_ACUPUNCTURE}:")
         out += _wrap(result.acupuncture.note or "", width)
         out += _wrap(result.acupuncture.evidence or "", width)
         out.append("")
     out += _wrap(result.disclaimer, width)
-    asked = result.questions_asked
-    out += _wrap(f"Knowledge base {result.knowledge_base.version}; "
-                 f"{asked} question{'' if asked == 1 else 's'} asked.", width)
+    out += _wrap(footer(result), width)
     return "\n".join(out)
+
+
+def other_reasons(result: Result) -> tuple[Reason, ...]:
+    """The rules behind the level that the red flags have not already explained."""
+    shown = {r.rule for flag in result.red_flags for r in flag.rules}
+    return tuple(r for r in result.level_reasons if r.rule not in shown)
+
+
+def footer(result: Result) -> str:
+    """"Knowledge base 1a2b; 12 questions asked." (one question: "1 question asked")."""
+    template = constants.KB_FOOTER_ONE if result.questions_asked == 1 else constants.KB_FOOTER
+    return template.format(version=result.knowledge_base.version, asked=result.questions_asked)

@@ -134,8 +134,7 @@ def _causes(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
 
 
 def _other_reasons(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
-    flagged = {r.rule for flag in result.red_flags for r in flag.rules}
-    other = tuple(r for r in result.level_reasons if r.rule not in flagged)
+    other = render.other_reasons(result)
     if not other:
         return []
     return [_heading(constants.HEADING_WHY_LEVEL), *_reasons(kb, other), Text("")]
@@ -151,14 +150,8 @@ def _acupuncture(result: Result) -> list[RenderableType]:
 def _footer(result: Result) -> list[RenderableType]:
     return [
         Text(result.disclaimer, style="italic"),
-        Text(footer(result), style="dim"),
+        Text(render.footer(result), style="dim"),
     ]
-
-
-def footer(result: Result) -> str:
-    """"Knowledge base 1a2b; 12 questions asked." (one question: "1 question asked")."""
-    template = constants.KB_FOOTER_ONE if result.questions_asked == 1 else constants.KB_FOOTER
-    return template.format(version=result.knowledge_base.version, asked=result.questions_asked)
 
 
 def _notes(result: Result) -> list[Text]:
