@@ -170,6 +170,8 @@ class ThenLevel(Frozen):
     level: Level
     stop: bool = False
     """Stop the questionnaire as soon as this rule fires (emergency levels always stop)."""
+    acupuncture_responsive: bool = False
+    """What this rule finds is something acupuncture may help with (as a complement at `doctor`)."""
 
 
 THEN_KINDS = ("red_flag", "cause", "level")

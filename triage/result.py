@@ -13,7 +13,9 @@ from triage.models import (
     AnswerValue,
     Firing,
     KnowledgeBase,
+    Rule,
     ThenCause,
+    ThenLevel,
     ThenRedFlag,
     then_level,
 )
@@ -167,7 +169,8 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         red_flags=tuple(red_flags),
         causes=tuple(causes),
         level_reasons=level_reasons,
-        acupuncture=acupuncture_note(level, red_flags, causes, flow),
+        acupuncture=acupuncture_note(level, red_flags, causes, flow,
+                                     [rules[f.rule_id] for f in evaluation.firings]),
         questions_asked=len(flow.asked),
         stopped_early=flow.stopped_early,
         ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r])
@@ -179,7 +182,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
 
 
 def acupuncture_note(
-    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], flow: FlowResult
+    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], flow: FlowResult, fired: list[Rule]
 ) -> Acupuncture:
     """Acupuncture only as a complement: never with an open red flag, after an early
     stop, or while a cause that withholds it (a possible cancer or infection) is open."""
@@ -189,8 +192,8 @@ def acupuncture_note(
     if level == "acupuncturist":
         return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_PRIMARY,
                            evidence=constants.ACUPUNCTURE_EVIDENCE)
-    long_lasting = flow.answers.get("pain_duration") == "over_12_weeks"
-    if level == "doctor" and (long_lasting or any(c.acupuncture_responsive for c in causes)):
+    responsive_rule = any(isinstance(r.then, ThenLevel) and r.then.acupuncture_responsive for r in fired)
+    if level == "doctor" and (responsive_rule or any(c.acupuncture_responsive for c in causes)):
         return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_COMPLEMENT,
                            evidence=constants.ACUPUNCTURE_EVIDENCE)
     return none

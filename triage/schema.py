@@ -73,6 +73,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "ThenLevel": {
         "stop": "Stop the questionnaire as soon as this rule fires (emergency levels always stop).",
+        "acupuncture_responsive": (
+            "What this rule finds (such as long-lasting pain) is something acupuncture may help "
+            "with: at the doctor level, acupuncture may be discussed as a complement."
+        ),
     },
 }
 
