@@ -60,14 +60,14 @@ def test_batch_flow_equals_interactive_flow(
 ) -> None:
     """`triage assess` stops where a person at the terminal would, whichever way it walks."""
     batch = flow.simulate(kb, engine, answers)
-    session = flow.Session(kb, engine)
-    while session.current is not None:
-        qid = session.current.id
+    interview = flow.Interview(kb, engine)
+    while interview.current is not None:
+        qid = interview.current.id
         if qid in answers:
-            session.answer(answers[qid])
+            interview.answer(answers[qid])
         else:
-            session.skip()
-    interactive = session.flow_result()
+            interview.skip()
+    interactive = interview.flow_result()
     assert batch.asked == interactive.asked
     assert batch.stopped_early == interactive.stopped_early
     assert batch.evaluation.level == interactive.evaluation.level

@@ -1,6 +1,6 @@
 """The real program in a pseudo-terminal: `python -m triage`, keys in, screen out.
 
-A local Session walks beside the program: it says which question comes
+A local Interview walks beside the program: it says which question comes
 next, so each step waits for that question's header ("question 7") before
 typing its answer. Every wait has a timeout and the child is killed at the
 end of each test, so a failure never hangs the run.
@@ -20,7 +20,7 @@ import pytest
 
 from triage import constants
 from triage.engine import Engine
-from triage.flow import Session
+from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.terminal import examples
 
@@ -112,14 +112,14 @@ def keys_for(question: Question, value: AnswerValue) -> str:
     return keys + ENTER
 
 
-def answer(screen: Screen, session: Session, answers: Mapping[str, AnswerValue],
+def answer(screen: Screen, interview: Interview, answers: Mapping[str, AnswerValue],
            until: str | None = None) -> None:
     """Answer question after question, as the program asks them, stopping before ``until``."""
-    while session.current is not None and session.current.id != until:
-        question = session.current
-        screen.wait_for_question(session.number)
+    while interview.current is not None and interview.current.id != until:
+        question = interview.current
+        screen.wait_for_question(interview.number)
         screen.send(keys_for(question, answers[question.id]))
-        session.answer(answers[question.id])
+        interview.answer(answers[question.id])
 
 
 def headers(output: str) -> list[int]:
@@ -134,8 +134,8 @@ def clean(output: str) -> str:
 def test_benign_path_ends_with_the_acupuncturist(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start()  # type: ignore[operator]
     screen.expect("not for emergencies")
-    session = Session(kb, engine)
-    answer(screen, session, examples.BENIGN)
+    interview = Interview(kb, engine)
+    answer(screen, interview, examples.BENIGN)
     screen.expect("Discuss with your acupuncturist")
     screen.expect("Muscle strain")
     screen.expect("save a summary")
@@ -155,9 +155,9 @@ PULSATING = {**{q: False for q in ("saddle_numbness", "bladder_bowel_change", "b
 def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine, *,
                                             answers: dict[str, AnswerValue], flag: str, last: int) -> None:
     screen = start()  # type: ignore[operator]
-    session = Session(kb, engine)
-    answer(screen, session, answers)
-    assert session.stopped
+    interview = Interview(kb, engine)
+    answer(screen, interview, answers)
+    assert interview.stopped
     screen.expect("EMERGENCY")
     screen.expect("Call the emergency number")
     screen.expect(flag)
@@ -169,17 +169,17 @@ def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, en
 def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: KnowledgeBase,
                                                            engine: Engine) -> None:
     screen = start()  # type: ignore[operator]
-    session = Session(kb, engine)
-    answer(screen, session, examples.BENIGN, until="pain_location")
+    interview = Interview(kb, engine)
+    answer(screen, interview, examples.BENIGN, until="pain_location")
     screen.wait_for_question(8)
     screen.send("?")
     screen.expect("Why we ask")
     screen.send("b")  # back to the fever question, "No" pre-filled
-    session.back()
+    interview.back()
     screen.wait_for_question(7)
     screen.send(UP + ENTER)  # from the pre-filled No up to Yes
-    session.answer(True)
-    answer(screen, session, examples.BENIGN)
+    interview.answer(True)
+    answer(screen, interview, examples.BENIGN)
     screen.expect("See a doctor today")
     screen.expect("Possible infection in the spine")
     screen.expect("save a summary")
@@ -190,8 +190,8 @@ def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: Kn
 
 def test_ctrl_c_stops_calmly(start: object, tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start(cwd=tmp_path)  # type: ignore[operator]
-    session = Session(kb, engine)
-    answer(screen, session, examples.BENIGN, until="both_legs_symptoms")
+    interview = Interview(kb, engine)
+    answer(screen, interview, examples.BENIGN, until="both_legs_symptoms")
     screen.wait_for_question(4)
     screen.child.sendcontrol("c")
     assert screen.finish() == 130
@@ -212,7 +212,7 @@ def test_end_of_input_stops_calmly(start: object, kb: KnowledgeBase, engine: Eng
 def test_saving_creates_a_private_markdown_file(start: object, tmp_path: Path, kb: KnowledgeBase,
                                                 engine: Engine) -> None:
     screen = start(cwd=tmp_path)  # type: ignore[operator]
-    answer(screen, Session(kb, engine), examples.BENIGN)
+    answer(screen, Interview(kb, engine), examples.BENIGN)
     screen.expect("save a summary")
     screen.send(DOWN + ENTER)  # as a document to read (Markdown)
     screen.expect("File name")
@@ -234,7 +234,7 @@ def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb
 
     target = tmp_path / "clinic.json"
     screen = start("--answers-out", str(target), cwd=tmp_path)  # type: ignore[operator]
-    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    answer(screen, Interview(kb, engine), examples.EMERGENCY)
     screen.expect("Saved to")
     assert screen.finish() == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -245,7 +245,7 @@ def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb
 
 def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start("--plain")  # type: ignore[operator]
-    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    answer(screen, Interview(kb, engine), examples.EMERGENCY)
     screen.expect("Suggestion: EMERGENCY.")
     assert screen.finish() == 0
     result = screen.output[screen.output.index("Suggestion: EMERGENCY."):]
@@ -256,7 +256,7 @@ def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, eng
 def test_no_color_keeps_the_words_and_drops_the_colours(start: object, kb: KnowledgeBase,
                                                         engine: Engine) -> None:
     screen = start(no_color=True)  # type: ignore[operator]
-    answer(screen, Session(kb, engine), examples.EMERGENCY)
+    answer(screen, Interview(kb, engine), examples.EMERGENCY)
     screen.expect("EMERGENCY")
     assert screen.finish() == 0
     assert not re.search(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m", screen.output)  # no foreground colour

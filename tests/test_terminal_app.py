@@ -22,7 +22,7 @@ import pytest
 from triage import constants, render
 from triage import result as results
 from triage.engine import Engine
-from triage.flow import Session
+from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Matched, Result
 from triage.terminal import app, examples, prompts, save, screens
@@ -50,33 +50,33 @@ class Script:
 
 
 def drive(kb: KnowledgeBase, engine: Engine, replies: list[Any],
-          monkeypatch: pytest.MonkeyPatch, plain: bool = False) -> tuple[Session, Script, str]:
+          monkeypatch: pytest.MonkeyPatch, plain: bool = False) -> tuple[Interview, Script, str]:
     script = Script(replies)
     monkeypatch.setattr(prompts, "ask", script)
     out = io.StringIO()
     console = screens.make_console(plain, file=out, width=80)
-    session = Session(kb, engine)
+    interview = Interview(kb, engine)
     with contextlib.suppress(EOFError):  # the script ran out of replies
-        app.questionnaire(session, console, plain)
-    return session, script, "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+        app.questionnaire(interview, console, plain)
+    return interview, script, "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
 def benign_replies(kb: KnowledgeBase, engine: Engine) -> list[AnswerValue]:
-    session = Session(kb, engine)
+    interview = Interview(kb, engine)
     replies = []
-    while session.current is not None:
-        replies.append(examples.BENIGN[session.current.id])
-        session.answer(replies[-1])
+    while interview.current is not None:
+        replies.append(examples.BENIGN[interview.current.id])
+        interview.answer(replies[-1])
     return replies
 
 
 # --- the loop ------------------------------------------------------------------------------
 def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engine,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    session, script, out = drive(kb, engine, benign_replies(kb, engine), monkeypatch)
-    assert session.finished and not session.stopped
+    interview, script, out = drive(kb, engine, benign_replies(kb, engine), monkeypatch)
+    assert interview.finished and not interview.stopped
     asked = [qid for qid, _, _ in script.asked]
-    assert asked == session.path
+    assert asked == interview.path
     assert "pain_worse_with_periods" not in asked  # has_periods is no
     assert script.asked[0][2].header == "About you · question 1"
     assert script.asked[7][2].header == "About your pain · question 8"
@@ -86,13 +86,13 @@ def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engin
 
 def test_back_reasks_with_the_answer_prefilled(kb: KnowledgeBase, engine: Engine,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    session, script, _ = drive(kb, engine, [40, False, BACK, BACK, 70, False], monkeypatch)
+    interview, script, _ = drive(kb, engine, [40, False, BACK, BACK, 70, False], monkeypatch)
     asked = [(qid, previous) for qid, previous, _ in script.asked]
     assert asked[:6] == [
         ("age", None), ("saddle_numbness", None), ("bladder_bowel_change", None),
         ("saddle_numbness", False), ("age", 40), ("saddle_numbness", False),
     ]
-    assert session.answers["age"] == 70
+    assert interview.answers["age"] == 70
 
 
 def test_first_question_cannot_go_back(kb: KnowledgeBase, engine: Engine,
@@ -111,10 +111,10 @@ def test_first_question_cannot_go_back(kb: KnowledgeBase, engine: Engine,
 ])
 def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, *,
                                  replies: list[Any], flag: str, asked: int) -> None:
-    session, script, _ = drive(kb, engine, replies, monkeypatch)
-    assert session.stopped
+    interview, script, _ = drive(kb, engine, replies, monkeypatch)
+    assert interview.stopped
     assert len(script.asked) == asked <= 8
-    result = results.build(kb, session.flow_result(), source="questionnaire")
+    result = results.build(kb, interview.flow_result(), source="questionnaire")
     assert result.level == "emergency"
     assert flag in result.red_flag_ids
 
@@ -124,16 +124,16 @@ def test_changing_an_answer_after_going_back_changes_the_path(kb: KnowledgeBase,
     replies: list[Any] = [30, *[False] * 6, ("side_flank",), True, BACK, BACK, ("lower_back",), False]
     script = Script(replies)
     monkeypatch.setattr(prompts, "ask", script)
-    session = Session(kb, engine)
+    interview = Interview(kb, engine)
     with pytest.raises(EOFError):
-        app.questionnaire(session, screens.make_console(True, file=io.StringIO()), True)
+        app.questionnaire(interview, screens.make_console(True, file=io.StringIO()), True)
     asked = [(qid, previous) for qid, previous, _ in script.asked][7:]
     assert asked == [
         ("pain_location", None), ("pain_comes_in_waves", None), ("nausea_or_vomiting", None),
         ("pain_comes_in_waves", True), ("pain_location", ("side_flank",)),
         ("nausea_or_vomiting", None), ("recent_trauma", None),
     ]
-    assert "pain_comes_in_waves" not in session.answers  # its ask_if no longer holds
+    assert "pain_comes_in_waves" not in interview.answers  # its ask_if no longer holds
 
 
 def test_interrupt_propagates_and_nothing_is_written(kb: KnowledgeBase, engine: Engine, tmp_path: Path,

@@ -101,7 +101,7 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     used = {qid: used[qid] for qid in asked if qid in used}
     return asked, used, True, engine.evaluate(used)
 
-class Session:
+class Interview:
     """One person answering at the terminal: forward, back, and stop.
 
     ``answers`` keeps every answer given, so going back pre-fills earlier

@@ -1,7 +1,7 @@
 """The interactive questionnaire: welcome, questions, result, and saving.
 
 The walk itself (order, ``ask_if``, back, the emergency stop) is
-:class:`triage.flow.Session`; this module only asks, shows and saves.
+:class:`triage.flow.Interview`; this module only asks, shows and saves.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.console import Console
 from triage import constants, errors, loader
 from triage import result as results
 from triage.engine import engine_for
-from triage.flow import Session
+from triage.flow import Interview
 from triage.models import KnowledgeBase
 from triage.paths import display
 from triage.result import Result
@@ -34,20 +34,20 @@ def check_output(path: Path) -> None:
                           reason=f"there is no folder {display(folder)} for {display(path)}")
 
 
-def questionnaire(session: Session, console: Console, plain: bool) -> None:
-    """Ask until the session is finished (all asked, or stopped)."""
-    kb = session.kb
-    while session.current is not None:
-        question = session.current
-        ctx = prompts.PromptContext(header=screens.header(kb, question, session.number, plain),
-                                    can_go_back=bool(session.path), plain=plain)
-        reply = prompts.ask(question, session.previous_answer(), ctx)
+def questionnaire(interview: Interview, console: Console, plain: bool) -> None:
+    """Ask until the interview is finished (all asked, or stopped)."""
+    kb = interview.kb
+    while interview.current is not None:
+        question = interview.current
+        ctx = prompts.PromptContext(header=screens.header(kb, question, interview.number, plain),
+                                    can_go_back=bool(interview.path), plain=plain)
+        reply = prompts.ask(question, interview.previous_answer(), ctx)
         if isinstance(reply, prompts.Back):
-            session.back()
-            console.print(screens.went_back(session.number, plain))
+            interview.back()
+            console.print(screens.went_back(interview.number, plain))
             continue
-        console.print(screens.answered(kb, question, reply, session.number, plain))
-        session.answer(reply)
+        console.print(screens.answered(kb, question, reply, interview.number, plain))
+        interview.answer(reply)
 
 
 def _file_name_check(text: str) -> bool | str:
@@ -106,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
     kb = loader.load(args.questions, args.rules)
     console = screens.make_console(plain)
     console.print(screens.welcome(plain))
-    session = Session(kb, engine_for(kb))
-    questionnaire(session, console, plain)
-    result = results.build(kb, session.flow_result(), source="questionnaire")
+    interview = Interview(kb, engine_for(kb))
+    questionnaire(interview, console, plain)
+    result = results.build(kb, interview.flow_result(), source="questionnaire")
     screens.show_result(console, kb, result, plain)
     if out is not None:
         try:

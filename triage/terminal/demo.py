@@ -5,7 +5,7 @@ one-line ``story``, ``answers`` (an answers file, ``question_id: answer``)
 and ``expect_level``. The shipped ones are in ``scenarios/`` beside this
 module; ``--scenarios DIR`` reads a clinic's own.
 
-Playing one walks :class:`triage.flow.Session`, exactly as a person at the
+Playing one walks :class:`triage.flow.Interview`, exactly as a person at the
 terminal does (``ask_if``, the emergency stop). Each question is drawn as its
 prompt draws it (header, question, key hints, choices; the same words and
 wrapping from :mod:`triage.terminal.prompts`), the answer appears as if
@@ -49,7 +49,7 @@ from triage import result as results
 from triage.answers import validate
 from triage.engine import Engine, engine_for
 from triage.errors import Problem, TriageError
-from triage.flow import Session, simulate
+from triage.flow import Interview, simulate
 from triage.models import LEVELS, AnswerValue, KnowledgeBase, Question, rank
 from triage.paths import display
 from triage.result import Result
@@ -404,25 +404,25 @@ def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Cons
     console.print(intro(scenario, plain, reads_keys))
     console.print(screens.welcome(plain))
     pace.pause(INTRO)
-    session = Session(kb, engine)
+    interview = Interview(kb, engine)
     given_at_once = 0
-    while session.current is not None:
-        question = session.current
+    while interview.current is not None:
+        question = interview.current
         value = scenario.answers[question.id]
         if pace.skipped:
             given_at_once += 1
         else:
             if not pace.instant:
-                ctx = prompts.PromptContext(header=screens.header(kb, question, session.number, plain),
-                                            can_go_back=bool(session.path), plain=plain)
+                ctx = prompts.PromptContext(header=screens.header(kb, question, interview.number, plain),
+                                            can_go_back=bool(interview.path), plain=plain)
                 _show(console, question, value, ctx, pace)
-            console.print(screens.answered(kb, question, value, session.number, plain))
+            console.print(screens.answered(kb, question, value, interview.number, plain))
             pace.pause(AFTER)
-        session.answer(value)
+        interview.answer(value)
     if given_at_once:
         note = constants.DEMO_SKIPPED_ONE if given_at_once == 1 else constants.DEMO_SKIPPED
         console.print(Text(note.format(n=given_at_once), style="" if plain else "dim"))
-    result = results.build(kb, session.flow_result(), source=scenario.file)
+    result = results.build(kb, interview.flow_result(), source=scenario.file)
     screens.show_result(console, kb, result, plain)
     return result
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from triage import result
 from triage.engine import Engine
-from triage.flow import Session
+from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase
 
 BENIGN: dict[str, AnswerValue] = {
@@ -65,7 +65,7 @@ DOCTOR: dict[str, AnswerValue] = {
 
 def replay(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> result.Result:
     """Answer as a person would until the questionnaire ends or an answer is missing."""
-    session = Session(kb, engine)
-    while session.current is not None and session.current.id in answers:
-        session.answer(answers[session.current.id])
-    return result.build(kb, session.flow_result(), source="questionnaire")
+    interview = Interview(kb, engine)
+    while interview.current is not None and interview.current.id in answers:
+        interview.answer(answers[interview.current.id])
+    return result.build(kb, interview.flow_result(), source="questionnaire")
