@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,27 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def engine(kb: KnowledgeBase) -> Engine:
     return engine_for(kb)
+
+
+@dataclass(frozen=True)
+class Wheel:
+    path: Path
+    site: Path
+    """The wheel unpacked as site-packages would hold it."""
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Wheel:
+    """The project's wheel, built once for the tests that need it."""
+    if shutil.which("uv") is None:
+        pytest.skip("building the wheel needs uv")
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(folder / "dist"), "--quiet"],
+                   cwd=ROOT, check=True, capture_output=True)
+    path = next((folder / "dist").glob("*.whl"))
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder / "site")
+    return Wheel(path, folder / "site")
 
 
 @dataclass

@@ -11,7 +11,6 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from typing import Any
 import pexpect
 import pytest
 import yaml
+from conftest import Wheel
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
@@ -465,18 +465,11 @@ def test_demo_help_stays_light() -> None:
 
 # --- the wheel ------------------------------------------------------------------------------
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("uv") is None, reason="building the wheel needs uv")
-def test_the_wheel_carries_the_scenarios(tmp_path: Path) -> None:
-    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(tmp_path / "dist"), "--quiet"],
-                   cwd=ROOT, check=True, capture_output=True)
-    wheel = next((tmp_path / "dist").glob("*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
+def test_the_wheel_carries_the_scenarios(wheel: Wheel, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(wheel.path).namelist()
     for path in SHIPPED:
         assert f"triage/terminal/scenarios/{path.name}" in names
-    target = tmp_path / "site"
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(target)
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = {**os.environ, "PYTHONPATH": str(wheel.site)}
     proc = subprocess.run([sys.executable, "-m", "triage", "demo", "--list"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
