@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from triage import check, loader
+from triage.answers import example_answers
 from triage.engine import engine_for
 
 KB = loader.load()
@@ -21,7 +22,7 @@ CASES = [
 
 @pytest.mark.parametrize(("rule_id", "example", "fires"), CASES)
 def test_example(rule_id: str, example: dict[str, Any], fires: bool) -> None:
-    evaluation = ENGINE.evaluate(check.example_answers(KB, example))
+    evaluation = ENGINE.evaluate(example_answers(KB, example))
     assert (rule_id in evaluation.fired) is fires
 
 

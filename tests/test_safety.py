@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from strategies import answer_sets
 
 from triage import flow, loader, result
-from triage.check import example_answers
+from triage.answers import example_answers
 from triage.conditions import questions_used
 from triage.engine import engine_for
 from triage.models import LEVELS, ThenRedFlag

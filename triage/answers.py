@@ -104,6 +104,15 @@ def validate(
     return out, problems
 
 
+def example_answers(kb: KnowledgeBase, raw: Mapping[Any, Any]) -> dict[str, AnswerValue]:
+    """A rule example's answers, normalised as an answers file's would be.
+
+    The loader has already reported any problem in an example.
+    """
+    answers, _ = validate(kb, raw, yamlsrc.Source("example", raw, {}))
+    return answers
+
+
 def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, AnswerValue]:
     """Read an answers file (YAML or JSON, or a FHIR QuestionnaireResponse)."""
     source = yamlsrc.load(path, name)

@@ -9,10 +9,10 @@ behave as they say.
 from __future__ import annotations
 
 from triage import answers as answers_mod
-from triage import conditions, errors, yamlsrc
+from triage import conditions, errors
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.models import AnswerValue, KnowledgeBase, ThenCause, ThenRedFlag
+from triage.models import KnowledgeBase, ThenCause, ThenRedFlag
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -61,18 +61,12 @@ def check_examples(kb: KnowledgeBase) -> list[Problem]:
             problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(where=where)))
         for expected, group in ((True, "fires"), (False, "does_not_fire")):
             for n, raw in enumerate(getattr(rule.examples, group), start=1):
-                fired = rule.id in engine.evaluate(example_answers(kb, raw)).fired
+                fired = rule.id in engine.evaluate(answers_mod.example_answers(kb, raw)).fired
                 if fired != expected:
                     problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
                         where=where, n=n, group=group,
                         actual="fires" if fired else "does not fire")))
     return problems
-
-
-def example_answers(kb: KnowledgeBase, raw: dict[str, object]) -> dict[str, AnswerValue]:
-    """A rule example's answers, normalised as an answers file's would be."""
-    answers, _ = answers_mod.validate(kb, raw, yamlsrc.Source("example", raw, {}))
-    return answers
 
 
 def count(n: int, noun: str) -> str:

@@ -295,10 +295,10 @@ def _finding_json(kb: KnowledgeBase, kind: str, item: CauseDef | RedFlagDef) -> 
 
 
 def example_text(kb: KnowledgeBase, raw: dict[str, Any]) -> str:
-    from triage import answers, yamlsrc
+    from triage.answers import example_answers
     from triage.render import answer_text
 
-    values, _ = answers.validate(kb, raw, yamlsrc.Source("example", raw, {}))
+    values = example_answers(kb, raw)
     if not values:
         return c.NO_ANSWERS_EXAMPLE
     return "; ".join(f"{qid}: {answer_text(kb, qid, v)}" for qid, v in values.items())
