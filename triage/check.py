@@ -12,7 +12,7 @@ from triage import answers as answers_mod
 from triage import conditions, errors
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.models import KnowledgeBase, ThenCause, ThenRedFlag
+from triage.models import AllCondition, KnowledgeBase, ThenCause, ThenRedFlag
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -45,8 +45,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
 
 
 def always_holds(rule_when: object) -> bool:
-    from triage.models import AllCondition
-
+    """``all: []``: a rule that always fires needs no example that does not."""
     return isinstance(rule_when, AllCondition) and not rule_when.all
 
 

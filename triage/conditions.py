@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Set
 
 from triage.models import (
-    NOT_SURE,
     AllCondition,
     AnswerValue,
     AnyCondition,
@@ -136,6 +135,3 @@ def findings_used(condition: Condition) -> set[Finding]:
             out.add(("red_flag", leaf.red_flag))
     return out
 
-
-def answer_is_not_sure(value: object) -> bool:
-    return value == NOT_SURE

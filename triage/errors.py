@@ -53,7 +53,6 @@ NO_EXAMPLES = (
     "(`does_not_fire`)"
 )
 EXAMPLE_FAILS = "{where}: example {n} of `{group}` {actual}; fix the rule or the example"
-MISSING_LEVEL = "{where}: red flag `{id}` is declared without a level; add `level:`"
 
 # --- answers files ----------------------------------------------------------
 ANSWER_UNKNOWN_QUESTION = "`{id}` is not a question{hint}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
 from triage import constants
@@ -198,6 +196,3 @@ def acupuncture_note(
                            evidence=constants.ACUPUNCTURE_EVIDENCE)
     return none
 
-
-def as_dict(result: Result) -> dict[str, Any]:
-    return result.model_dump(mode="json")
