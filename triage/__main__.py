@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the format of --answers-out, whatever the file name ends with")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    assess = sub.add_parser("assess", help="assess answers files (YAML, JSON or a FHIR QuestionnaireResponse)",
+    assess = sub.add_parser("assess",
+                            help="assess answers files (YAML, JSON or a FHIR QuestionnaireResponse)",
                             description="Assess answers files through the questionnaire's flow.")
     assess.add_argument("files", nargs="+", type=Path, metavar="FILE")
     assess.add_argument("--format", choices=("text", "json"), default="text")
