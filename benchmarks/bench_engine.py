@@ -60,14 +60,16 @@ def direct_assessment(kb: KnowledgeBase, ref: Reference, given: dict[str, Answer
     """The same flow and rules, evaluated directly in Python."""
     stopping = [r for r in kb.rules if then_stops(r.then)]
     used: dict[str, AnswerValue] = {}
+    asked: list[str] = []
     for question in kb.questions:
-        if not flow.is_asked(question, used):
+        if not flow.is_asked(kb, question, used):
             continue
+        asked.append(question.id)
         if question.id in given:
             used[question.id] = given[question.id]
             if any(conditions.holds(r.when, used, set()) for r in stopping):
                 break
-    return ref.level(kb, ref.fired(used))
+    return ref.level(kb, ref.fired(used, flow.unanswered(asked, used)))
 
 
 def median_ms(fn: Callable[[dict[str, AnswerValue]], Any], sets: list[dict[str, AnswerValue]]) -> float:

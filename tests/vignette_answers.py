@@ -2,7 +2,7 @@
 
 Every yes_no question the story does not mention is answered false, every
 multi question it does not mention is answered [], anything else is left
-unknown.
+unknown; an answer written null stays unanswered.
 """
 
 from __future__ import annotations
@@ -56,4 +56,6 @@ def unmet(result: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     misses += [f"red flag {r} present" for r in expect.get("red_flags_exclude", []) if r in flags]
     if "max_questions" in expect and result["questions_asked"] > expect["max_questions"]:
         misses.append(f"{result['questions_asked']} questions > {expect['max_questions']}")
+    if "acupuncture" in expect and result["acupuncture"]["suggested"] != expect["acupuncture"]:
+        misses.append(f"acupuncture suggested {result['acupuncture']['suggested']} != {expect['acupuncture']}")
     return misses

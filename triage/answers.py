@@ -113,6 +113,11 @@ def example_answers(kb: KnowledgeBase, raw: Mapping[Any, Any]) -> dict[str, Answ
     return answers
 
 
+def example_facts(kb: KnowledgeBase, raw: Mapping[Any, Any]) -> tuple[dict[str, AnswerValue], set[str]]:
+    """A rule example's answers, and the questions it leaves unanswered (written ``null``)."""
+    return example_answers(kb, raw), {k for k, v in raw.items() if v is None and isinstance(k, str)}
+
+
 def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, AnswerValue]:
     """Read an answers file (YAML or JSON, or a FHIR QuestionnaireResponse)."""
     source = yamlsrc.load(path, name)

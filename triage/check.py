@@ -8,11 +8,14 @@ behave as they say.
 
 from __future__ import annotations
 
+import functools
+
 from triage import answers as answers_mod
 from triage import conditions, errors
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.models import AllCondition, KnowledgeBase, ThenCause, ThenRedFlag
+from triage.loader import producers
+from triage.models import AllCondition, KnowledgeBase, then_stops
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -20,14 +23,15 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
     declared: set[tuple[str, str]] = set()
     used_questions: set[str] = set()
     for rule in kb.rules:
-        if isinstance(rule.then, ThenCause):
-            declared.add(("cause", rule.then.cause))
-        elif isinstance(rule.then, ThenRedFlag):
-            declared.add(("red_flag", rule.then.red_flag))
+        if rule.finding is not None:
+            declared.add(rule.finding)
         used_questions |= conditions.questions_used(rule.when)
     for question in kb.questions:
         if question.ask_if is not None:
             used_questions |= conditions.questions_used(question.ask_if)
+    for section in kb.questionnaire.sections:
+        if section.ask_if is not None:
+            used_questions |= conditions.questions_used(section.ask_if)
     for kind, label, defs in (
         ("cause", "cause", kb.causes),
         ("red_flag", "red flag", kb.red_flags),
@@ -40,6 +44,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
         if question.id not in used_questions:
             problems.append(Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
                 where=f"question `{question.id}`")))
+    problems += check_stops(kb)
     problems += check_examples(kb)
     return problems
 
@@ -60,7 +65,7 @@ def check_examples(kb: KnowledgeBase) -> list[Problem]:
             problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(where=where)))
         for expected, group in ((True, "fires"), (False, "does_not_fire")):
             for n, raw in enumerate(getattr(rule.examples, group), start=1):
-                fired = rule.id in engine.evaluate(answers_mod.example_answers(kb, raw)).fired
+                fired = rule.id in engine.evaluate(*answers_mod.example_facts(kb, raw)).fired
                 if fired != expected:
                     problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
                         where=where, n=n, group=group,
@@ -76,3 +81,39 @@ def summary(kb: KnowledgeBase) -> str:
     parts = [count(len(kb.questions), "question"), count(len(kb.rules), "rule"),
              count(len(kb.causes), "cause"), count(len(kb.red_flags), "red flag")]
     return f"knowledge base {kb.version}: {', '.join(parts)}; no problems"
+
+
+def check_stops(kb: KnowledgeBase) -> list[Problem]:
+    """A stopping rule that needs a question *not* to hold must not be able to hold
+    before that question is asked: else the questionnaire would stop on an answer
+    it has not yet heard (a known kidney-stone former sent to the emergency department)."""
+    position = kb.question_index
+    prods = producers(kb.rules)
+    never = 1 << 30
+
+    @functools.cache
+    def finding_at(finding: tuple[str, str]) -> int:
+        return min((conditions.earliest(r.when, position, finding_at) for r in prods.get(finding, [])),
+                   default=never)
+
+    problems = []
+    for rule in kb.rules:
+        if not then_stops(rule.then):
+            continue
+        behind = [rule]
+        seen: set[str] = set()
+        negated: set[str] = set()
+        while behind:
+            current = behind.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            negated |= conditions.negated_questions(current.when)
+            for finding in conditions.findings_used(current.when):
+                behind.extend(prods.get(finding, []))
+        first = conditions.earliest(rule.when, position, finding_at)
+        for qid in sorted(negated, key=lambda q: position.get(q, never)):
+            if position.get(qid, never) >= first:
+                problems.append(Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(
+                    where=f"rule `{rule.id}`", other=qid)))
+    return problems

@@ -3,8 +3,10 @@
 Leaves compare one answer in the manner of FHIR enableWhen
 (``exists``, ``=``, ``!=``, ``>``, ``<``, ``>=``, ``<=``) plus ``contains``
 for multi answers, or test a finding another rule derived (``cause``,
-``red_flag``); ``all`` / ``any`` / ``not`` nest. An unknown answer satisfies
-no comparison: only ``exists: false`` or a ``not`` matches it.
+``red_flag``), or test that a question was asked and left unanswered
+(``unanswered``); ``all`` / ``any`` / ``not`` nest. An unknown answer
+satisfies no comparison: only ``exists: false``, ``unanswered`` or a ``not``
+matches it.
 
 This module evaluates conditions directly in Python. The engine compiles the
 same conditions to experta; the two are checked against each other in tests.
@@ -23,6 +25,7 @@ from triage.models import (
     NotCondition,
     QuestionCondition,
     RedFlagCondition,
+    UnansweredCondition,
 )
 
 Finding = tuple[str, str]  # ("cause" | "red_flag", id)
@@ -78,23 +81,27 @@ def holds(
     condition: Condition,
     answers: Mapping[str, AnswerValue],
     findings: Set[Finding] = frozenset(),
+    unanswered: Set[str] = frozenset(),
 ) -> bool:
-    """Evaluate ``condition`` against known ``answers`` and derived ``findings``."""
+    """Evaluate ``condition`` against known ``answers``, derived ``findings`` and
+    the questions asked but left ``unanswered``."""
     match condition:
         case QuestionCondition(question=qid, operator="exists", answer=expected):
             return (qid in answers) == bool(expected)
         case QuestionCondition(question=qid, operator=op, answer=expected):
             return qid in answers and compare(op, answers[qid], expected)
         case AllCondition(all=parts):
-            return all(holds(p, answers, findings) for p in parts)
+            return all(holds(p, answers, findings, unanswered) for p in parts)
         case AnyCondition(any=parts):
-            return any(holds(p, answers, findings) for p in parts)
+            return any(holds(p, answers, findings, unanswered) for p in parts)
         case NotCondition(not_=inner):
-            return not holds(inner, answers, findings)
+            return not holds(inner, answers, findings, unanswered)
         case CauseCondition(cause=cid):
             return ("cause", cid) in findings
         case RedFlagCondition(red_flag=rid):
             return ("red_flag", rid) in findings
+        case UnansweredCondition(unanswered=qid):
+            return qid in unanswered and qid not in answers
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
 
 
@@ -113,7 +120,7 @@ def leaves(condition: Condition) -> Iterator[Condition]:
 def is_positive(condition: Condition) -> bool:
     """No ``not`` and no ``exists: false``: the condition can only start to hold as answers come."""
     match condition:
-        case NotCondition():
+        case NotCondition() | UnansweredCondition():
             return False
         case QuestionCondition(operator="exists", answer=expected):
             return bool(expected)
@@ -123,7 +130,13 @@ def is_positive(condition: Condition) -> bool:
 
 
 def questions_used(condition: Condition) -> set[str]:
-    return {c.question for c in leaves(condition) if isinstance(c, QuestionCondition)}
+    """Every question a condition looks at, answered or left unanswered."""
+    return {c.question for c in leaves(condition) if isinstance(c, QuestionCondition)} | unanswered_used(
+        condition)
+
+
+def unanswered_used(condition: Condition) -> set[str]:
+    return {c.unanswered for c in leaves(condition) if isinstance(c, UnansweredCondition)}
 
 
 def findings_used(condition: Condition) -> set[Finding]:
@@ -135,3 +148,67 @@ def findings_used(condition: Condition) -> set[Finding]:
             out.add(("red_flag", leaf.red_flag))
     return out
 
+
+
+def push_not(cond: Condition, negated: bool = False) -> Condition:
+    """Negation normal form: ``not`` only directly above a leaf (De Morgan)."""
+    match cond:
+        case NotCondition(not_=inner):
+            return push_not(inner, not negated)
+        case AllCondition(all=parts):
+            kids = tuple(push_not(p, negated) for p in parts)
+            return AnyCondition(any=kids) if negated else AllCondition(all=kids)
+        case AnyCondition(any=parts):
+            kids = tuple(push_not(p, negated) for p in parts)
+            return AllCondition(all=kids) if negated else AnyCondition(any=kids)
+        case QuestionCondition(operator="exists", answer=expected) if negated:
+            return cond.model_copy(update={"answer": not bool(expected)})
+        case _:
+            return NotCondition(not_=cond) if negated else cond
+
+
+def negated_questions(condition: Condition) -> set[str]:
+    """Questions a condition needs *not* to hold, or to be unknown (in negation normal form)."""
+    out: set[str] = set()
+
+    def walk(c: Condition) -> None:
+        match c:
+            case AllCondition(all=parts) | AnyCondition(any=parts):
+                for part in parts:
+                    walk(part)
+            case NotCondition(not_=QuestionCondition(question=qid)):
+                out.add(qid)
+            case QuestionCondition(question=qid, operator="exists", answer=False):
+                out.add(qid)
+            case _:
+                pass
+
+    walk(push_not(condition))
+    return out
+
+
+def earliest(
+    condition: Condition, position: Mapping[str, int], finding_at: Callable[[Finding], int]
+) -> int:
+    """The earliest question position after which ``condition`` can hold.
+
+    Negated leaves hold while their question is unknown, so they need
+    nothing; ``all`` needs its latest part, ``any`` its earliest.
+    """
+    never = 1 << 30
+    match push_not(condition):
+        case AllCondition(all=parts):
+            return max((earliest(p, position, finding_at) for p in parts), default=-1)
+        case AnyCondition(any=parts):
+            return min((earliest(p, position, finding_at) for p in parts), default=never)
+        case NotCondition():
+            return -1
+        case QuestionCondition(operator="exists", answer=False):
+            return -1
+        case QuestionCondition(question=qid) | UnansweredCondition(unanswered=qid):
+            return position.get(qid, never)
+        case CauseCondition(cause=cid):
+            return finding_at(("cause", cid))
+        case RedFlagCondition(red_flag=rid):
+            return finding_at(("red_flag", rid))
+    return never  # pragma: no cover

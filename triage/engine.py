@@ -34,9 +34,11 @@ from triage.models import (
     QuestionCondition,
     RedFlagCondition,
     Rule,
+    ThenCaution,
     ThenCause,
     ThenLevel,
     ThenRedFlag,
+    UnansweredCondition,
     then_kind,
     then_stops,
 )
@@ -60,6 +62,10 @@ class Answer(Fact):  # type: ignore[misc]
 
 class Finding(Fact):  # type: ignore[misc]
     """kind ("cause" | "red_flag"), id"""
+
+
+class Unanswered(Fact):  # type: ignore[misc]
+    """question: asked, and left without an answer"""
 
 
 class LevelReached(Fact):  # type: ignore[misc]
@@ -109,23 +115,6 @@ _TRUE = AllCondition(all=())
 _FALSE = AnyCondition(any=())
 
 
-def _push_not(cond: Condition, negated: bool = False) -> Condition:
-    """Negation normal form: ``not`` only directly above a leaf."""
-    match cond:
-        case NotCondition(not_=inner):
-            return _push_not(inner, not negated)
-        case AllCondition(all=parts):
-            kids = tuple(_push_not(p, negated) for p in parts)
-            return AnyCondition(any=kids) if negated else AllCondition(all=kids)
-        case AnyCondition(any=parts):
-            kids = tuple(_push_not(p, negated) for p in parts)
-            return AllCondition(all=kids) if negated else AnyCondition(any=kids)
-        case QuestionCondition(operator="exists", answer=expected) if negated:
-            return cond.model_copy(update={"answer": not bool(expected)})
-        case _:
-            return NotCondition(not_=cond) if negated else cond
-
-
 class _Compiler:
     def __init__(self) -> None:
         self.count = 0
@@ -144,6 +133,8 @@ class _Compiler:
                 return Finding(kind="cause", id=cid)
             case RedFlagCondition(red_flag=rid):
                 return Finding(kind="red_flag", id=rid)
+            case UnansweredCondition(unanswered=qid):
+                return Unanswered(question=qid)
         raise TypeError(f"not a leaf: {cond!r}")  # pragma: no cover
 
     def pattern(self, cond: Condition) -> Any:
@@ -202,10 +193,16 @@ def _then_level(then: Any) -> list[Fact]:
     return [LevelReached(level=then.level)]
 
 
+def _then_caution(then: Any) -> list[Fact]:
+    assert isinstance(then, ThenCaution)
+    return []  # a caution is read from the rule's firing; it sets nothing
+
+
 THEN_COMPILERS: dict[str, Callable[[Any], list[Fact]]] = {
     "cause": _then_cause,
     "red_flag": _then_red_flag,
     "level": _then_level,
+    "caution": _then_caution,
 }
 
 
@@ -231,7 +228,7 @@ _TOP = 10_000
 
 def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
     compiler = _Compiler()
-    pattern = compiler.pattern(_push_not(rule.when))
+    pattern = compiler.pattern(conditions.push_not(rule.when))
     make_facts = then_compiler(then_kind(rule.then))
     facts = make_facts(rule.then)
     stops = then_stops(rule.then)
@@ -240,12 +237,16 @@ def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
     def fire(engine: _Base, **context: Any) -> None:
         matched = []
         via = []
+        missing = []
         for fact in context.values():
             if isinstance(fact, Answer):
                 matched.append((fact["question"], _from_fact(fact["value"])))
             elif isinstance(fact, Finding):
                 via.append((fact["kind"], fact["id"]))
-        engine.firings.append(Firing(rule_id, tuple(sorted(matched)), tuple(sorted(via))))
+            elif isinstance(fact, Unanswered):
+                missing.append(fact["question"])
+        engine.firings.append(Firing(rule_id, tuple(sorted(matched)), tuple(sorted(via)),
+                                     tuple(sorted(missing))))
         if stops:
             engine.stopped = True
         for fact in facts:
@@ -290,9 +291,7 @@ class Engine:
         for i in range(len(LEVELS)):
             namespace[f"outcome_{LEVELS[i]}"] = _outcome_rule(i)
         self._engine: _Base = type("TriageEngine", (_Base,), namespace)()
-        self._produces = {
-            r.id: _finding_of(r) for r in kb.rules if _finding_of(r) is not None
-        }
+        self._produces = {r.id: r.finding for r in kb.rules if r.finding is not None}
         self._stopping = frozenset(r.id for r in kb.rules if then_stops(r.then))
         # The comparisons any pattern makes on each question: an answer none of
         # them matches cannot change the network (not even under a NOT), so it
@@ -303,6 +302,7 @@ class Engine:
                 if isinstance(leaf, QuestionCondition):
                     expected = leaf.answer if leaf.operator != "exists" else None
                     self._tests.setdefault(leaf.question, set()).add((leaf.operator, expected))
+        self._tested_unanswered = kb.required_questions
         self.stops_are_monotone = _monotone_stops(kb)
 
     # Incremental use (the questionnaire flow): reset, then declare and run.
@@ -316,9 +316,12 @@ class Engine:
         return any(op == "exists" or conditions.compare(op, value, expected)
                    for op, expected in self._tests.get(qid, ()))
 
-    def declare(self, answers: Mapping[str, AnswerValue]) -> None:
+    def declare(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> None:
+        """Declare known answers, and the questions asked but left unanswered."""
         facts = [Answer(question=qid, value=_to_value(value))
                  for qid, value in answers.items() if self.matters(qid, value)]
+        facts += [Unanswered(question=qid) for qid in sorted(set(unanswered))
+                  if qid in self._tested_unanswered and qid not in answers]
         if facts:  # one call: experta updates its agenda once per declare() call
             self._engine.declare(*facts)
 
@@ -332,10 +335,10 @@ class Engine:
         level = min(levels, key=LEVELS.index) if levels else LEVELS[-1]
         return Evaluation(tuple(self._engine.firings), level, self._engine.stopped)
 
-    def evaluate(self, answers: Mapping[str, AnswerValue]) -> Evaluation:
-        """A fresh evaluation of every known answer."""
+    def evaluate(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> Evaluation:
+        """A fresh evaluation of every known answer (and of those asked but left unanswered)."""
         self.reset()
-        self.declare(answers)
+        self.declare(answers, unanswered)
         self.run()
         return self.snapshot()
 
@@ -368,21 +371,9 @@ class Engine:
 _NEVER = 1 << 30
 
 
-def _finding_of(rule: Rule) -> tuple[str, str] | None:
-    if isinstance(rule.then, ThenCause):
-        return ("cause", rule.then.cause)
-    if isinstance(rule.then, ThenRedFlag):
-        return ("red_flag", rule.then.red_flag)
-    return None
-
-
 def _monotone_stops(kb: KnowledgeBase) -> bool:
     """Whether every stopping rule, and every rule behind its findings, has no negation."""
-    producers: dict[tuple[str, str], list[Rule]] = {}
-    for rule in kb.rules:
-        finding = _finding_of(rule)
-        if finding is not None:
-            producers.setdefault(finding, []).append(rule)
+    producers = loader.producers(kb.rules)
     seen: set[str] = set()
     todo = [r for r in kb.rules if then_stops(r.then)]
     while todo:

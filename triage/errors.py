@@ -45,6 +45,18 @@ ASK_IF_LATER = (
     "{where}: its ask_if refers to `{other}`, which is not asked before it; "
     "ask_if may only use earlier questions"
 )
+UNKNOWN_SOURCE = (
+    "{where}: unknown source `{id}`{hint}; add it to a `sources` catalogue or cite one that is there"
+)
+NO_SOURCE = (
+    "{where}: needs a `source`: the ids of catalogue sources that say what it does, "
+    "or `clinical_consensus` where no published source does"
+)
+ADVICE_TWICE = "{where}: there is already {kind} advice for `{level}` (at {other}); keep one"
+STOP_BEFORE_NEGATED = (
+    "{where}: it stops the questionnaire and tests that `{other}` does not hold, but it can hold "
+    "before `{other}` is asked; ask `{other}` earlier"
+)
 FINDING_CYCLE = "{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle"
 UNREACHABLE = "{where}: no rule declares it; add a rule that does, or remove it"
 UNUSED_QUESTION = "{where}: no rule or ask_if uses it; use it in a rule or remove it"

@@ -9,7 +9,7 @@ afresh, so the result never rests on rules fired on fewer answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from triage import conditions
@@ -29,9 +29,16 @@ class FlowResult:
     evaluation: Evaluation
 
 
-def is_asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:
-    """Whether ``question`` is asked, given the answers to earlier questions."""
-    return question.ask_if is None or conditions.holds(question.ask_if, answers)
+def is_asked(kb: KnowledgeBase, question: Question, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether ``question`` is asked, given the answers to earlier questions:
+    its section's ``ask_if`` and its own must both hold."""
+    section = kb.section(question.section).ask_if
+    return all(cond is None or conditions.holds(cond, answers) for cond in (section, question.ask_if))
+
+
+def unanswered(asked: Iterable[str], answers: Mapping[str, AnswerValue]) -> frozenset[str]:
+    """Questions put to the person that have no answer."""
+    return frozenset(q for q in asked if q not in answers)
 
 
 def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> FlowResult:
@@ -58,7 +65,7 @@ def _walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue]) -> tuple[list[str
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
     for question in kb.questions:
-        if is_asked(question, used):
+        if is_asked(kb, question, used):
             asked.append(question.id)
             if question.id in given:
                 used[question.id] = given[question.id]
@@ -72,7 +79,7 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
     asked: list[str] = []
     stopped = False
     for question in kb.questions:
-        if not is_asked(question, used):
+        if not is_asked(kb, question, used):
             continue
         asked.append(question.id)
         if question.id in given:
@@ -81,7 +88,7 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
             if engine.run():
                 stopped = True
                 break
-    return asked, used, stopped, engine.evaluate(used)
+    return asked, used, stopped, engine.evaluate(used, unanswered(asked, used))
 
 
 def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
@@ -93,13 +100,13 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     cut there and the answers up to it are evaluated afresh.
     """
     asked, used = _walk(kb, given)
-    evaluation = engine.evaluate(used)
+    evaluation = engine.evaluate(used, unanswered(asked, used))
     stop_at = engine.earliest_stop(evaluation, kb.question_index)
     if stop_at is None:
         return asked, used, False, evaluation
     asked = [qid for qid in asked if kb.question_index[qid] <= stop_at]
     used = {qid: used[qid] for qid in asked if qid in used}
-    return asked, used, True, engine.evaluate(used)
+    return asked, used, True, engine.evaluate(used, unanswered(asked, used))
 
 class Interview:
     """One person answering at the terminal: forward, back, and stop.
@@ -141,7 +148,7 @@ class Interview:
         self.answers[question.id] = value
         self.path.append(question.id)
         self._drop_unasked()
-        if self.engine.evaluate(self.path_answers()).stop:
+        if self.engine.evaluate(self.path_answers(), unanswered(self.path, self.answers)).stop:
             self.stopped = True
             self.current = None
             return
@@ -166,18 +173,19 @@ class Interview:
 
     def flow_result(self) -> FlowResult:
         used = self.path_answers()
-        return FlowResult(tuple(self.path), used, (), self.stopped, self.engine.evaluate(used))
+        evaluation = self.engine.evaluate(used, unanswered(self.path, used))
+        return FlowResult(tuple(self.path), used, (), self.stopped, evaluation)
 
     def _next_after(self, index: int) -> Question | None:
         known = self.path_answers()
         for question in self.kb.questions[index + 1:]:
-            if is_asked(question, known):
+            if is_asked(self.kb, question, known):
                 return question
         return None
 
     def _drop_unasked(self) -> None:
         kept: dict[str, AnswerValue] = {}
         for question in self.kb.questions:
-            if question.id in self.answers and is_asked(question, kept):
+            if question.id in self.answers and is_asked(self.kb, question, kept):
                 kept[question.id] = self.answers[question.id]
         self.answers = kept

@@ -39,6 +39,7 @@ from triage.models import (
     RuleFile,
     ThenCause,
     ThenRedFlag,
+    UnansweredCondition,
 )
 from triage.paths import default_questions, default_rules, display
 
@@ -84,7 +85,8 @@ def _data_path(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
 
 def _where(data: Any, path: tuple[str | int, ...]) -> str:
     """Plain name of the item a path is in: ``rule `cauda_equina```."""
-    kinds = {"rules": "rule", "questions": "question", "causes": "cause", "red_flags": "red flag"}
+    kinds = {"rules": "rule", "questions": "question", "causes": "cause", "red_flags": "red flag",
+             "sources": "source", "advice": "advice", "sections": "section"}
     if len(path) >= 2 and path[0] in kinds and isinstance(path[1], int):
         item = data[path[0]][path[1]]
         name = item.get("id") if isinstance(item, dict) else None
@@ -124,6 +126,10 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
                 key = str(err["loc"][-1])
                 hint = errors.did_you_mean(key, names - {key})
                 message = errors.UNKNOWN_KEY.format(where=where, key=key, hint=hint)
+            elif kind == "missing" and err["loc"][-1] == "source":
+                message = errors.NO_SOURCE.format(where=where)
+            elif kind == "too_short" and "source" in path:
+                message = errors.NO_SOURCE.format(where=where)
             elif kind == "missing":
                 message = errors.MISSING_KEY.format(where=where, key=err["loc"][-1])
             elif kind == "bad_condition":
@@ -173,6 +179,11 @@ def check_condition(
                 out += sub(part, key, i)
         case NotCondition(not_=inner):
             out += sub(inner, "not")
+        case UnansweredCondition(unanswered=qid):
+            if not allow_findings:
+                add((), errors.ASK_IF_FINDING, kind="question left unanswered")
+            elif qid not in ctx.questions:
+                add(("unanswered",), errors.UNKNOWN_QUESTION, id=qid, hint=errors.did_you_mean(qid, ctx.order))
         case CauseCondition(cause=cid) | RedFlagCondition(red_flag=cid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red flag"
             pool = ctx.causes if isinstance(cond, CauseCondition) else ctx.red_flags
@@ -262,6 +273,17 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
     questions = {q.id: q for q in qn.questions}
     order = [q.id for q in qn.questions]
     ctx = _Ctx(questions, order, set(), set())
+    for i, section in enumerate(qn.sections):
+        if section.ask_if is None:
+            continue
+        path = ("sections", i, "ask_if")
+        where = f"section `{section.id}`"
+        problems = check_condition(section.ask_if, ctx, source, path, where, allow_findings=False)
+        out += problems
+        first = next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order))
+        for other in [] if problems else sorted(conditions.questions_used(section.ask_if) - set(order[:first])):
+            out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
+                where=where, id=section.id, other=other)))
     for i, q in enumerate(qn.questions):
         if q.ask_if is None:
             continue
@@ -284,11 +306,13 @@ def check_rules(
     out: list[Problem] = []
     causes: dict[str, str] = {}
     red_flags: dict[str, str] = {}
+    sources: dict[str, str] = {}
     rule_ids: dict[str, str] = {}
     for source, rf in files:
         for kind, defs, table, key in (
             ("cause", rf.causes, causes, "causes"),
             ("red flag", rf.red_flags, red_flags, "red_flags"),
+            ("source", rf.sources, sources, "sources"),
         ):
             for i, d in enumerate(defs):
                 line = source.line((key, i))
@@ -309,6 +333,7 @@ def check_rules(
             else:
                 rule_ids[rule.id] = f"{source.name}:{line}"
             out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
+            out += _check_cited(rule.source, sources, source, (*base, "source"), where)
             then = rule.then
             if isinstance(then, ThenCause) and then.cause not in causes:
                 out.append(Problem(source.name, source.line((*base, "then")), errors.UNKNOWN_FINDING.format(
@@ -322,12 +347,45 @@ def check_rules(
                     ex_path = (*base, "examples", group, n)
                     _, problems = answers_mod.validate(_kb_stub(qn), example, source, ex_path)
                     out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
+    advice_seen: dict[tuple[str, str], str] = {}
+    for source, rf in files:
+        for i, advice in enumerate(rf.advice):
+            base = ("advice", i)
+            where = f"advice `{advice.id}`"
+            out += _check_cited(advice.source, sources, source, (*base, "source"), where)
+            for level in advice.levels:
+                other = advice_seen.get((advice.kind, level))
+                if other is not None:
+                    out.append(Problem(source.name, source.line((*base, "levels")), errors.ADVICE_TWICE.format(
+                        where=where, kind=advice.kind, level=level, other=other)))
+                advice_seen[(advice.kind, level)] = f"{source.name}:{source.line(base)}"
+    return out
+
+
+def _check_cited(cited: tuple[str, ...], sources: dict[str, str], source: yamlsrc.Source,
+                 path: tuple[str | int, ...], where: str) -> list[Problem]:
+    """Every source id a rule or advice cites is in the sources catalogue."""
+    out = []
+    for n, sid in enumerate(cited):
+        if sid not in sources:
+            out.append(Problem(source.name, source.line((*path, n)) or source.line(path),
+                               errors.UNKNOWN_SOURCE.format(where=where, id=sid,
+                                                            hint=errors.did_you_mean(sid, sources))))
     return out
 
 
 def _kb_stub(qn: Questionnaire) -> KnowledgeBase:
     return KnowledgeBase(questionnaire=qn, rules=(), causes=(), red_flags=(), version="",
                          questions_file="", rules_dir="")
+
+
+def producers(rules: Iterable[Rule]) -> dict[tuple[str, str], list[Rule]]:
+    """The one index of which rules declare each finding (cause or red flag)."""
+    out: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        if rule.finding is not None:
+            out.setdefault(rule.finding, []).append(rule)
+    return out
 
 
 def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Rule, str]]]:
@@ -337,13 +395,7 @@ def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Ru
     engine can fire strata in order and ``not`` over a finding is reliable.
     """
     rules = list(rules)
-    producers: dict[tuple[str, str], list[Rule]] = {}
-    for rule in rules:
-        t = rule.then
-        if isinstance(t, ThenCause):
-            producers.setdefault(("cause", t.cause), []).append(rule)
-        elif isinstance(t, ThenRedFlag):
-            producers.setdefault(("red_flag", t.red_flag), []).append(rule)
+    prods = producers(rules)
     stratum: dict[str, int] = {}
     cycles: list[tuple[Rule, str]] = []
     visiting: list[str] = []
@@ -357,7 +409,7 @@ def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Ru
         visiting.append(rule.id)
         level = 0
         for finding in conditions.findings_used(rule.when):
-            for producer in producers.get(finding, []):
+            for producer in prods.get(finding, []):
                 level = max(level, visit(producer) + 1)
         visiting.pop()
         stratum[rule.id] = level
@@ -409,7 +461,8 @@ def read_rule_files(directory: Path) -> tuple[list[tuple[yamlsrc.Source, RuleFil
         problems += structural
         if rf is not None:
             files.append((source, rf.model_copy(update={
-                key: _locate(source, key, getattr(rf, key)) for key in ("rules", "causes", "red_flags")
+                key: _locate(source, key, getattr(rf, key))
+                for key in ("rules", "causes", "red_flags", "sources", "advice")
             })))
     return files, problems
 
@@ -445,9 +498,8 @@ def load_with_problems(
     all_rules = tuple(r for _, rf in files for r in rf.rules)
     _, cycles = finding_strata(all_rules)
     for rule, path in cycles:
-        then = rule.then
-        kind, fid = ("cause", then.cause) if isinstance(then, ThenCause) else (
-            "red flag", getattr(then, "red_flag", rule.id))
+        kind, fid = rule.finding or ("rule", rule.id)
+        kind = kind.replace("_", " ")
         problems.append(Problem(rule.file, rule.line, errors.FINDING_CYCLE.format(
             where=f"rule `{rule.id}`", kind=kind, id=fid, path=path)))
     if problems:
@@ -457,6 +509,8 @@ def load_with_problems(
         rules=all_rules,
         causes=tuple(c for _, rf in files for c in rf.causes),
         red_flags=tuple(r for _, rf in files for r in rf.red_flags),
+        sources=tuple(x for _, rf in files for x in rf.sources),
+        advice=tuple(x for _, rf in files for x in rf.advice),
         version=version_of(questions, rules.glob("*.yaml")),
         questions_file=display(questions),
         rules_dir=display(rules),

@@ -74,7 +74,17 @@ class RedFlagCondition(Frozen):
     red_flag: str
 
 
-CONDITION_KEYS = ("question", "all", "any", "not", "cause", "red_flag")
+class UnansweredCondition(Frozen):
+    """Holds when this question was put to the person but has no answer.
+
+    Only an answers file or a FHIR form can leave a question unanswered; a
+    question that was not asked (its ``ask_if``, or a stop) never holds here.
+    """
+
+    unanswered: str
+
+
+CONDITION_KEYS = ("question", "all", "any", "not", "cause", "red_flag", "unanswered")
 
 
 def _condition_kind(value: Any) -> str | None:
@@ -86,6 +96,7 @@ def _condition_kind(value: Any) -> str | None:
             NotCondition: "not",
             CauseCondition: "cause",
             RedFlagCondition: "red_flag",
+            UnansweredCondition: "unanswered",
         }.get(type(value))
     if isinstance(value, dict):
         for key in CONDITION_KEYS:
@@ -100,7 +111,8 @@ Condition = Annotated[
     | Annotated[AnyCondition, Tag("any")]
     | Annotated[NotCondition, Tag("not")]
     | Annotated[CauseCondition, Tag("cause")]
-    | Annotated[RedFlagCondition, Tag("red_flag")],
+    | Annotated[RedFlagCondition, Tag("red_flag")]
+    | Annotated[UnansweredCondition, Tag("unanswered")],
     Discriminator(
         _condition_kind,
         custom_error_type="bad_condition",
@@ -121,6 +133,8 @@ class Option(Frozen):
 class Section(Frozen):
     id: str
     title: str
+    ask_if: Condition | None = None
+    """The section's questions are asked only when this holds (as well as their own ``ask_if``)."""
 
 
 class Question(Located):
@@ -172,14 +186,23 @@ class ThenLevel(Frozen):
     """Stop the questionnaire as soon as this rule fires (emergency levels always stop)."""
     acupuncture_responsive: bool = False
     """What this rule finds is something acupuncture may help with (as a complement at `doctor`)."""
+    acupuncture_withheld: bool = False
+    """While this rule holds, acupuncture is not suggested until a doctor has seen the person."""
 
 
-THEN_KINDS = ("red_flag", "cause", "level")
+class ThenCaution(Frozen):
+    """A caution for a treatment, said in the rule's ``because``; it sets no level."""
+
+    caution: Literal["acupuncture"]
+
+
+THEN_KINDS = ("red_flag", "cause", "level", "caution")
 
 
 def _then_kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
-        return {ThenCause: "cause", ThenRedFlag: "red_flag", ThenLevel: "level"}.get(type(value))
+        return {ThenCause: "cause", ThenRedFlag: "red_flag", ThenLevel: "level",
+                ThenCaution: "caution"}.get(type(value))
     if isinstance(value, dict):
         for key in THEN_KINDS:
             if key in value:
@@ -190,22 +213,26 @@ def _then_kind(value: Any) -> str | None:
 Then = Annotated[
     Annotated[ThenRedFlag, Tag("red_flag")]
     | Annotated[ThenCause, Tag("cause")]
-    | Annotated[ThenLevel, Tag("level")],
+    | Annotated[ThenLevel, Tag("level")]
+    | Annotated[ThenCaution, Tag("caution")],
     Discriminator(_then_kind, custom_error_type="bad_then", custom_error_message="not a then"),
 ]
 
 
-def then_kind(then: ThenCause | ThenRedFlag | ThenLevel) -> str:
+AnyThen = ThenCause | ThenRedFlag | ThenLevel | ThenCaution
+
+
+def then_kind(then: AnyThen) -> str:
     kind = _then_kind(then)
     assert kind is not None
     return kind
 
 
-def then_level(then: ThenCause | ThenRedFlag | ThenLevel) -> str | None:
-    return None if isinstance(then, ThenCause) else then.level
+def then_level(then: AnyThen) -> str | None:
+    return then.level if isinstance(then, ThenRedFlag | ThenLevel) else None
 
 
-def then_stops(then: ThenCause | ThenRedFlag | ThenLevel) -> bool:
+def then_stops(then: AnyThen) -> bool:
     if isinstance(then, ThenLevel) and then.stop:
         return True
     return then_level(then) == "emergency"
@@ -220,8 +247,18 @@ class Rule(Located):
     when: Condition
     then: Then
     because: str
-    source: str
+    source: tuple[str, ...] = Field(min_length=1)
+    """Ids of the sources (in a ``sources`` catalogue) that say what this rule does."""
     examples: Examples = Examples()
+
+    @property
+    def finding(self) -> tuple[str, str] | None:
+        """The cause or red flag this rule declares, if any."""
+        if isinstance(self.then, ThenCause):
+            return ("cause", self.then.cause)
+        if isinstance(self.then, ThenRedFlag):
+            return ("red_flag", self.then.red_flag)
+        return None
 
 
 class CauseDef(Located):
@@ -238,6 +275,30 @@ class RedFlagDef(Located):
     means: str
 
 
+class SourceDef(Located):
+    """One entry of the sources catalogue; rules cite it by id."""
+
+    short: str
+    """How a rule's explanation names it: "NICE NG59 (2016, updated 2020)"."""
+    reference: str
+    """The full reference."""
+    year: int | None = None
+    url: str | None = None
+
+
+AdviceKind = Literal["safety_net", "self_care"]
+
+
+class AdviceDef(Located):
+    """Advice that every result at ``levels`` carries, in words and in the JSON."""
+
+    kind: AdviceKind
+    levels: tuple[Level, ...]
+    title: str
+    points: tuple[str, ...] = Field(min_length=1)
+    source: tuple[str, ...] = Field(min_length=1)
+
+
 class RuleFile(Frozen):
     """One topic file of ``rules/``."""
 
@@ -245,6 +306,8 @@ class RuleFile(Frozen):
     causes: tuple[CauseDef, ...] = ()
     red_flags: tuple[RedFlagDef, ...] = ()
     rules: tuple[Rule, ...] = ()
+    sources: tuple[SourceDef, ...] = ()
+    advice: tuple[AdviceDef, ...] = ()
 
 
 class KnowledgeBase(Frozen):
@@ -252,6 +315,8 @@ class KnowledgeBase(Frozen):
     rules: tuple[Rule, ...]
     causes: tuple[CauseDef, ...]
     red_flags: tuple[RedFlagDef, ...]
+    sources: tuple[SourceDef, ...] = ()
+    advice: tuple[AdviceDef, ...] = ()
     version: str
     questions_file: str
     rules_dir: str
@@ -288,6 +353,22 @@ class KnowledgeBase(Frozen):
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
 
+    def source(self, sid: str) -> SourceDef:
+        return next(s for s in self.sources if s.id == sid)
+
+    def section(self, sid: str) -> Section:
+        return next(s for s in self.questionnaire.sections if s.id == sid)
+
+    def advice_for(self, kind: str, level: str) -> AdviceDef | None:
+        return next((a for a in self.advice if a.kind == kind and level in a.levels), None)
+
+    @property
+    def required_questions(self) -> frozenset[str]:
+        """Questions whose lack of an answer some rule tests: left blank, the result is incomplete."""
+        from triage.conditions import unanswered_used
+
+        return frozenset(q for r in self.rules for q in unanswered_used(r.when))
+
     def section_title(self, sid: str) -> str:
         for section in self.questionnaire.sections:
             if section.id == sid:
@@ -306,6 +387,8 @@ class Firing:
     rule_id: str
     matched: tuple[tuple[str, AnswerValue], ...]
     via: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    """Questions asked but left unanswered that the rule tested."""
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ every rule that could declare it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from triage import conditions, loader
-from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, ThenCause, ThenRedFlag, then_level
+from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, then_level
 
 
 class Reference:
@@ -22,18 +22,16 @@ class Reference:
             [r for r in kb.rules if strata[r.id] == s] for s in range(top + 1)
         ]
 
-    def fired(self, answers: Mapping[str, AnswerValue]) -> set[str]:
+    def fired(self, answers: Mapping[str, AnswerValue], unanswered: Set[str] = frozenset()) -> set[str]:
         findings: set[tuple[str, str]] = set()
         fired: set[str] = set()
         for stratum in self.strata:
             new: set[tuple[str, str]] = set()
             for rule in stratum:
-                if conditions.holds(rule.when, answers, findings):
+                if conditions.holds(rule.when, answers, findings, unanswered):
                     fired.add(rule.id)
-                    if isinstance(rule.then, ThenCause):
-                        new.add(("cause", rule.then.cause))
-                    elif isinstance(rule.then, ThenRedFlag):
-                        new.add(("red_flag", rule.then.red_flag))
+                    if rule.finding is not None:
+                        new.add(rule.finding)
             findings |= new
         return fired
 

@@ -12,9 +12,8 @@ from triage.models import (
     Firing,
     KnowledgeBase,
     Rule,
-    ThenCause,
+    ThenCaution,
     ThenLevel,
-    ThenRedFlag,
     then_level,
 )
 
@@ -34,8 +33,13 @@ class Reason(_Out):
     rule: str
     because: str
     source: str
+    """The sources, as short citations joined by "; "."""
+    sources: tuple[str, ...]
+    """The ids of the sources in the knowledge base's catalogue."""
     matched: tuple[Matched, ...]
     via: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+    """Questions left unanswered that the rule tested."""
 
 
 class RedFlagOut(_Out):
@@ -59,6 +63,14 @@ class Acupuncture(_Out):
     suggested: bool
     note: str | None
     evidence: str | None
+    cautions: tuple[Reason, ...] = ()
+    """What to tell an acupuncturist (a blood thinner, say), whether or not it is suggested."""
+
+
+class Advice(_Out):
+    title: str
+    points: tuple[str, ...]
+    sources: tuple[str, ...]
 
 
 class Ignored(_Out):
@@ -80,6 +92,14 @@ class Result(_Out):
     causes: tuple[CauseOut, ...]
     level_reasons: tuple[Reason, ...]
     acupuncture: Acupuncture
+    safety_net: Advice | None
+    """When to get help sooner: every result below emergency."""
+    self_care: Advice | None
+    """What helps meanwhile: at doctor and acupuncturist."""
+    complete: bool
+    """False when a question that matters was asked and left unanswered."""
+    unanswered: tuple[str, ...]
+    """Those questions, in questionnaire order."""
     questions_asked: int
     stopped_early: bool
     ignored_answers: tuple[Ignored, ...]
@@ -123,24 +143,25 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     rules = {r.id: r for r in kb.rules}
     by_finding: dict[tuple[str, str], list[Firing]] = {}
     for firing in evaluation.firings:
-        then = rules[firing.rule_id].then
-        if isinstance(then, ThenCause):
-            by_finding.setdefault(("cause", then.cause), []).append(firing)
-        elif isinstance(then, ThenRedFlag):
-            by_finding.setdefault(("red_flag", then.red_flag), []).append(firing)
+        finding = rules[firing.rule_id].finding
+        if finding is not None:
+            by_finding.setdefault(finding, []).append(firing)
 
     def reasons(firings: list[Firing]) -> tuple[Reason, ...]:
         """One reason per rule: a rule that fired on two answers is explained once."""
-        merged: dict[str, tuple[dict[str, Matched], dict[str, None]]] = {}
+        merged: dict[str, tuple[dict[str, Matched], dict[str, None], dict[str, None]]] = {}
         for firing in firings:
-            matched, via = merged.setdefault(firing.rule_id, ({}, {}))
+            matched, via, missing = merged.setdefault(firing.rule_id, ({}, {}, {}))
             for m in _all_matched(firing, by_finding):
                 matched.setdefault(m.question, m)
             via.update((f"{kind}:{fid}", None) for kind, fid in firing.via)
+            missing.update((q, None) for q in firing.missing)
         return tuple(
-            Reason(rule=rule_id, because=rules[rule_id].because, source=rules[rule_id].source,
-                   matched=tuple(matched.values()), via=tuple(via))
-            for rule_id, (matched, via) in merged.items()
+            Reason(rule=rule_id, because=rules[rule_id].because,
+                   source=cited(kb, rules[rule_id].source), sources=rules[rule_id].source,
+                   matched=tuple(matched.values()), via=tuple(via),
+                   unanswered=tuple(sorted(missing, key=kb.question_index.__getitem__)))
+            for rule_id, (matched, via, missing) in merged.items()
         )
 
     red_flags = []
@@ -160,6 +181,10 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     ]
     level = evaluation.level
     level_reasons = reasons([f for f in evaluation.firings if then_level(rules[f.rule_id].then) == level])
+    fired = [rules[f.rule_id] for f in evaluation.firings]
+    cautions = reasons([f for f in evaluation.firings if isinstance(rules[f.rule_id].then, ThenCaution)])
+    required = kb.required_questions
+    unanswered = tuple(q for q in flow.asked if q in required and q not in flow.answers)
     return Result(
         source=source,
         level=level,
@@ -167,8 +192,11 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         red_flags=tuple(red_flags),
         causes=tuple(causes),
         level_reasons=level_reasons,
-        acupuncture=acupuncture_note(level, red_flags, causes, flow,
-                                     [rules[f.rule_id] for f in evaluation.firings]),
+        acupuncture=acupuncture_note(level, red_flags, causes, fired, cautions),
+        safety_net=advice(kb, "safety_net", level),
+        self_care=advice(kb, "self_care", level),
+        complete=not unanswered,
+        unanswered=unanswered,
         questions_asked=len(flow.asked),
         stopped_early=flow.stopped_early,
         ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r])
@@ -179,20 +207,42 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     )
 
 
+def cited(kb: KnowledgeBase, source_ids: tuple[str, ...]) -> str:
+    """Short citations of a rule's sources: "NICE NG59 (2016, updated 2020); Finucane et al., JOSPT 2020"."""
+    return "; ".join(kb.source(sid).short for sid in source_ids)
+
+
+def advice(kb: KnowledgeBase, kind: str, level: str) -> Advice | None:
+    found = kb.advice_for(kind, level)
+    if found is None:
+        return None
+    return Advice(title=found.title, points=found.points, sources=found.source)
+
+
 def acupuncture_note(
-    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], flow: FlowResult, fired: list[Rule]
+    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], fired: list[Rule],
+    cautions: tuple[Reason, ...] = (),
 ) -> Acupuncture:
-    """Acupuncture only as a complement: never with an open red flag, after an early
-    stop, or while a cause that withholds it (a possible cancer or infection) is open."""
-    none = Acupuncture(suggested=False, note=None, evidence=None)
-    if red_flags or flow.stopped_early or any(c.acupuncture_withheld for c in causes):
-        return none
+    """Acupuncture only as a complement, as the clinical contract says.
+
+    Always at `acupuncturist`; at `doctor` only for an acupuncture-responsive
+    cause or rule (long-lasting pain), and never while a red flag, a cause
+    that withholds it (a possible cancer, infection or polymyalgia) or a rule
+    that withholds it (a weak immune system, a warning sign not ruled out,
+    unanswered warning signs) is open. Never more urgent than `doctor`.
+    """
+    none = Acupuncture(suggested=False, note=None, evidence=None, cautions=cautions)
     if level == "acupuncturist":
         return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_PRIMARY,
-                           evidence=constants.ACUPUNCTURE_EVIDENCE)
-    responsive_rule = any(isinstance(r.then, ThenLevel) and r.then.acupuncture_responsive for r in fired)
-    if level == "doctor" and (responsive_rule or any(c.acupuncture_responsive for c in causes)):
-        return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_COMPLEMENT,
-                           evidence=constants.ACUPUNCTURE_EVIDENCE)
-    return none
-
+                           evidence=constants.ACUPUNCTURE_EVIDENCE, cautions=cautions)
+    if level != "doctor" or red_flags or any(c.acupuncture_withheld for c in causes):
+        return none
+    levels = [r.then for r in fired if isinstance(r.then, ThenLevel)]
+    if any(then.acupuncture_withheld for then in levels):
+        return none
+    responsive = any(then.acupuncture_responsive for then in levels) or any(
+        c.acupuncture_responsive for c in causes)
+    if not responsive:
+        return none
+    return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_COMPLEMENT,
+                       evidence=constants.ACUPUNCTURE_EVIDENCE, cautions=cautions)
