@@ -32,14 +32,20 @@ CORE_QUESTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "visible_curve": (YES_NO, ()), "has_periods": (YES_NO, ()), "pain_worse_with_periods": (YES_NO, ()),
     "posture_habits": ("multi", ("prolonged_sitting", "slouching", "heavy_bag", "looking_down_at_phone")),
     "stress_level": ("scale", (0, 10)),
+    "chest_symptoms": (YES_NO, ()), "previous_kidney_stones": (YES_NO, ()), "blood_thinners": (YES_NO, ()),
 }
 CAUSES = {"muscle_strain": True, "arthritis": True, "fibromyalgia": True, "stress_anxiety": True,
           "poor_posture": True, "disc_problem": False, "spinal_stenosis": False, "osteoporosis": False,
           "scoliosis": False, "infection": False, "cancer": False, "kidney_stones": False,
-          "endometriosis": False}
-RED_FLAGS = {"cauda_equina": "emergency", "aortic_aneurysm": "emergency", "kidney_infection": "emergency",
-             "spinal_infection": "urgent_doctor", "spinal_fracture": "urgent_doctor",
-             "cancer_warning": "urgent_doctor", "nerve_compression": "urgent_doctor"}
+          "endometriosis": False, "polymyalgia_rheumatica": False}
+RED_FLAGS = {"cauda_equina": {"emergency"}, "aortic_aneurysm": {"emergency"}, "chest_warning": {"emergency"},
+             "kidney_infection": {"emergency"}, "spinal_infection": {"urgent_doctor", "emergency"},
+             "spinal_fracture": {"urgent_doctor"}, "cancer_warning": {"urgent_doctor", "emergency"},
+             "nerve_compression": {"urgent_doctor"}}
+WARNING_SIGNS = ["saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
+                 "pulsating_abdomen", "chest_symptoms", "fever", "immune_risk", "recent_trauma",
+                 "history_of_cancer", "unexplained_weight_loss", "night_pain", "osteoporosis_or_steroids",
+                 "height_loss"]
 
 
 @pytest.mark.parametrize(("qid", "spec"), [pytest.param(k, v, id=k) for k, v in CORE_QUESTIONS.items()])
@@ -65,18 +71,36 @@ def test_cause(cid: str, responsive: bool) -> None:
     assert KB.cause(cid).acupuncture_responsive is responsive
 
 
-@pytest.mark.parametrize(("flag", "level"), [pytest.param(k, v, id=k) for k, v in RED_FLAGS.items()])
-def test_red_flag_level(flag: str, level: str) -> None:
-    levels = {r.then.level for r in KB.rules if isinstance(r.then, ThenRedFlag) and r.then.red_flag == flag}
-    assert levels == {level}
+@pytest.mark.parametrize(("flag", "levels"), [pytest.param(k, v, id=k) for k, v in RED_FLAGS.items()])
+def test_red_flag_levels(flag: str, levels: set[str]) -> None:
+    found = {r.then.level for r in KB.rules if isinstance(r.then, ThenRedFlag) and r.then.red_flag == flag}
+    assert found == levels
 
 
 def test_emergency_questions_come_within_the_first_eight() -> None:
     order = [q.id for q in KB.questions]
     for qid in ("saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
-                "pulsating_abdomen"):
+                "pulsating_abdomen", "chest_symptoms", "fever"):
         assert order.index(qid) < 8
     assert order[0] == "age"
+
+
+def test_previous_kidney_stones_is_asked_only_with_flank_pain_and_before_the_stone_signs() -> None:
+    ask_if = KB.question("previous_kidney_stones").ask_if
+    assert ask_if is not None
+    assert ask_if.model_dump() == {"question": "pain_location", "operator": "contains", "answer": "side_flank"}
+    order = KB.question_index
+    for later in ("pain_comes_in_waves", "nausea_or_vomiting", "blood_in_urine"):
+        assert order["previous_kidney_stones"] < order[later]
+
+
+def test_unanswered_age_or_warning_sign_makes_a_result_incomplete() -> None:
+    assert KB.required_questions == {"age", *WARNING_SIGNS}
+
+
+def test_the_bladder_question_says_burning_is_not_meant() -> None:
+    text = KB.question("bladder_bowel_change").text.lower()
+    assert "burning" in text and "not what we mean" in text
 
 
 def test_json_result_has_the_contract_fields(cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -84,10 +108,16 @@ def test_json_result_has_the_contract_fields(cli: Callable[..., Any], tmp_path: 
     path.write_text("age: 60\nfever: true\nimmune_risk: true\npain_severity: 7\n", encoding="utf-8")
     run = cli("assess", path, "--format", "json")
     result = json.loads(run.out)
-    assert {"source", "level", "red_flags", "causes", "questions_asked", "stopped_early"} <= set(result)
-    assert result["level"] == "urgent_doctor"
+    assert {"source", "level", "red_flags", "causes", "questions_asked", "stopped_early", "complete",
+            "unanswered", "acupuncture", "safety_net", "self_care"} <= set(result)
+    assert result["level"] == "emergency"
+    assert result["stopped_early"] is True
+    assert result["complete"] is False
+    assert "saddle_numbness" in result["unanswered"]
+    assert result["safety_net"] is None and result["self_care"] is None
     flag = result["red_flags"][0]
     assert flag["id"] == "spinal_infection"
+    assert flag["level"] == "emergency"
     rule_ids = {r["rule"] for r in flag["rules"]}
     assert rule_ids == {"spinal_infection_fever", "spinal_infection_immune_risk"}
     for reason in flag["rules"]:

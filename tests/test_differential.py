@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The same knowledge base plus a stopping rule with a negation: the flow can
 # no longer read the stop from one evaluation and walks answer by answer.
 NON_MONOTONE = KB.model_copy(update={"rules": (*KB.rules, Rule.model_validate({
-    "id": "probe_stop_unless_older", "because": "b", "source": "s", "then": {"level": "emergency"},
+    "id": "probe_stop_unless_older", "because": "b", "source": ["clinical_consensus"], "then": {"level": "emergency"},
     "when": {"all": [{"question": "fever", "operator": "=", "answer": True},
                      {"not": {"question": "age", "operator": ">", "answer": 60}}]}}))})
 NON_MONOTONE_ENGINE = Engine(NON_MONOTONE)

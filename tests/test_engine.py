@@ -115,7 +115,7 @@ def test_reset_between_assessments_leaves_nothing_behind() -> None:
 
 
 def test_unknown_then_kind_lists_the_valid_ones() -> None:
-    with pytest.raises(KeyError, match="valid kinds: cause, level, red_flag"):
+    with pytest.raises(KeyError, match="valid kinds: cause, caution, level, red_flag"):
         engine.then_compiler("diagnosis")
 
 

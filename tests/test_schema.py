@@ -122,7 +122,9 @@ def broken_questions() -> Iterator[Any]:
     yield edit(lambda d: d["questions"][8].update(ask_if={"question": "pain_location", "operator": "in",
                                                           "answer": "side_flank"}), "bad-operator")
     yield edit(lambda d: d["questions"][8].update(ask_if={"questions": "pain_location"}), "not-a-condition")
-    yield edit(lambda d: d["questions"][7]["options"][0].pop("label"), "option-without-label")
+    location = next(i for i, q in enumerate(read_yaml(ROOT / "questions.yaml")["questions"])
+                    if q["id"] == "pain_location")
+    yield edit(lambda d: d["questions"][location]["options"][0].pop("label"), "option-without-label")
     yield edit(lambda d: d.pop("sections"), "no-sections")
 
 

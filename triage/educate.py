@@ -27,8 +27,7 @@ from triage.models import (
     Question,
     RedFlagDef,
     Rule,
-    ThenCause,
-    ThenRedFlag,
+    SourceDef,
     then_level,
     then_stops,
 )
@@ -38,26 +37,27 @@ KINDS = ("question", "cause", "red_flag", "rule")
 
 
 # --- shared pieces ----------------------------------------------------------------
-def split_sources(sources: Iterable[str]) -> list[str]:
-    """Each distinct source once, in order ("A; B" counts as two)."""
-    out: list[str] = []
-    for text in sources:
-        for part in text.split(";"):
-            source = " ".join(part.split())
-            if source and source not in out:
-                out.append(source)
-    return out
+def distinct_sources(kb: KnowledgeBase, rules: Iterable[Rule]) -> list[SourceDef]:
+    """Each source the rules cite, once, in order."""
+    ids: dict[str, None] = {}
+    for rule in rules:
+        ids.update((sid, None) for sid in rule.source)
+    return [kb.source(sid) for sid in ids]
+
+
+def reference(source: SourceDef) -> str:
+    """The full reference, with its web address where one exists."""
+    text = " ".join(source.reference.split())
+    return f"{text} {source.url}" if source.url else text
+
+
+def source_json(source: SourceDef) -> dict[str, Any]:
+    return {"id": source.id, "short": source.short, "reference": " ".join(source.reference.split()),
+            "year": source.year, "url": source.url}
 
 
 def producing_rules(kb: KnowledgeBase, kind: str, fid: str) -> list[Rule]:
-    return [r for r in kb.rules if _declares(r, kind, fid)]
-
-
-def _declares(rule: Rule, kind: str, fid: str) -> bool:
-    then = rule.then
-    if kind == "cause":
-        return isinstance(then, ThenCause) and then.cause == fid
-    return isinstance(then, ThenRedFlag) and then.red_flag == fid
+    return [r for r in kb.rules if r.finding == (kind, fid)]
 
 
 def using_rules(kb: KnowledgeBase, kind: str, fid: str) -> list[Rule]:
@@ -91,7 +91,8 @@ def _rule_json(kb: KnowledgeBase, rule: Rule, *, expand: bool = False) -> dict[s
         "then": _then_json(rule),
         "concludes": concludes(kb, rule),
         "because": " ".join(rule.because.split()),
-        "source": rule.source,
+        "source": kb.cite(rule.source),
+        "sources": [source_json(kb.source(sid)) for sid in rule.source],
         "condition": rule.model_dump(mode="json", by_alias=True)["when"],
     }
 
@@ -103,7 +104,8 @@ def _rule_blocks(kb: KnowledgeBase, rule: Rule, *, depth: int = 3, conclusion: b
     blocks += [
         Bullets((tree(kb, rule.when),), c.LABEL_WHEN),
         Para(rule.because, c.LABEL_BECAUSE),
-        Para(rule.source, c.LABEL_SOURCE),
+        Bullets(tuple(Node(reference(kb.source(sid))) for sid in rule.source),
+                c.LABEL_SOURCE if len(rule.source) == 1 else c.LABEL_SOURCES),
     ]
     return blocks
 
@@ -114,10 +116,7 @@ class RedFlagEntry:
     flag: RedFlagDef
     level: str | None
     rules: tuple[Rule, ...]
-
-    @property
-    def sources(self) -> list[str]:
-        return split_sources(r.source for r in self.rules)
+    sources: tuple[SourceDef, ...]
 
 
 def red_flag_entries(kb: KnowledgeBase) -> list[RedFlagEntry]:
@@ -127,7 +126,7 @@ def red_flag_entries(kb: KnowledgeBase) -> list[RedFlagEntry]:
         rules = producing_rules(kb, "red_flag", flag.id)
         levels = [lv for lv in (then_level(r.then) for r in rules) if lv]
         level = min(levels, key=LEVELS.index) if levels else None
-        entries.append(RedFlagEntry(flag, level, tuple(rules)))
+        entries.append(RedFlagEntry(flag, level, tuple(rules), tuple(distinct_sources(kb, rules))))
     return sorted(entries, key=lambda e: LEVELS.index(e.level) if e.level else len(LEVELS))
 
 
@@ -145,7 +144,7 @@ def red_flags_blocks(kb: KnowledgeBase) -> list[Block]:
             blocks.append(Para(c.NO_RULE_YET, c.LABEL_SIGN))
         blocks.append(Para(flag.means, c.LABEL_MEANS))
         if entry.sources:
-            blocks.append(Para("; ".join(entry.sources), c.LABEL_SOURCES))
+            blocks.append(Para("; ".join(s.short for s in entry.sources), c.LABEL_SOURCES))
     blocks.append(Heading(c.APP_NAME, 2))
     blocks.append(Para(c.DISCLAIMER))
     return blocks
@@ -161,7 +160,7 @@ def red_flags_json(kb: KnowledgeBase) -> dict[str, Any]:
                 "what_to_do": advice(e.level) if e.level else None,
                 "means": " ".join(e.flag.means.split()),
                 "signs": [_rule_json(kb, r, expand=True) for r in e.rules],
-                "sources": e.sources,
+                "sources": [s.short for s in e.sources],
             }
             for e in red_flag_entries(kb)
         ],

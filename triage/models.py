@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic.json_schema import SkipJsonSchema
 
 LEVELS: tuple[str, ...] = ("emergency", "urgent_doctor", "doctor", "acupuncturist")
@@ -238,6 +238,14 @@ def then_stops(then: AnyThen) -> bool:
     return then_level(then) == "emergency"
 
 
+def _one_or_many(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+SourceIds = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), Field(min_length=1)]
+"""One source id, or a list of them."""
+
+
 class Examples(Frozen):
     fires: tuple[dict[str, Any], ...] = ()
     does_not_fire: tuple[dict[str, Any], ...] = ()
@@ -247,7 +255,7 @@ class Rule(Located):
     when: Condition
     then: Then
     because: str
-    source: tuple[str, ...] = Field(min_length=1)
+    source: SourceIds
     """Ids of the sources (in a ``sources`` catalogue) that say what this rule does."""
     examples: Examples = Examples()
 
@@ -296,7 +304,7 @@ class AdviceDef(Located):
     levels: tuple[Level, ...]
     title: str
     points: tuple[str, ...] = Field(min_length=1)
-    source: tuple[str, ...] = Field(min_length=1)
+    source: SourceIds
 
 
 class RuleFile(Frozen):
@@ -355,6 +363,10 @@ class KnowledgeBase(Frozen):
 
     def source(self, sid: str) -> SourceDef:
         return next(s for s in self.sources if s.id == sid)
+
+    def cite(self, source_ids: tuple[str, ...]) -> str:
+        """Short citations: "NICE NG59 (2016, updated 2020); Finucane et al., JOSPT 2020"."""
+        return "; ".join(self.source(sid).short for sid in source_ids)
 
     def section(self, sid: str) -> Section:
         return next(s for s in self.questionnaire.sections if s.id == sid)

@@ -158,7 +158,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
             missing.update((q, None) for q in firing.missing)
         return tuple(
             Reason(rule=rule_id, because=rules[rule_id].because,
-                   source=cited(kb, rules[rule_id].source), sources=rules[rule_id].source,
+                   source=kb.cite(rules[rule_id].source), sources=rules[rule_id].source,
                    matched=tuple(matched.values()), via=tuple(via),
                    unanswered=tuple(sorted(missing, key=kb.question_index.__getitem__)))
             for rule_id, (matched, via, missing) in merged.items()
@@ -205,11 +205,6 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         disclaimer=constants.DISCLAIMER,
         knowledge_base=KbInfo(version=kb.version, questions=kb.questions_file, rules=kb.rules_dir),
     )
-
-
-def cited(kb: KnowledgeBase, source_ids: tuple[str, ...]) -> str:
-    """Short citations of a rule's sources: "NICE NG59 (2016, updated 2020); Finucane et al., JOSPT 2020"."""
-    return "; ".join(kb.source(sid).short for sid in source_ids)
 
 
 def advice(kb: KnowledgeBase, kind: str, level: str) -> Advice | None:
