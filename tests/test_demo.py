@@ -162,7 +162,7 @@ expect_level: emergency
 
 NO_FLAGS = "\n".join(f"  {q}: false" for q in (
     "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
-    "pulsating_abdomen"))
+    "pulsating_abdomen", "chest_symptoms"))
 
 BAD: dict[str, tuple[str, int | None, str]] = {
     "unknown-question": (GOOD.replace("  age: 40", "  agee: 40"), 5,
@@ -402,7 +402,7 @@ def test_speed_0_shows_everything_without_waiting(kb: KnowledgeBase, engine: Eng
 def test_instant_speeds_on_the_command_line(cli: Callable[..., Any], speed: str) -> None:
     run = cli("demo", "stiff-joints", "--speed", speed)
     assert run.status == 0
-    assert run.out.count("Answer: ") == 30
+    assert run.out.count("Answer: ") == 32
 
 
 def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> None:
@@ -414,9 +414,9 @@ def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: li
     assert twice.pauses == pytest.approx([p / 2 for p in normal.pauses])
     assert 30 < sum(normal.pauses) < 180  # readable: a few seconds a question
     text = clean(shown)
-    assert "Daily life · question 29" in text  # each question drawn, with its header
+    assert "Daily life · question 31" in text  # each question drawn, with its header
     assert "» ● Sitting for long periods" in text
-    assert text.count("Answer: ") == 30
+    assert text.count("Answer: ") == 32
 
 
 @pytest.mark.parametrize("key_at", [1, 5, 40])
@@ -427,10 +427,10 @@ def test_a_key_goes_straight_to_the_result(kb: KnowledgeBase, engine: Engine,
     result, shown = _play(kb, engine, scenario, demo.Pace(1, clock))
     assert len(clock.pauses) == key_at  # not one pause after the key
     assert result.level == "urgent_doctor"
-    assert result.questions_asked == 30
+    assert result.questions_asked == 32
     text = " ".join(clean(shown).split())
     shown_answers = text.count("Answer: ")
-    assert constants.DEMO_SKIPPED.format(n=30 - shown_answers) in text
+    assert constants.DEMO_SKIPPED.format(n=32 - shown_answers) in text
     assert constants.LEVEL_TITLE["urgent_doctor"] in text
 
 
@@ -519,7 +519,7 @@ def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.
     child.send("x")
     child.expect(re.escape(constants.LEVEL_TITLE["doctor"]), timeout=10)
     assert time.monotonic() - started < 10
-    child.expect("30 questions asked")
+    child.expect("32 questions asked")
     assert _finish(child) == "0"
 
 

@@ -37,6 +37,13 @@ EMERGENCY_NOW = (
 
 STOPPED_EARLY = "The questionnaire stopped here, so no more questions were asked."
 
+INCOMPLETE_TITLE = "Some warning signs were not answered"
+INCOMPLETE_INTRO = (
+    "This result is incomplete. These questions about warning signs were left without an "
+    "answer, so they cannot be ruled out. Please answer them, or go through them with a doctor:"
+)
+CAUTIONS_TITLE = "Before any treatment with needles"
+
 
 ACUPUNCTURE_EVIDENCE = (
     "The evidence is mixed: the American College of Physicians lists acupuncture among "

@@ -7,6 +7,7 @@ screen readers and copy-paste) and the Markdown summary.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from triage import constants
 from triage.conditions import questions_used
@@ -70,6 +71,35 @@ def _reason_lines(kb: KnowledgeBase, reason: Reason, width: int) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A titled section of sentences that every renderer shows the same way."""
+
+    title: str
+    intro: str | None
+    items: tuple[str, ...]
+
+
+def incomplete_notice(kb: KnowledgeBase, result: Result) -> Notice | None:
+    """Which warning signs were left unanswered, in the questions' own words."""
+    if result.complete:
+        return None
+    items = tuple(kb.question(q).text if kb.has_question(q) else q for q in result.unanswered)
+    return Notice(constants.INCOMPLETE_TITLE, constants.INCOMPLETE_INTRO, items)
+
+
+def advice_notices(result: Result) -> list[Notice]:
+    """Cautions (a blood thinner), then the safety net and self-care, as the level allows."""
+    out = []
+    if result.acupuncture.cautions:
+        out.append(Notice(constants.CAUTIONS_TITLE, None,
+                          tuple(" ".join(c.because.split()) for c in result.acupuncture.cautions)))
+    for advice in (result.safety_net, result.self_care):
+        if advice is not None:
+            out.append(Notice(advice.title, None, tuple(" ".join(p.split()) for p in advice.points)))
+    return out
+
+
 def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
     """The whole result as plain text, most important first."""
     out: list[str] = []
@@ -80,6 +110,9 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
     if result.stopped_early:
         out += _wrap(constants.STOPPED_EARLY, width)
     out.append("")
+    incomplete = incomplete_notice(kb, result)
+    if incomplete is not None:
+        out += _notice_lines(incomplete, width)
     if result.red_flags:
         out.append(f"{constants.HEADING_RED_FLAGS}:")
         for flag in result.red_flags:
@@ -106,9 +139,20 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out += _wrap(result.acupuncture.note or "", width)
         out += _wrap(result.acupuncture.evidence or "", width)
         out.append("")
+    for notice in advice_notices(result):
+        out += _notice_lines(notice, width)
     out += _wrap(result.disclaimer, width)
     out += _wrap(footer(result), width)
     return "\n".join(out)
+
+
+def _notice_lines(notice: Notice, width: int) -> list[str]:
+    lines = [f"{notice.title}:"]
+    if notice.intro:
+        lines += _wrap(notice.intro, width)
+    for item in notice.items:
+        lines += textwrap.wrap(item, width=max(width, 20), initial_indent="- ", subsequent_indent="  ")
+    return [*lines, ""]
 
 
 def other_reasons(result: Result) -> tuple[Reason, ...]:

@@ -41,6 +41,13 @@ def _md_reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[str]:
     return lines
 
 
+def _md_notice(notice: render.Notice) -> list[str]:
+    lines = ["", f"## {notice.title}", ""]
+    if notice.intro:
+        lines += [notice.intro, ""]
+    return lines + [f"- {item}" for item in notice.items]
+
+
 def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = None) -> str:
     """A readable summary: suggestion, red flags, causes with reasons, answers."""
     day = (today or datetime.date.today()).isoformat()
@@ -57,6 +64,9 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
         out += ["", constants.EMERGENCY_NOW]
     if result.stopped_early:
         out += ["", constants.STOPPED_EARLY]
+    incomplete = render.incomplete_notice(kb, result)
+    if incomplete is not None:
+        out += _md_notice(incomplete)
     if result.red_flags:
         out += ["", f"## {constants.HEADING_RED_FLAGS}", ""]
         for flag in result.red_flags:
@@ -70,6 +80,12 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
     if result.acupuncture.suggested:
         out += ["", f"## {constants.HEADING_ACUPUNCTURE}", "",
                 result.acupuncture.note or "", "", result.acupuncture.evidence or ""]
+    other = render.other_reasons(result)
+    if other:
+        out += ["", f"## {constants.HEADING_WHY_LEVEL}", ""]
+        out += [line.removeprefix("  ") for line in _md_reasons(kb, other)]
+    for notice in render.advice_notices(result):
+        out += _md_notice(notice)
     out += ["", f"## {constants.HEADING_ANSWERS}", "",
             f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
     for qid, value in result.answers.items():

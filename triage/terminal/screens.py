@@ -147,6 +147,23 @@ def _acupuncture(result: Result) -> list[RenderableType]:
             Text(result.acupuncture.evidence or "", style="dim"), Text("")]
 
 
+def _notice(notice: render.Notice) -> list[RenderableType]:
+    out: list[RenderableType] = [_heading(notice.title)]
+    if notice.intro:
+        out.append(Text(notice.intro))
+    out += [_bullet(Text(item)) for item in notice.items]
+    return [*out, Text("")]
+
+
+def _incomplete(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
+    notice = render.incomplete_notice(kb, result)
+    return [] if notice is None else _notice(notice)
+
+
+def _advice(result: Result) -> list[RenderableType]:
+    return [part for notice in render.advice_notices(result) for part in _notice(notice)]
+
+
 def _footer(result: Result) -> list[RenderableType]:
     return [
         Text(result.disclaimer, style="italic"),
@@ -169,8 +186,9 @@ def result_view(kb: KnowledgeBase, result: Result) -> RenderableType:
         title=Text(constants.LEVEL_TITLE[result.level], style=f"bold {style}"),
         title_align="left", border_style=style, box=box.ROUNDED, padding=(0, 1),
     )
-    return Group(suggestion, Text(""), *_red_flags(kb, result), *_causes(kb, result),
-                 *_other_reasons(kb, result), *_acupuncture(result), *_footer(result))
+    return Group(suggestion, Text(""), *_incomplete(kb, result), *_red_flags(kb, result),
+                 *_causes(kb, result), *_other_reasons(kb, result), *_acupuncture(result),
+                 *_advice(result), *_footer(result))
 
 
 def emergency_view(kb: KnowledgeBase, result: Result) -> RenderableType:
