@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from answer_text import NO_WARNING_SIGNS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answers"
 
@@ -66,7 +69,12 @@ def test_one_bad_file_does_not_hide_the_others(cli: Callable[..., Any], tmp_path
 
 def test_null_is_unanswered(cli: Callable[..., Any], tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("age: 30\nfever: null\n", encoding="utf-8")
+    path.write_text("age: 30\n" + NO_WARNING_SIGNS.replace("fever: false", "fever: null"), encoding="utf-8")
     run = cli("assess", path, "--format", "json")
     assert run.status == 0
-    assert '"fever"' not in run.out.split('"answers"')[0]
+    result = json.loads(run.out)
+    assert result["complete"] is False
+    assert result["unanswered"] == ["fever"]
+    assert result["level"] == "doctor"
+    assert [r["rule"] for r in result["level_reasons"]] == ["warning_signs_unanswered"]
+    assert result["level_reasons"][0]["unanswered"] == ["fever"]

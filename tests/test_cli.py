@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from answer_text import NO_WARNING_SIGNS, NO_WARNING_SIGNS_JSON
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,11 +26,12 @@ def test_check_is_clean(cli: Callable[..., Any]) -> None:
     run = cli("check")
     assert run.status == 0
     assert run.out.startswith("knowledge base ")
-    assert "33 questions" in run.out and "7 red flags; no problems" in run.out
+    assert "36 questions" in run.out and "8 red flags; no problems" in run.out
 
 
 def test_assess_reads_json_too(cli: Callable[..., Any], tmp_path: Path) -> None:
-    path = write(tmp_path, "a.json", '{"age": 32, "muscle_tension": true, "pain_severity": 4}')
+    path = write(tmp_path, "a.json",
+                 '{"age": 32, "muscle_tension": true, "pain_severity": 4, ' + NO_WARNING_SIGNS_JSON + "}")
     result = json.loads(cli("assess", path, "--format", "json").out)
     assert result["level"] == "acupuncturist"
     assert result["acupuncture"]["suggested"] is True
@@ -59,18 +61,28 @@ def test_text_format_reads_as_plain_words(cli: Callable[..., Any], tmp_path: Pat
 
 def test_doctor_with_long_pain_adds_acupuncture_as_a_complement(cli: Callable[..., Any],
                                                                  tmp_path: Path) -> None:
-    path = write(tmp_path, "a.yaml", "age: 50\npain_duration: over_12_weeks\nmuscle_tension: true\n")
+    path = write(tmp_path, "a.yaml",
+                 "age: 50\npain_duration: over_12_weeks\nmuscle_tension: true\n" + NO_WARNING_SIGNS)
     result = json.loads(cli("assess", path, "--format", "json").out)
     assert result["level"] == "doctor"
     assert result["acupuncture"]["suggested"] is True
     assert "complement" in result["acupuncture"]["note"]
 
 
-def test_child_is_out_of_scope_and_stopped(cli: Callable[..., Any], tmp_path: Path) -> None:
-    path = write(tmp_path, "a.yaml", "age: 12\npain_severity: 3\n")
+def test_a_child_is_asked_the_warning_signs_then_no_more(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 12\npain_severity: 3\n" + NO_WARNING_SIGNS)
     result = json.loads(cli("assess", path, "--format", "json").out)
-    assert (result["level"], result["questions_asked"], result["stopped_early"]) == ("doctor", 1, True)
+    assert (result["level"], result["questions_asked"], result["complete"]) == ("doctor", 8, True)
     assert result["acupuncture"]["suggested"] is False
+    assert result["causes"] == []
+    ignored = {i["question"] for i in result["ignored_answers"]}
+    assert {"pain_severity", "immune_risk", "history_of_cancer"} <= ignored
+
+
+def test_a_child_with_an_emergency_sign_gets_the_emergency(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "age: 15\nsaddle_numbness: true\n")
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert (result["level"], result["questions_asked"], result["stopped_early"]) == ("emergency", 2, True)
 
 
 @pytest.mark.parametrize(

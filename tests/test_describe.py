@@ -95,14 +95,21 @@ def test_sentence(kb: KnowledgeBase, data: dict[str, Any], expected: str) -> Non
 
 def test_lines_nest_parts_under_all_any_not(kb: KnowledgeBase) -> None:
     rule = kb.rule("spinal_fracture_thin_bones")
+    thin, shorter, onset = (" ".join(kb.question(q).text.split())
+                            for q in ("osteoporosis_or_steroids", "height_loss", "pain_onset"))
     assert describe.lines(describe.tree(kb, rule.when)) == [
         "- all of:",
-        "  - you answer Yes to “Have you been told you have osteoporosis (\"thin bones\"), or have you "
-        "taken steroid tablets for more than 3 months?”",
+        f"  - you answer Yes to “{thin}”",
         "  - any of:",
-        "    - you answer Yes to “Have you become shorter, or more stooped?”",
-        "    - you answer ‘Suddenly, for no clear reason’ to “How did the pain start?”",
+        f"    - you answer Yes to “{shorter}”",
+        f"    - you answer ‘Suddenly, for no clear reason’ to “{onset}”",
+        f"    - you answer ‘After lifting something or a strain’ to “{onset}”",
     ]
+
+
+def test_an_unanswered_warning_sign_reads_as_words(kb: KnowledgeBase) -> None:
+    text = " ".join(kb.question("fever").text.split())
+    assert describe.sentence(kb, cond({"unanswered": "fever"})) == f"“{text}” is asked and left unanswered"
 
 
 def test_expand_spells_out_what_a_finding_means(kb: KnowledgeBase) -> None:
@@ -117,7 +124,7 @@ def test_expand_joins_several_rules_with_any_of(kb: KnowledgeBase) -> None:
     node = describe.tree(kb, cond({"red_flag": "cauda_equina"}), expand=True)
     assert node.text == "the red flag ‘Possible cauda equina syndrome’ is found, which means:"
     assert node.children[0].text == "any of:"
-    assert len(node.children[0].children) == 3
+    assert len(node.children[0].children) == 4
 
 
 def test_every_shipped_condition_reads_as_words(kb: KnowledgeBase) -> None:

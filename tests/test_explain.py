@@ -31,15 +31,19 @@ def clinic(tmp_path: Path) -> tuple[Path, Path]:
     ("item", "kind", "rules", "leads_to"),
     [
         pytest.param("fever", "question",
-                     ["infection_fever", "spinal_infection_fever", "spinal_infection_immune_risk",
-                      "kidney_infection_fever"], None, id="question-fever"),
+                     ["warning_sign_not_ruled_out", "warning_signs_unanswered", "infection_fever",
+                      "spinal_infection_fever", "spinal_infection_immune_risk",
+                      "spinal_infection_unsure_fever_immune_risk", "kidney_infection_fever"],
+                     None, id="question-fever"),
         pytest.param("has_periods", "question", [], None, id="question-only-gates-another"),
         pytest.param("kidney_stones", "cause", ["kidney_stones_pattern"],
-                     ["kidney_infection_fever", "urgent_doctor_kidney_stones"], id="cause-kidney-stones"),
+                     ["kidney_infection_fever", "urgent_doctor_kidney_stones",
+                      "aortic_aneurysm_first_kidney_stone_over_60"], id="cause-kidney-stones"),
         pytest.param("arthritis", "cause", ["arthritis_signs"], [], id="cause-arthritis"),
         pytest.param("cauda_equina", "red_flag",
                      ["cauda_equina_saddle_numbness", "cauda_equina_bladder_bowel",
-                      "cauda_equina_both_legs_weak"], [], id="red-flag-cauda-equina"),
+                      "cauda_equina_both_legs_weak", "cauda_equina_sciatica_both_sides"], [],
+                     id="red-flag-cauda-equina"),
     ],
 )
 def test_json_lists_the_rules(
@@ -61,10 +65,10 @@ def test_question_says_why_and_where_it_is_used(cli: Callable[..., Any]) -> None
     assert run.status == 0
     assert run.out.startswith("Question `pain_location`\n========================\n"
                               "“Where is the pain? Choose all that apply.”\n")
-    assert "Section: About your pain, question 8 of 33" in run.out
+    assert "Section: About your pain, question 9 of 36" in run.out
     assert ("Why we ask: Where it hurts helps tell muscle and spine problems apart from\n"
             "kidney problems or pain all over the body.") in run.out
-    assert "When it is asked: always, in its turn" in run.out
+    assert "When it is asked:\n- only when:\n  - not:\n    - age is less than 16\n" in run.out
     assert "Rule `kidney_stones_pattern`\nLeads to: the possible cause ‘Kidney stones’\n" in run.out
     assert "Questions asked only depending on this answer" in run.out
     assert "- `pain_comes_in_waves`: “Does the pain come and go in strong waves?”, asked" in run.out
@@ -100,7 +104,8 @@ def test_red_flag_gives_what_to_do_and_each_rule(cli: Callable[..., Any]) -> Non
     assert "Rule `spinal_fracture_trauma`" in out
     assert "Rule `spinal_fracture_thin_bones`" in out
     assert "Because: Back pain after a significant fall, accident or blow should be" in out
-    assert "Source: Finucane et al., JOSPT 2020" in out
+    assert "Sources:\n- Finucane LM, Downie A, Mercer C, et al. International framework for red\n" in out
+    assert "https://doi.org/10.2519/jospt.2020.9971" in out
 
 
 def test_rule_gives_conclusion_examples_and_what_it_relies_on(cli: Callable[..., Any]) -> None:

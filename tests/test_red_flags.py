@@ -31,8 +31,9 @@ def clinic(tmp_path: Path) -> tuple[Path, Path]:
 def test_entries_are_ordered_from_most_urgent(kb: KnowledgeBase) -> None:
     entries = educate.red_flag_entries(kb)
     assert [e.flag.id for e in entries] == [
-        "kidney_infection", "cauda_equina", "aortic_aneurysm",
-        "spinal_fracture", "cancer_warning", "spinal_infection", "nerve_compression",
+        "chest_warning", "kidney_infection", "cauda_equina", "aortic_aneurysm",  # every sign an emergency
+        "cancer_warning", "spinal_infection",  # some signs an emergency, others a doctor today
+        "spinal_fracture", "nerve_compression",
     ]
     ranks = [LEVELS.index(e.level) for e in entries if e.level]
     assert ranks == sorted(ranks)
@@ -48,18 +49,18 @@ def test_text_gives_signs_meaning_advice_and_sources(cli: Callable[..., Any]) ->
         "---------------------------------------------------",
         "What to do: Seek emergency care now: call the emergency number or go to the",
         "emergency department.",
-        "Warning sign:",
+        "Warning signs (any one is enough):",
         "- you answer Yes to “Do you feel a pulsing in your belly, or a sudden tearing",
-        "  pain that goes through to your belly?”",
-        "What it may mean: The main blood vessel in the belly (the aorta) may be",
-        "swollen or tearing. This is life-threatening and needs emergency care.",
-        "Sources: Finucane et al., JOSPT 2020",
     ])
     assert expected_section in run.out
+    assert ("What it may mean: The main blood vessel in the belly (the aorta) may be\n"
+            "swollen or tearing. This is life-threatening and needs emergency care.\n"
+            "Sources: NICE NG156 (2020); NHS website, Abdominal aortic aneurysm; Clinical\n"
+            "consensus; NICE CKS, Renal or ureteric colic - acute\n") in run.out
     assert run.out.startswith(constants.RED_FLAGS_TITLE + "\n")
-    assert run.out.count("What to do: ") == 7
-    assert run.out.count("What it may mean: ") == 7
-    assert run.out.count("Sources: ") == 7
+    assert run.out.count("What to do: ") == 8 + 2  # two red flags say it for each of their two levels
+    assert run.out.count("What it may mean: ") == 8
+    assert run.out.count("Sources: ") == 8
     assert "This is not a diagnosis" in run.out
 
 
@@ -67,7 +68,7 @@ def test_text_lists_every_alternative_and_expands_findings(cli: Callable[..., An
     out = cli("red-flags").out
     cauda = out[out.index("(`cauda_equina`)"):out.index("(`aortic_aneurysm`)")]
     assert "Warning signs (any one is enough):" in cauda
-    assert cauda.count("\n- ") == 3
+    assert cauda.count("\n- ") == 4
     kidney = out[out.index("(`kidney_infection`)"):out.index("(`cauda_equina`)")]
     assert "the cause ‘Kidney stones’ is found, which means:" in kidney
     assert "strong waves" in kidney
@@ -83,11 +84,14 @@ def test_json_structure(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
     assert cauda["level"] == "emergency"
     assert cauda["what_to_do"] == constants.LEVEL_ADVICE["emergency"]
     assert [s["rule"] for s in cauda["signs"]] == [
-        "cauda_equina_saddle_numbness", "cauda_equina_bladder_bowel", "cauda_equina_both_legs_weak"]
-    assert cauda["sources"] == ["NICE NG59 (2016, updated 2020)", "Finucane et al., JOSPT 2020"]
+        "cauda_equina_saddle_numbness", "cauda_equina_bladder_bowel", "cauda_equina_both_legs_weak",
+        "cauda_equina_sciatica_both_sides"]
+    assert cauda["sources"] == ["NHS website, Sciatica", "NHS website, Back pain",
+                                "NICE CKS, Sciatica (lumbar radiculopathy)", "Finucane et al., JOSPT 2020"]
     assert cauda["signs"][0]["when"].startswith("you answer Yes to “Do you have numbness")
     assert cauda["signs"][0]["condition"] == {"question": "saddle_numbness", "operator": "=", "answer": True}
-    assert flags["spinal_infection"]["level"] == "urgent_doctor"
+    assert flags["spinal_infection"]["level"] == "emergency"  # its most urgent sign
+    assert {s["then"]["level"] for s in flags["spinal_infection"]["signs"]} == {"emergency", "urgent_doctor"}
     assert data["disclaimer"] == constants.DISCLAIMER
 
 
@@ -95,7 +99,7 @@ def test_markdown_has_one_heading_per_red_flag(cli: Callable[..., Any]) -> None:
     run = cli("red-flags", "--format", "markdown")
     assert run.status == 0
     assert run.out.startswith(f"# {constants.RED_FLAGS_TITLE}\n")
-    assert run.out.count("\n## ") == 7 + 1  # the red flags, then the disclaimer
+    assert run.out.count("\n## ") == 8 + 1  # the red flags, then the disclaimer
     assert "## Possible cauda equina syndrome (`cauda_equina`)" in run.out
     assert "**What to do:** Seek emergency care now" in run.out
     assert "  - you answer Yes to “Is there new or worsening weakness in a leg or foot?”" in run.out

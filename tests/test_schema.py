@@ -68,6 +68,12 @@ def errors_in(value: Any, node: dict[str, Any], root: dict[str, Any], where: str
                 elif isinstance(rule, dict):
                     for k in extra:
                         yield from errors_in(value[k], rule, root, f"{where}.{k}")
+        elif key == "const":
+            if value != rule:
+                yield f"{where}: {value!r} is not {rule!r}"
+        elif key == "minItems":
+            if isinstance(value, list) and len(value) < rule:
+                yield f"{where}: fewer than {rule} items"
         elif key == "items":
             if isinstance(value, list):
                 for i, item in enumerate(value):

@@ -23,7 +23,11 @@ BASE: dict[str, Any] = {
     "bladder_bowel_change": False,
     "leg_weakness": False,
     "pulsating_abdomen": False,
+    "both_legs_symptoms": False,
+    "chest_symptoms": False,
     "fever": False,
+    **dict.fromkeys(["immune_risk", "recent_trauma", "history_of_cancer", "unexplained_weight_loss",
+                     "night_pain", "osteoporosis_or_steroids", "height_loss"], False),
     "pain_location": ["lower_back"],
     "muscle_tension": True,
     "has_periods": False,
@@ -94,7 +98,9 @@ def test_answers_before_and_after(cli: Callable[..., Any], answers_file: Path) -
         {"question": "pain_location", "before": ["lower_back"], "after": ["lower_back", "side_flank"]},
         {"question": "fever", "before": False, "after": None},
     ]
-    assert changes["acupuncture"] is None
+    # A warning sign left unanswered makes the result incomplete: a doctor first, no needling.
+    assert changes["acupuncture"] == {"before": True, "after": False}
+    assert changes["level"] == {"before": "acupuncturist", "after": "doctor"}
 
 
 def test_emergency_stops_and_drops_acupuncture(cli: Callable[..., Any], answers_file: Path) -> None:
@@ -186,17 +192,19 @@ def test_several_files(cli: Callable[..., Any], answers_file: Path, tmp_path: Pa
     assert run.status == 0
     first, second = (json.loads(line) for line in run.out.splitlines())
     assert first["changes"]["level"] is None
-    assert second["changes"]["level"] == {"before": "urgent_doctor", "after": "acupuncturist"}
+    # The other warning signs are unanswered in the second file: never "acupuncturist".
+    assert second["changes"]["level"] == {"before": "urgent_doctor", "after": "doctor"}
     text = cli("assess", answers_file, other, "--what-if", "fever=false").out
     assert text.count("== ") == 2
 
 
 def test_run_directly(kb: KnowledgeBase, engine: Engine) -> None:
     changes = whatif.parse(kb, ["age=12"])
-    what = whatif.run(kb, engine, {"age": 40}, changes, "memory")
+    signs = dict.fromkeys(kb.required_questions - {"age"}, False)
+    what = whatif.run(kb, engine, {"age": 40, **signs}, changes, "memory")
     assert what.before.level == "acupuncturist"
     assert what.after.level == "doctor"
-    assert what.after.stopped_early is True
+    assert what.after.questions_asked == 8  # under 16: age and the warning signs, then no more
     assert what.difference()["level"] == {"before": "acupuncturist", "after": "doctor"}
 
 

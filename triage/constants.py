@@ -141,6 +141,7 @@ EXPLAIN_POSITION = "question {n} of {total}"
 CONCLUDES_CAUSE = "the possible cause {name}"
 CONCLUDES_RED_FLAG = "the warning sign {name} and the suggestion {title}. {advice}"
 CONCLUDES_LEVEL = "the suggestion {title}. {advice}"
+CONCLUDES_CAUTION = "a caution to tell an acupuncturist before any treatment with needles"
 
 ANSWER_KINDS: dict[str, str] = {
     "yes_no": "Yes, No or Not sure",

@@ -29,8 +29,7 @@ from triage.models import (
     Question,
     QuestionCondition,
     RedFlagCondition,
-    ThenCause,
-    ThenRedFlag,
+    UnansweredCondition,
 )
 
 ALL_OF = "all of:"
@@ -38,6 +37,7 @@ ANY_OF = "any of:"
 NOT = "not:"
 ALWAYS = "always (no condition)"
 NEVER = "never"
+UNANSWERED = "{question} is asked and left unanswered"
 
 
 @dataclass(frozen=True)
@@ -138,14 +138,7 @@ def finding_leaf(kb: KnowledgeBase, kind: str, fid: str) -> str:
 
 def producers(kb: KnowledgeBase, kind: str, fid: str) -> list[Condition]:
     """The conditions of every rule that derives this finding."""
-    out: list[Condition] = []
-    for rule in kb.rules:
-        then = rule.then
-        if (kind == "cause" and isinstance(then, ThenCause) and then.cause == fid) or (
-            kind == "red_flag" and isinstance(then, ThenRedFlag) and then.red_flag == fid
-        ):
-            out.append(rule.when)
-    return out
+    return [rule.when for rule in kb.rules if rule.finding == (kind, fid)]
 
 
 def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> Node:
@@ -162,6 +155,9 @@ def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> Node:
             return Node(ALL_OF if is_all else ANY_OF, tuple(tree(kb, p, expand=expand) for p in parts))
         case NotCondition(not_=inner):
             return Node(NOT, (tree(kb, inner, expand=expand),))
+        case UnansweredCondition(unanswered=qid):
+            text = quoted(kb.question(qid).text) if kb.has_question(qid) else f"`{qid}`"
+            return Node(UNANSWERED.format(question=text))
         case CauseCondition(cause=fid) | RedFlagCondition(red_flag=fid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red_flag"
             text = finding_leaf(kb, kind, fid)

@@ -28,6 +28,9 @@ from triage.models import (
     RedFlagDef,
     Rule,
     SourceDef,
+    ThenCaution,
+    ThenCause,
+    ThenRedFlag,
     then_level,
     then_stops,
 )
@@ -77,6 +80,8 @@ def concludes(kb: KnowledgeBase, rule: Rule) -> str:
         return c.CONCLUDES_RED_FLAG.format(
             name=named(finding_name(kb, "red_flag", then.red_flag)),
             title=named(c.LEVEL_TITLE[then.level]), advice=advice(then.level))
+    if isinstance(then, ThenCaution):
+        return c.CONCLUDES_CAUTION
     return c.CONCLUDES_LEVEL.format(title=named(c.LEVEL_TITLE[then.level]), advice=advice(then.level))
 
 
@@ -127,7 +132,12 @@ def red_flag_entries(kb: KnowledgeBase) -> list[RedFlagEntry]:
         levels = [lv for lv in (then_level(r.then) for r in rules) if lv]
         level = min(levels, key=LEVELS.index) if levels else None
         entries.append(RedFlagEntry(flag, level, tuple(rules), tuple(distinct_sources(kb, rules))))
-    return sorted(entries, key=lambda e: LEVELS.index(e.level) if e.level else len(LEVELS))
+    def urgency(entry: RedFlagEntry) -> tuple[int, int]:
+        """Most urgent first; a flag whose every sign is that urgent before one with milder signs."""
+        ranks = [LEVELS.index(lv) for lv in (then_level(r.then) for r in entry.rules) if lv]
+        return (min(ranks), max(ranks)) if ranks else (len(LEVELS), len(LEVELS))
+
+    return sorted(entries, key=urgency)
 
 
 def red_flags_blocks(kb: KnowledgeBase) -> list[Block]:
@@ -135,13 +145,20 @@ def red_flags_blocks(kb: KnowledgeBase) -> list[Block]:
     for entry in red_flag_entries(kb):
         flag = entry.flag
         blocks.append(Heading(f"{flag.name} (`{flag.id}`)", 2))
-        if entry.level:
-            blocks.append(Para(advice(entry.level), c.LABEL_WHAT_TO_DO))
-        signs = tuple(tree(kb, r.when, expand=True) for r in entry.rules)
-        if signs:
-            blocks.append(Bullets(signs, c.LABEL_SIGNS if len(signs) > 1 else c.LABEL_SIGN))
+        levels = sorted({then_level(r.then) for r in entry.rules} - {None}, key=LEVELS.index)
+        if len(levels) > 1:  # some signs more urgent than others: what to do, sign by sign
+            for level in levels:
+                signs = tuple(tree(kb, r.when, expand=True) for r in entry.rules if then_level(r.then) == level)
+                blocks.append(Para(advice(level), c.LABEL_WHAT_TO_DO))
+                blocks.append(Bullets(signs, c.LABEL_SIGNS if len(signs) > 1 else c.LABEL_SIGN))
         else:
-            blocks.append(Para(c.NO_RULE_YET, c.LABEL_SIGN))
+            if entry.level:
+                blocks.append(Para(advice(entry.level), c.LABEL_WHAT_TO_DO))
+            signs = tuple(tree(kb, r.when, expand=True) for r in entry.rules)
+            if signs:
+                blocks.append(Bullets(signs, c.LABEL_SIGNS if len(signs) > 1 else c.LABEL_SIGN))
+            else:
+                blocks.append(Para(c.NO_RULE_YET, c.LABEL_SIGN))
         blocks.append(Para(flag.means, c.LABEL_MEANS))
         if entry.sources:
             blocks.append(Para("; ".join(s.short for s in entry.sources), c.LABEL_SOURCES))
@@ -210,23 +227,24 @@ def _question_blocks(kb: KnowledgeBase, q: Question) -> list[Block]:
         Para(answer_kinds(q), c.LABEL_ANSWERS),
         Para(q.why, c.LABEL_WHY_ASKED),
     ]
-    if q.ask_if is None:
+    asked_when = kb.asked_when(q)
+    if asked_when is None:
         blocks.append(Para(c.ALWAYS_ASKED, c.LABEL_WHEN_ASKED))
     else:
-        blocks.append(Bullets((Node(c.ASKED_ONLY_WHEN + ":", (tree(kb, q.ask_if),)),), c.LABEL_WHEN_ASKED))
+        blocks.append(Bullets((Node(c.ASKED_ONLY_WHEN + ":", (tree(kb, asked_when),)),), c.LABEL_WHEN_ASKED))
     blocks.append(Heading(c.EXPLAIN_RULES_USING, 2))
     users = [r for r in kb.rules if q.id in questions_used(r.when)]
     if not users:
         blocks.append(Para(c.EXPLAIN_NOT_USED))
     for rule in users:
         blocks += _rule_blocks(kb, rule)
-    gated = [x for x in kb.questions if x.ask_if is not None and q.id in questions_used(x.ask_if)]
+    gated = [(x, cond) for x in kb.questions
+             if (cond := kb.asked_when(x)) is not None and q.id in questions_used(cond)]
     if gated:
         blocks.append(Heading(c.EXPLAIN_QUESTIONS_DEPENDING, 2))
-        assert all(x.ask_if is not None for x in gated)
         blocks.append(Bullets(tuple(
-            Node(f"`{x.id}`: {quoted(x.text)}, asked {c.ASKED_ONLY_WHEN}:", (tree(kb, x.ask_if),))
-            for x in gated if x.ask_if is not None
+            Node(f"`{x.id}`: {quoted(x.text)}, asked {c.ASKED_ONLY_WHEN}:", (tree(kb, cond),))
+            for x, cond in gated
         )))
     return blocks
 
@@ -240,10 +258,11 @@ def _question_json(kb: KnowledgeBase, q: Question) -> dict[str, Any]:
         "section": kb.section_title(q.section),
         "answers": answer_kinds(q),
         "why": " ".join(q.why.split()),
-        "asked_when": None if q.ask_if is None else sentence(kb, q.ask_if),
+        "asked_when": None if (cond := kb.asked_when(q)) is None else sentence(kb, cond),
         "rules": [_rule_json(kb, r) for r in kb.rules if q.id in questions_used(r.when)],
         "asked_depending_on_it": [
-            x.id for x in kb.questions if x.ask_if is not None and q.id in questions_used(x.ask_if)
+            x.id for x in kb.questions
+            if (gate := kb.asked_when(x)) is not None and q.id in questions_used(gate)
         ],
     }
 

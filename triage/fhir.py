@@ -39,6 +39,7 @@ from triage.models import (
     Condition,
     KnowledgeBase,
     Question,
+    NotCondition,
     QuestionCondition,
 )
 from triage.yamlsrc import Loc, Source
@@ -266,8 +267,19 @@ def _enable_when_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> list[dict[s
     return [entry]
 
 
+_FLIPPED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
 def enable_when(kb: KnowledgeBase, cond: Condition) -> tuple[list[dict[str, Any]], str] | None:
     """(enableWhen, enableBehavior) for an ask_if, or None where FHIR cannot say it."""
+    if isinstance(cond, NotCondition) and isinstance(cond.not_, QuestionCondition) \
+            and cond.not_.operator in _FLIPPED:
+        # not (age < 16): age is 16 or more, or not answered.
+        inner = cond.not_
+        flipped = _enable_when_leaf(kb, inner.model_copy(update={"operator": _FLIPPED[inner.operator]}))
+        if flipped is None:
+            return None
+        return [*flipped, {"question": inner.question, "operator": "exists", "answerBoolean": False}], "any"
     if isinstance(cond, QuestionCondition):
         leaf = _enable_when_leaf(kb, cond)
         return None if leaf is None else (leaf, "all")
@@ -310,10 +322,11 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
                 "valueCoding": _none_option(q),
                 "extension": [{"url": EXT_OPTION_EXCLUSIVE, "valueBoolean": True}],
             }]
-    if q.ask_if is not None:
-        said = enable_when(kb, q.ask_if)
+    asked_when = kb.asked_when(q)
+    if asked_when is not None:
+        said = enable_when(kb, asked_when)
         if said is None:
-            condition = sentence(kb, q.ask_if)
+            condition = sentence(kb, asked_when)
             extensions.append({"url": ASK_IF_EXTENSION, "valueString": condition})
             notes.append(errors.FHIR_NOT_EXPRESSIBLE.format(id=q.id, condition=condition))
         else:

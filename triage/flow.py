@@ -32,8 +32,8 @@ class FlowResult:
 def is_asked(kb: KnowledgeBase, question: Question, answers: Mapping[str, AnswerValue]) -> bool:
     """Whether ``question`` is asked, given the answers to earlier questions:
     its section's ``ask_if`` and its own must both hold."""
-    section = kb.section(question.section).ask_if
-    return all(cond is None or conditions.holds(cond, answers) for cond in (section, question.ask_if))
+    condition = kb.asked_when(question)
+    return condition is None or conditions.holds(condition, answers)
 
 
 def unanswered(asked: Iterable[str], answers: Mapping[str, AnswerValue]) -> frozenset[str]:

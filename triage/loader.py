@@ -128,8 +128,6 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
                 message = errors.UNKNOWN_KEY.format(where=where, key=key, hint=hint)
             elif kind == "missing" and err["loc"][-1] == "source":
                 message = errors.NO_SOURCE.format(where=where)
-            elif kind == "too_short" and "source" in path:
-                message = errors.NO_SOURCE.format(where=where)
             elif kind == "missing":
                 message = errors.MISSING_KEY.format(where=where, key=err["loc"][-1])
             elif kind == "bad_condition":
@@ -364,7 +362,9 @@ def check_rules(
 
 def _check_cited(cited: tuple[str, ...], sources: dict[str, str], source: yamlsrc.Source,
                  path: tuple[str | int, ...], where: str) -> list[Problem]:
-    """Every source id a rule or advice cites is in the sources catalogue."""
+    """A rule or advice cites at least one source, each in the sources catalogue."""
+    if not cited:
+        return [Problem(source.name, source.line(path), errors.NO_SOURCE.format(where=where))]
     out = []
     for n, sid in enumerate(cited):
         if sid not in sources:

@@ -242,8 +242,10 @@ def _one_or_many(value: Any) -> Any:
     return (value,) if isinstance(value, str) else value
 
 
-SourceIds = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), Field(min_length=1)]
-"""One source id, or a list of them."""
+SourceIds = Annotated[
+    tuple[str, ...], BeforeValidator(_one_or_many, json_schema_input_type=str | list[str])
+]
+"""One source id, or a list of them (the loader reports an empty one)."""
 
 
 class Examples(Frozen):
@@ -370,6 +372,23 @@ class KnowledgeBase(Frozen):
 
     def section(self, sid: str) -> Section:
         return next(s for s in self.questionnaire.sections if s.id == sid)
+
+    def asked_when(self, question: Question) -> Condition | None:
+        """When a question is asked: its section's ``ask_if`` and its own together (None: always).
+
+        The section's condition is left out where the question's own implies it:
+        an ``ask_if`` that needs answers (no ``not``) to questions of sections
+        with the same condition can only hold once that condition did.
+        """
+        from triage.conditions import is_positive, questions_used
+
+        gate, own = self.section(question.section).ask_if, question.ask_if
+        if gate is None or own is None:
+            return own if gate is None else gate
+        if is_positive(own) and all(self.section(self.question(q).section).ask_if == gate
+                                    for q in questions_used(own)):
+            return own
+        return AllCondition(all=(gate, own))
 
     def advice_for(self, kind: str, level: str) -> AdviceDef | None:
         return next((a for a in self.advice if a.kind == kind and level in a.levels), None)

@@ -26,7 +26,7 @@ FILES = {
     "rules.schema.json": (
         "RuleFile",
         "Back-pain triage: one topic file of rules (rules/*.yaml)",
-        "Causes, red flags and the rules that find them or set a suggestion level.",
+        "Causes, red flags and the rules that find them or set a suggestion level; sources; advice.",
     ),
 }
 
@@ -48,10 +48,34 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "id": "Unique rule id.",
         "when": "The condition: a comparison of one answer, a cause or red_flag found by "
                 "another rule, or all/any/not of conditions.",
-        "then": "What the rule concludes: a cause, a red_flag with its level, or a level.",
+        "then": "What the rule concludes: a cause, a red_flag with its level, a level, or a caution.",
         "because": "Why, in plain words; shown to the person with the result.",
-        "source": "Where the rule comes from (guideline, article).",
+        "source": "Id (or list of ids) of the sources in a `sources` catalogue that say what the rule "
+                  "does; `clinical_consensus` where no published source does.",
         "examples": "Answers that fire the rule and answers that must not; `triage check` runs them.",
+    },
+    "Section": {
+        "ask_if": "Ask this section's questions only when this condition on earlier answers holds.",
+    },
+    "UnansweredCondition": {
+        "unanswered": "Id of a question that holds here when it was asked and left without an answer.",
+    },
+    "SourceDef": {
+        "id": "Unique source id, cited by rules and advice (snake_case).",
+        "short": "How explanations name it, for example: NICE NG59 (2016, updated 2020).",
+        "reference": "The full reference.",
+        "year": "Year of publication, where there is one.",
+        "url": "Web address, where there is one.",
+    },
+    "AdviceDef": {
+        "kind": "safety_net (when to get help sooner) or self_care (what helps meanwhile).",
+        "levels": "The suggestion levels whose results carry this advice.",
+        "title": "The heading the person reads.",
+        "points": "The advice, one plain sentence or two each.",
+        "source": "Id (or list of ids) of the sources that support the advice.",
+    },
+    "ThenCaution": {
+        "caution": "What the caution is for (acupuncture); the rule's `because` is what is said.",
     },
     "QuestionCondition": {
         "question": "Id of the question whose answer is compared.",
@@ -73,6 +97,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "ThenLevel": {
         "stop": "Stop the questionnaire as soon as this rule fires (emergency levels always stop).",
+        "acupuncture_withheld": (
+            "While this rule holds, acupuncture is not suggested until a doctor has seen the person."
+        ),
         "acupuncture_responsive": (
             "What this rule finds (such as long-lasting pain) is something acupuncture may help "
             "with: at the doctor level, acupuncture may be discussed as a complement."
