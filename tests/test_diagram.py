@@ -88,8 +88,8 @@ def test_dot(cli: Callable[..., Any]) -> None:
         pytest.param("pain_worse_with_periods", {
             "q_has_periods", "q_pain_worse_with_periods", "r_endometriosis_periods", "c_endometriosis",
             "r_see_doctor_endometriosis", "l_doctor"}, id="question"),
-        pytest.param("aortic_aneurysm", {
-            "q_pulsating_abdomen", "r_aortic_aneurysm_pulsating", "f_aortic_aneurysm", "l_emergency"},
+        pytest.param("chest_warning", {
+            "q_chest_symptoms", "r_chest_warning_symptoms", "f_chest_warning", "l_emergency"},
             id="red-flag"),
         pytest.param("kidney_infection", {
             "q_pain_location", "q_pain_comes_in_waves", "q_nausea_or_vomiting", "q_blood_in_urine", "q_fever",

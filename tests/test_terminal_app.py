@@ -79,7 +79,7 @@ def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engin
     assert asked == interview.path
     assert "pain_worse_with_periods" not in asked  # has_periods is no
     assert script.asked[0][2].header == "About you · question 1"
-    assert script.asked[7][2].header == "About your pain · question 8"
+    assert script.asked[8][2].header == "About your pain · question 9"
     assert "1. How old are you (in years)?\n   Answer: 38\n" in out
     assert "2. Do you have numbness or tingling around your genitals" in out
 
@@ -121,19 +121,21 @@ def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch:
 
 def test_changing_an_answer_after_going_back_changes_the_path(kb: KnowledgeBase, engine: Engine,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    replies: list[Any] = [30, *[False] * 6, ("side_flank",), True, BACK, BACK, ("lower_back",), False]
+    replies: list[Any] = [30, *[False] * 7, ("side_flank",), False, True, BACK, BACK, BACK, ("lower_back",),
+                          False]
     script = Script(replies)
     monkeypatch.setattr(prompts, "ask", script)
     interview = Interview(kb, engine)
     with pytest.raises(EOFError):
         app.questionnaire(interview, screens.make_console(True, file=io.StringIO()), True)
-    asked = [(qid, previous) for qid, previous, _ in script.asked][7:]
+    asked = [(qid, previous) for qid, previous, _ in script.asked][8:]
     assert asked == [
-        ("pain_location", None), ("pain_comes_in_waves", None), ("nausea_or_vomiting", None),
-        ("pain_comes_in_waves", True), ("pain_location", ("side_flank",)),
-        ("nausea_or_vomiting", None), ("recent_trauma", None),
+        ("pain_location", None), ("previous_kidney_stones", None), ("pain_comes_in_waves", None),
+        ("nausea_or_vomiting", None), ("pain_comes_in_waves", True), ("previous_kidney_stones", False),
+        ("pain_location", ("side_flank",)), ("nausea_or_vomiting", None), ("recent_trauma", None),
     ]
     assert "pain_comes_in_waves" not in interview.answers  # its ask_if no longer holds
+    assert "previous_kidney_stones" not in interview.answers
 
 
 def test_interrupt_propagates_and_nothing_is_written(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
