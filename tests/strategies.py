@@ -36,3 +36,23 @@ def answer_sets(kb: KnowledgeBase, *, min_age: int | None = None) -> st.SearchSt
             strategy = st.integers(min_age, q.bounds[1])
         parts[q.id] = st.none() | strategy
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def answers_and_unanswered(kb: KnowledgeBase) -> st.SearchStrategy[tuple[dict[str, Any], frozenset[str]]]:
+    """An answer set, and the questions that were asked but left without an answer.
+
+    Each question is either not asked, answered with any valid value, or left
+    unanswered (as an answers file or a FHIR form can leave it); a question is
+    never both answered and unanswered.
+    """
+    parts: dict[str, st.SearchStrategy[tuple[str, AnswerValue | None]]] = {}
+    for q in kb.questions:
+        parts[q.id] = (st.just(("not_asked", None)) | st.just(("unanswered", None))
+                       | value_for(q).map(lambda v: ("answered", v)))
+
+    def split(drawn: dict[str, tuple[str, AnswerValue | None]]) -> tuple[dict[str, Any], frozenset[str]]:
+        answers = {qid: value for qid, (state, value) in drawn.items() if state == "answered"}
+        unanswered = frozenset(qid for qid, (state, _) in drawn.items() if state == "unanswered")
+        return answers, unanswered
+
+    return st.fixed_dictionaries(parts).map(split)

@@ -66,3 +66,13 @@ def test_stock_strategy_fires_a_stale_activation_under_some_seed() -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_exact_removal_never_fires_a_stale_activation(seed: str) -> None:
     assert run("fixed", seed) == CORRECT
+
+
+def test_the_triage_engine_uses_the_exact_removal_strategy() -> None:
+    """The fix above is only worth something if the triage engine runs with it."""
+    from triage import loader
+    from triage.engine import ExactRemovalStrategy, engine_for
+
+    engine = engine_for(loader.load())._engine
+    assert type(engine).__strategy__ is ExactRemovalStrategy
+    assert type(engine.strategy) is ExactRemovalStrategy

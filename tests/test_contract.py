@@ -88,7 +88,8 @@ def test_emergency_questions_come_within_the_first_eight() -> None:
 def test_previous_kidney_stones_is_asked_only_with_flank_pain_and_before_the_stone_signs() -> None:
     ask_if = KB.question("previous_kidney_stones").ask_if
     assert ask_if is not None
-    assert ask_if.model_dump() == {"question": "pain_location", "operator": "contains", "answer": "side_flank"}
+    assert ask_if.model_dump() == {"question": "pain_location", "operator": "contains",
+                                   "answer": "side_flank"}
     order = KB.question_index
     for later in ("pain_comes_in_waves", "nausea_or_vomiting", "blood_in_urine"):
         assert order["previous_kidney_stones"] < order[later]

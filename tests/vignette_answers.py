@@ -57,5 +57,6 @@ def unmet(result: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     if "max_questions" in expect and result["questions_asked"] > expect["max_questions"]:
         misses.append(f"{result['questions_asked']} questions > {expect['max_questions']}")
     if "acupuncture" in expect and result["acupuncture"]["suggested"] != expect["acupuncture"]:
-        misses.append(f"acupuncture suggested {result['acupuncture']['suggested']} != {expect['acupuncture']}")
+        suggested = result["acupuncture"]["suggested"]
+        misses.append(f"acupuncture suggested {suggested} != {expect['acupuncture']}")
     return misses

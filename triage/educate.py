@@ -28,8 +28,8 @@ from triage.models import (
     RedFlagDef,
     Rule,
     SourceDef,
-    ThenCaution,
     ThenCause,
+    ThenCaution,
     ThenRedFlag,
     then_level,
     then_stops,
@@ -145,10 +145,11 @@ def red_flags_blocks(kb: KnowledgeBase) -> list[Block]:
     for entry in red_flag_entries(kb):
         flag = entry.flag
         blocks.append(Heading(f"{flag.name} (`{flag.id}`)", 2))
-        levels = sorted({then_level(r.then) for r in entry.rules} - {None}, key=LEVELS.index)
+        levels = sorted({lv for r in entry.rules if (lv := then_level(r.then))}, key=LEVELS.index)
         if len(levels) > 1:  # some signs more urgent than others: what to do, sign by sign
             for level in levels:
-                signs = tuple(tree(kb, r.when, expand=True) for r in entry.rules if then_level(r.then) == level)
+                signs = tuple(tree(kb, r.when, expand=True)
+                              for r in entry.rules if then_level(r.then) == level)
                 blocks.append(Para(advice(level), c.LABEL_WHAT_TO_DO))
                 blocks.append(Bullets(signs, c.LABEL_SIGNS if len(signs) > 1 else c.LABEL_SIGN))
         else:

@@ -38,8 +38,8 @@ from triage.models import (
     AnyCondition,
     Condition,
     KnowledgeBase,
-    Question,
     NotCondition,
+    Question,
     QuestionCondition,
 )
 from triage.yamlsrc import Loc, Source

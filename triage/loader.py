@@ -181,7 +181,8 @@ def check_condition(
             if not allow_findings:
                 add((), errors.ASK_IF_FINDING, kind="question left unanswered")
             elif qid not in ctx.questions:
-                add(("unanswered",), errors.UNKNOWN_QUESTION, id=qid, hint=errors.did_you_mean(qid, ctx.order))
+                add(("unanswered",), errors.UNKNOWN_QUESTION, id=qid,
+                    hint=errors.did_you_mean(qid, ctx.order))
         case CauseCondition(cause=cid) | RedFlagCondition(red_flag=cid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red flag"
             pool = ctx.causes if isinstance(cond, CauseCondition) else ctx.red_flags
@@ -274,13 +275,14 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
     for i, section in enumerate(qn.sections):
         if section.ask_if is None:
             continue
-        path = ("sections", i, "ask_if")
+        at: tuple[str | int, ...] = ("sections", i, "ask_if")
         where = f"section `{section.id}`"
-        problems = check_condition(section.ask_if, ctx, source, path, where, allow_findings=False)
+        problems = check_condition(section.ask_if, ctx, source, at, where, allow_findings=False)
         out += problems
         first = next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order))
-        for other in [] if problems else sorted(conditions.questions_used(section.ask_if) - set(order[:first])):
-            out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
+        later = set() if problems else conditions.questions_used(section.ask_if) - set(order[:first])
+        for other in sorted(later):
+            out.append(Problem(source.name, source.line(at), errors.ASK_IF_LATER.format(
                 where=where, id=section.id, other=other)))
     for i, q in enumerate(qn.questions):
         if q.ask_if is None:
@@ -354,8 +356,9 @@ def check_rules(
             for level in advice.levels:
                 other = advice_seen.get((advice.kind, level))
                 if other is not None:
-                    out.append(Problem(source.name, source.line((*base, "levels")), errors.ADVICE_TWICE.format(
-                        where=where, kind=advice.kind, level=level, other=other)))
+                    message = errors.ADVICE_TWICE.format(where=where, kind=advice.kind, level=level,
+                                                         other=other)
+                    out.append(Problem(source.name, source.line((*base, "levels")), message))
                 advice_seen[(advice.kind, level)] = f"{source.name}:{source.line(base)}"
     return out
 
