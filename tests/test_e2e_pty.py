@@ -171,12 +171,12 @@ def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: Kn
     screen = start()  # type: ignore[operator]
     interview = Interview(kb, engine)
     answer(screen, interview, examples.BENIGN, until="pain_location")
-    screen.wait_for_question(8)
+    screen.wait_for_question(9)
     screen.send("?")
     screen.expect("Why we ask")
     screen.send("b")  # back to the fever question, "No" pre-filled
     interview.back()
-    screen.wait_for_question(7)
+    screen.wait_for_question(8)
     screen.send(UP + ENTER)  # from the pre-filled No up to Yes
     interview.answer(True)
     answer(screen, interview, examples.BENIGN)
