@@ -148,8 +148,10 @@ def test_what_fhir_cannot_say_is_noted(cli: Callable[..., Any], clinic: tuple[Pa
     Questionnaire.model_validate(resource)
     item = items(resource)["pain_worse_with_periods"]
     assert "enableWhen" not in item
-    condition = ("all of: age is less than 55; (not: you answer something other than Yes to "
-                 "“Do you have menstrual periods?”)")
+    # The section's own condition (16 or over) comes first: this ask_if has a `not`, so it
+    # does not imply that the section is asked.
+    condition = ("all of: (not: age is less than 16); (all of: age is less than 55; (not: you answer "
+                 "something other than Yes to “Do you have menstrual periods?”))")
     assert {"url": fhir.ASK_IF_EXTENSION, "valueString": condition} in item["extension"]
     assert run.err.endswith(
         f": `pain_worse_with_periods` is asked only when {condition}; FHIR enableWhen cannot say "

@@ -1,8 +1,9 @@
 """Safety properties: every red flag reaches its level whatever else is answered.
 
 Answer sets are random (hypothesis); the red flag's warning signs are then
-forced. People under 16 are out of scope (the questionnaire stops at age
-and sends them to a doctor), so a known age here is 16 or more.
+forced. Under 16 only the warning signs of the first section are asked, so
+the properties about later questions draw a known age of 16 or more; the
+emergency signs of the first section are checked at every age.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import answer_sets
 
-from triage import flow, loader, result
+from triage import constants, flow, loader, render, result
 from triage.answers import example_answers
-from triage.conditions import questions_used
+from triage.conditions import negated_questions, questions_used
 from triage.engine import engine_for
 from triage.models import LEVELS, ThenRedFlag
+from triage.terminal import save
 
 KB = loader.load()
 ENGINE = engine_for(KB)
@@ -26,7 +28,10 @@ RED_FLAG_RULES = [r for r in KB.rules if isinstance(r.then, ThenRedFlag)]
 RED_FLAG_QUESTIONS = sorted(
     {q for r in RED_FLAG_RULES for q in questions_used(r.when) if KB.question(q).type == "yes_no"}
 )
-EMERGENCY_SIGNS = ["saddle_numbness", "bladder_bowel_change", "leg_weakness", "pulsating_abdomen"]
+EMERGENCY_SIGNS = ["saddle_numbness", "bladder_bowel_change", "leg_weakness", "pulsating_abdomen",
+                   "chest_symptoms"]
+SINGLE_EMERGENCY_SIGNS = ["saddle_numbness", "bladder_bowel_change", "pulsating_abdomen", "chest_symptoms"]
+OTHER_WARNING_SIGNS = sorted(KB.required_questions - {"age", *EMERGENCY_SIGNS})
 
 
 def assess(answers: dict[str, Any]) -> result.Result:
@@ -48,6 +53,8 @@ def test_red_flag_reaches_its_level_whatever_else(rule_id: str, signs: dict[str,
     rule = KB.rule(rule_id)
     assert isinstance(rule.then, ThenRedFlag)
     answers = data.draw(answer_sets(KB, min_age=16))
+    for qid in negated_questions(rule.when):  # what the rule needs *not* to hold is part of the sign
+        answers.pop(qid, None)
     answers.update(example_answers(KB, signs))
     res = assess(answers)
     assert urgency(res.level) <= urgency(rule.then.level)
@@ -86,13 +93,64 @@ def test_acupuncture_only_without_red_flags_and_never_when_urgent(answers: dict[
 
 
 @settings(max_examples=200, deadline=None)
-@given(answers=answer_sets(KB, min_age=16))
-def test_emergency_red_flags_are_known_within_eight_questions(answers: dict[str, Any]) -> None:
-    answers.update({"saddle_numbness": True})
+@given(answers=answer_sets(KB), sign=st.sampled_from(SINGLE_EMERGENCY_SIGNS))
+def test_emergency_signs_stop_within_eight_questions_at_any_age(answers: dict[str, Any], sign: str) -> None:
+    answers.update({sign: True})
     res = assess(answers)
     assert res.level == "emergency"
     assert res.stopped_early
     assert res.questions_asked <= 8
+    assert res.safety_net is None and res.self_care is None  # nothing between the person and the phone
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answer_sets(KB, min_age=16), sign=st.sampled_from(OTHER_WARNING_SIGNS))
+def test_unsure_about_another_warning_sign_sees_a_doctor_first(answers: dict[str, Any], sign: str) -> None:
+    res = assess({**answers, sign: "not_sure"})
+    assert urgency(res.level) <= urgency("doctor")
+    assert not res.acupuncture.suggested
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=answer_sets(KB))
+def test_an_incomplete_result_never_says_nothing_points_to_a_doctor(answers: dict[str, Any]) -> None:
+    res = assess(answers)
+    text = render.plain(KB, res)
+    if not res.complete:
+        assert res.unanswered
+        assert res.level != "acupuncturist"
+        assert not res.acupuncture.suggested
+        assert constants.INCOMPLETE_TITLE in text
+        nothing_found = " ".join(KB.rule("no_warning_signs").because.split())
+        assert nothing_found not in " ".join(text.split())
+    else:
+        assert constants.INCOMPLETE_TITLE not in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=answer_sets(KB))
+def test_every_result_below_emergency_carries_a_safety_net(answers: dict[str, Any]) -> None:
+    res = assess(answers)
+    text = render.plain(KB, res)
+    if res.level == "emergency":
+        return
+    assert res.safety_net is not None and res.safety_net.title in text
+    has_self_care = res.self_care is not None
+    assert has_self_care is (res.level in ("doctor", "acupuncturist"))
+    if res.self_care is not None:
+        assert res.self_care.title in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answer_sets(KB, min_age=16))
+def test_a_blood_thinner_is_always_mentioned_for_the_acupuncturist(answers: dict[str, Any]) -> None:
+    res = assess({**answers, "blood_thinners": True})
+    if "blood_thinners" not in res.answers:  # not asked: the questionnaire stopped first
+        assert res.stopped_early
+        return
+    assert [c.rule for c in res.acupuncture.cautions] == ["blood_thinners_tell_acupuncturist"]
+    assert constants.CAUTIONS_TITLE in render.plain(KB, res)
+    assert constants.CAUTIONS_TITLE in save.markdown(KB, res)
 
 
 @settings(max_examples=200, deadline=None)
