@@ -8,13 +8,11 @@ behave as they say.
 
 from __future__ import annotations
 
-import functools
-
 from triage import answers as answers_mod
 from triage import conditions, errors
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.loader import producers
+from triage.loader import late_negations
 from triage.models import AllCondition, KnowledgeBase, then_stops
 
 
@@ -87,33 +85,8 @@ def check_stops(kb: KnowledgeBase) -> list[Problem]:
     """A stopping rule that needs a question *not* to hold must not be able to hold
     before that question is asked: else the questionnaire would stop on an answer
     it has not yet heard (a known kidney-stone former sent to the emergency department)."""
-    position = kb.question_index
-    prods = producers(kb.rules)
-    never = 1 << 30
-
-    @functools.cache
-    def finding_at(finding: tuple[str, str]) -> int:
-        return min((conditions.earliest(r.when, position, finding_at) for r in prods.get(finding, [])),
-                   default=never)
-
-    problems = []
-    for rule in kb.rules:
-        if not then_stops(rule.then):
-            continue
-        behind = [rule]
-        seen: set[str] = set()
-        negated: set[str] = set()
-        while behind:
-            current = behind.pop()
-            if current.id in seen:
-                continue
-            seen.add(current.id)
-            negated |= conditions.negated_questions(current.when)
-            for finding in conditions.findings_used(current.when):
-                behind.extend(prods.get(finding, []))
-        first = conditions.earliest(rule.when, position, finding_at)
-        for qid in sorted(negated, key=lambda q: position.get(q, never)):
-            if position.get(qid, never) >= first:
-                problems.append(Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(
-                    where=f"rule `{rule.id}`", other=qid)))
-    return problems
+    return [
+        Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(where=f"rule `{rule.id}`", other=qid))
+        for rule in kb.rules if then_stops(rule.then)
+        for qid in late_negations(kb, rule).questions
+    ]

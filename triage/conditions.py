@@ -187,6 +187,20 @@ def negated_questions(condition: Condition) -> set[str]:
     return out
 
 
+def negates_other_than_answers(condition: Condition) -> bool:
+    """A ``not`` over a finding, or over a question left unanswered (in negation normal form)."""
+
+    def walk(c: Condition) -> bool:
+        match c:
+            case AllCondition(all=parts) | AnyCondition(any=parts):
+                return any(walk(part) for part in parts)
+            case NotCondition(not_=CauseCondition() | RedFlagCondition() | UnansweredCondition()):
+                return True
+        return False
+
+    return walk(push_not(condition))
+
+
 def earliest(
     condition: Condition, position: Mapping[str, int], finding_at: Callable[[Finding], int]
 ) -> int:

@@ -249,8 +249,8 @@ def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
                                      tuple(sorted(missing))))
         if stops:
             engine.stopped = True
-        for fact in facts:
-            engine.declare(fact)
+        if facts:  # one call: experta updates its agenda once per declare()
+            engine.declare(*facts)
 
     fire.__name__ = name
     patterns = () if pattern is None else (pattern,)
@@ -372,20 +372,14 @@ _NEVER = 1 << 30
 
 
 def _monotone_stops(kb: KnowledgeBase) -> bool:
-    """Whether every stopping rule, and every rule behind its findings, has no negation."""
-    producers = loader.producers(kb.rules)
-    seen: set[str] = set()
-    todo = [r for r in kb.rules if then_stops(r.then)]
-    while todo:
-        rule = todo.pop()
-        if rule.id in seen:
-            continue
-        seen.add(rule.id)
-        if not conditions.is_positive(rule.when):
-            return False
-        for finding in conditions.findings_used(rule.when):
-            todo.extend(producers.get(finding, []))
-    return True
+    """Whether one evaluation of a whole walk shows where it would have stopped.
+
+    True when every stopping rule (and every rule behind its findings) has no
+    negation, or negates only answers to questions asked before it can first
+    hold (``triage check`` asks for that): then it holds after question k
+    exactly when one of its firings matched answers up to k.
+    """
+    return all(loader.late_negations(kb, rule).none for rule in kb.rules if then_stops(rule.then))
 
 
 _ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}

@@ -10,6 +10,7 @@ line; :func:`load` raises them together as one :class:`TriageError`.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -389,6 +390,55 @@ def producers(rules: Iterable[Rule]) -> dict[tuple[str, str], list[Rule]]:
         if rule.finding is not None:
             out.setdefault(rule.finding, []).append(rule)
     return out
+
+
+@dataclass(frozen=True)
+class LateNegations:
+    """What a rule (with the rules behind the findings it uses) needs *not* to hold, that
+    the questionnaire may not know yet when the rule first can hold."""
+
+    questions: tuple[str, ...]
+    """Negated questions not asked before the rule can first hold."""
+    other: bool
+    """It negates a finding or a question left unanswered (decided only later)."""
+
+    @property
+    def none(self) -> bool:
+        return not self.questions and not self.other
+
+
+def late_negations(kb: KnowledgeBase, rule: Rule) -> LateNegations:
+    """The negations of ``rule`` that are not settled by the time it can first hold.
+
+    With none, whether the rule holds after question k of the walk is what a
+    single evaluation of the whole walk says: every answer it negates comes
+    before k. This is what lets a stopping rule with a negation be safe.
+    """
+    position = kb.question_index
+    prods = producers(kb.rules)
+    never = 1 << 30
+
+    @functools.cache
+    def finding_at(finding: tuple[str, str]) -> int:
+        return min((conditions.earliest(r.when, position, finding_at) for r in prods.get(finding, [])),
+                   default=never)
+
+    behind, seen = [rule], set()
+    negated: set[str] = set()
+    other = False
+    while behind:
+        current = behind.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        negated |= conditions.negated_questions(current.when)
+        other = other or conditions.negates_other_than_answers(current.when)
+        for finding in conditions.findings_used(current.when):
+            behind.extend(prods.get(finding, []))
+    first = conditions.earliest(rule.when, position, finding_at)
+    late = tuple(q for q in sorted(negated, key=lambda q: position.get(q, never))
+                 if position.get(q, never) >= first)
+    return LateNegations(late, other)
 
 
 def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Rule, str]]]:

@@ -335,6 +335,8 @@ class KnowledgeBase(Frozen):
 
     _index: dict[str, int] = PrivateAttr(default_factory=dict)
 
+    _asked_when: dict[str, Condition | None] = PrivateAttr(default_factory=dict)
+
     def model_post_init(self, context: Any, /) -> None:
         self._questions.update((q.id, q) for q in self.questionnaire.questions)
         self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))
@@ -374,7 +376,13 @@ class KnowledgeBase(Frozen):
         return next(s for s in self.questionnaire.sections if s.id == sid)
 
     def asked_when(self, question: Question) -> Condition | None:
-        """When a question is asked: its section's ``ask_if`` and its own together (None: always).
+        """When a question is asked: its section's ``ask_if`` and its own together (None: always)."""
+        if question.id not in self._asked_when:
+            self._asked_when[question.id] = self._combined_ask_if(question)
+        return self._asked_when[question.id]
+
+    def _combined_ask_if(self, question: Question) -> Condition | None:
+        """The section's ``ask_if`` and the question's own, as one condition.
 
         The section's condition is left out where the question's own implies it:
         an ``ask_if`` that needs answers (no ``not``) to questions of sections
