@@ -17,6 +17,7 @@ import bisect
 import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from triage import conditions, loader
@@ -123,8 +124,12 @@ class _Compiler:
         self.count += 1
         return getattr(AS, f"m{self.count}") << pattern
 
-    def leaf(self, cond: Condition) -> Any:
+    def leaf(self, cond: Condition | _AnyOf) -> Any:
         match cond:
+            case _AnyOf(questions=qids, operator=None):
+                return Unanswered(question=P(_member(qids)))
+            case _AnyOf(questions=qids, operator=str(op), answer=expected):
+                return Answer(question=P(_member(qids)), value=P(_predicate(op, expected)))
             case QuestionCondition(question=qid, operator="exists"):
                 return Answer(question=qid)
             case QuestionCondition(question=qid, operator=op, answer=expected):
@@ -137,7 +142,7 @@ class _Compiler:
                 return Unanswered(question=qid)
         raise TypeError(f"not a leaf: {cond!r}")  # pragma: no cover
 
-    def pattern(self, cond: Condition) -> Any:
+    def pattern(self, cond: Condition | _AnyOf) -> Any:
         """Compile a condition in negation normal form; binds every positive leaf."""
         match cond:
             case AllCondition(all=()):
@@ -148,10 +153,10 @@ class _Compiler:
                 kids = [k for k in (self.pattern(p) for p in parts) if k is not None]
                 return AND(*kids) if kids else None
             case AnyCondition(any=parts):
-                kids = [self.pattern(p) for p in parts]
+                kids = [self.pattern(p) for p in _merge_alike(parts)]
                 if any(k is None for k in kids):
                     return None
-                return OR(*kids)
+                return kids[0] if len(kids) == 1 else OR(*kids)
             case NotCondition(not_=QuestionCondition(operator="exists", answer=False) as leaf):
                 return self.bind(self.leaf(leaf))
             case NotCondition(not_=leaf):
@@ -160,6 +165,67 @@ class _Compiler:
                 return NOT(self.leaf(cond))
             case _:
                 return self.bind(self.leaf(cond))
+
+
+@dataclass(frozen=True)
+class _AnyOf:
+    """Leaves of an ``any`` alike but for their question, as one pattern (question in a set).
+
+    "Not sure" to any of nine warning signs, or any of fifteen left
+    unanswered, would otherwise become as many branches of the rete network,
+    each with its own join and terminal node, all visited at every change.
+    """
+
+    questions: frozenset[str]
+    operator: str | None  # None: left unanswered
+    answer: Any = None
+
+
+def _merge_alike(parts: tuple[Condition, ...]) -> list[Condition | _AnyOf]:
+    """The parts of an ``any``, with question leaves that differ only by question merged."""
+    groups: dict[tuple[Any, ...], list[Condition]] = {}
+    order: list[tuple[Any, ...] | Condition] = []
+    for part in parts:
+        match part:
+            case QuestionCondition(operator=op, answer=expected) if op != "exists":
+                key: tuple[Any, ...] = (op, type(expected).__name__, _frozen(expected))
+            case UnansweredCondition():
+                key = ("unanswered",)
+            case _:
+                order.append(part)
+                continue
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(part)
+    merged: list[Condition | _AnyOf] = []
+    for item in order:
+        if not isinstance(item, tuple):
+            merged.append(item)
+        elif len(groups[item]) == 1:
+            merged.append(groups[item][0])
+        else:
+            leaves = groups[item]
+            first = leaves[0]
+            if isinstance(first, QuestionCondition):
+                qids = frozenset(p.question for p in leaves if isinstance(p, QuestionCondition))
+                merged.append(_AnyOf(qids, first.operator, first.answer))
+            else:
+                merged.append(_AnyOf(frozenset(p.unanswered for p in leaves
+                                               if isinstance(p, UnansweredCondition)), None))
+    return merged
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+@functools.cache
+def _member(qids: frozenset[str]) -> Callable[[Any], bool]:
+    def test(value: Any) -> bool:
+        return value in qids
+
+    return test
 
 
 def _predicate(op: str, expected: Any) -> Callable[[Any], bool]:
