@@ -273,31 +273,22 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
     questions = {q.id: q for q in qn.questions}
     order = [q.id for q in qn.questions]
     ctx = _Ctx(questions, order, set(), set())
-    for i, section in enumerate(qn.sections):
-        if section.ask_if is None:
-            continue
-        at: tuple[str | int, ...] = ("sections", i, "ask_if")
-        where = f"section `{section.id}`"
-        problems = check_condition(section.ask_if, ctx, source, at, where, allow_findings=False)
-        out += problems
-        first = next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order))
-        later = set() if problems else conditions.questions_used(section.ask_if) - set(order[:first])
-        for other in sorted(later):
-            out.append(Problem(source.name, source.line(at), errors.ASK_IF_LATER.format(
-                where=where, id=section.id, other=other)))
-    for i, q in enumerate(qn.questions):
-        if q.ask_if is None:
-            continue
-        path: tuple[str | int, ...] = ("questions", i, "ask_if")
-        where = f"question `{q.id}`"
-        problems = check_condition(q.ask_if, ctx, source, path, where, allow_findings=False)
+    # (condition, where it is, its item, the position of the first question it gates)
+    gates: list[tuple[Condition, tuple[str | int, ...], str, str, int]] = [
+        (section.ask_if, ("sections", i, "ask_if"), f"section `{section.id}`", section.id,
+         next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order)))
+        for i, section in enumerate(qn.sections) if section.ask_if is not None
+    ]
+    gates += [(q.ask_if, ("questions", i, "ask_if"), f"question `{q.id}`", q.id, i)
+              for i, q in enumerate(qn.questions) if q.ask_if is not None]
+    for condition, path, where, item, first in gates:
+        problems = check_condition(condition, ctx, source, path, where, allow_findings=False)
         out += problems
         if problems:
             continue
-        earlier = set(order[:i])
-        for other in sorted(conditions.questions_used(q.ask_if) - earlier):
+        for other in sorted(conditions.questions_used(condition) - set(order[:first])):
             out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
-                where=where, id=q.id, other=other)))
+                where=where, id=item, other=other)))
     return out
 
 
