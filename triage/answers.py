@@ -88,9 +88,9 @@ def validate(
     for key, value in raw.items():
         line = source.line((*base, key))
         if not isinstance(key, str) or not kb.has_question(key):
-            unknown = errors.ANSWER_UNKNOWN_QUESTION.format(
-                id=key, hint=errors.did_you_mean(str(key), ids)
-            )
+            # Past the problems that are shown, a hint would only cost time.
+            hint = errors.did_you_mean(str(key), ids) if len(problems) < errors.MAX_PER_FILE else ""
+            unknown = errors.ANSWER_UNKNOWN_QUESTION.format(id=key, hint=hint)
             problems.append(Problem(source.name, line, unknown))
             continue
         if value is None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from triage import answers as answers_mod
 from triage import conditions, errors
-from triage.engine import engine_for
 from triage.errors import Problem
-from triage.loader import late_negations
-from triage.models import AllCondition, KnowledgeBase, then_stops
+from triage.loader import finding_strata, late_negations, producers
+from triage.models import AllCondition, KnowledgeBase, Rule, then_stops
+from triage.reference import Reference
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -53,22 +53,47 @@ def always_holds(rule_when: object) -> bool:
 
 
 def check_examples(kb: KnowledgeBase) -> list[Problem]:
-    """Every rule has examples, and each example fires (or not) as it says."""
-    engine = engine_for(kb)
+    """Every rule has examples, and each example fires (or not) as it says.
+
+    Each example is evaluated with only the rule and the rules behind the
+    findings it tests (the reference evaluation, which the tests hold equal
+    to the engine): a knowledge base of thousands of rules is checked in
+    seconds, not hours.
+    """
+    prods = producers(kb.rules)
+    strata, _ = finding_strata(kb.rules)
     problems: list[Problem] = []
     for rule in kb.rules:
         where = f"rule `{rule.id}`"
         needs_negative = not always_holds(rule.when)
         if not rule.examples.fires or (needs_negative and not rule.examples.does_not_fire):
             problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(where=where)))
-        for expected, group in ((True, "fires"), (False, "does_not_fire")):
-            for n, raw in enumerate(getattr(rule.examples, group), start=1):
-                fired = rule.id in engine.evaluate(*answers_mod.example_facts(kb, raw)).fired
+        examples = [(True, "fires", rule.examples.fires),
+                    (False, "does_not_fire", rule.examples.does_not_fire)]
+        if not any(group for _, _, group in examples):
+            continue
+        reference = Reference(kb.model_copy(update={"rules": _behind(rule, prods)}), strata)
+        for expected, group, raws in examples:
+            for n, raw in enumerate(raws, start=1):
+                fired = rule.id in reference.fired(*answers_mod.example_facts(kb, raw))
                 if fired != expected:
                     problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
                         where=where, n=n, group=group,
                         actual="fires" if fired else "does not fire")))
     return problems
+
+
+def _behind(rule: Rule, prods: dict[tuple[str, str], list[Rule]]) -> tuple[Rule, ...]:
+    """The rule and every rule behind the findings it tests, in knowledge-base order."""
+    seen: dict[str, Rule] = {}
+    todo = [rule]
+    while todo:
+        current = todo.pop()
+        if current.id not in seen:
+            seen[current.id] = current
+            for finding in conditions.findings_used(current.when):
+                todo.extend(prods.get(finding, []))
+    return tuple(seen.values())
 
 
 def count(n: int, noun: str) -> str:

@@ -226,3 +226,24 @@ def earliest(
         case RedFlagCondition(red_flag=rid):
             return finding_at(("red_flag", rid))
     return never  # pragma: no cover
+
+
+MAX_ALTERNATIVES = 256
+"""Ways a rule's condition may hold once multiplied out: the rete network grows with them."""
+
+
+def alternatives(condition: Condition, cap: int = MAX_ALTERNATIVES + 1) -> int:
+    """How many conjunctions the condition's negation normal form multiplies out to (at most ``cap``)."""
+
+    def count(c: Condition) -> int:
+        match c:
+            case AnyCondition(any=parts):
+                return min(cap, sum(count(p) for p in parts))
+            case AllCondition(all=parts):
+                total = 1
+                for part in parts:
+                    total = min(cap, total * count(part))
+                return total
+        return 1
+
+    return count(push_not(condition))

@@ -43,6 +43,18 @@ INCOMPLETE_INTRO = (
     "answer, so they cannot be ruled out. Please answer them, or go through them with a doctor:"
 )
 CAUTIONS_TITLE = "Before any treatment with needles"
+IGNORED_TITLE = "Answers not used"
+IGNORED_ITEM = "“{question}”: {answer}; {reason}."
+IGNORED_WARNINGS: dict[str, str] = {
+    "not_asked": (
+        "You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
+        "the question is not asked with your other answers. Tell a doctor about it."
+    ),
+    "after_stop": (
+        "You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
+        "the questionnaire stopped before it. Tell a doctor about it too."
+    ),
+}
 
 
 ACUPUNCTURE_EVIDENCE = (
@@ -229,3 +241,9 @@ DEMO_CHOOSE = "Which demonstration would you like to watch?"
 DEMO_SKIPPED = "Skipped ahead: {n} more answers were given at once."
 DEMO_SKIPPED_ONE = "Skipped ahead: 1 more answer was given at once."
 DEMO_SPEED = "must be a number, 0 or more: 1 is normal, 2 twice as fast, 0 shows everything at once"
+
+# --- hardening: saving and privacy ---
+SAVE_OTHER_NAME = (
+    "Type another file name to save the summary there, or leave it empty to show the summary here:"
+)
+SAVE_SHOWN_INSTEAD = "The summary was not saved, so here it is to copy or print:"

@@ -7,6 +7,7 @@ assert against the same templates, so wording lives in one place.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,18 @@ NO_RULE_FILES = "no rule files (*.yaml) in this folder; add at least one"
 BAD_YAML = "this is not valid YAML: {reason}; fix the syntax here"
 DUPLICATE_KEY = "`{key}` is given twice in the same mapping; keep one"
 EXPECTED_MAPPING = "expected a mapping of {what}, found {found}"
+NOT_A_REGULAR_FILE = "cannot read it: it is {kind}, not a regular file; give the path of a file"
+TOO_LARGE = "the file is larger than {limit} (the most this tool reads); split it or check the path"
+TOO_DEEP = "lists and mappings are nested more than {limit} levels deep here; flatten the file"
+TOO_MANY_ITEMS = "a list or mapping with more than {limit} items; check the file"
+TOO_MANY_ALIASES = "more than {limit} aliases (*name); write the values out instead"
+ALIAS_TO_ITSELF = "the alias *{name} refers to a value that contains it; write the value out instead"
+TOO_MANY_NODES = (
+    "the aliases here would expand to more than {limit} values; write the values out instead"
+)
+NUMBER_TOO_LONG = "a number with more than {limit} digits; check the value"
+TEXT_TOO_LONG = "a text of {length} characters, more than the {limit} this tool reads; shorten it"
+MORE_PROBLEMS = "and {n} more problems in this file (the first {shown} are shown); fix these first"
 
 # --- structure (pydantic) ----------------------------------------------------
 UNKNOWN_KEY = "{where}: unknown key `{key}`{hint}"
@@ -56,6 +69,10 @@ ADVICE_TWICE = "{where}: there is already {kind} advice for `{level}` (at {other
 STOP_BEFORE_NEGATED = (
     "{where}: it stops the questionnaire and tests that `{other}` does not hold, but it can hold "
     "before `{other}` is asked; ask `{other}` earlier"
+)
+TOO_COMPLEX = (
+    "{where}: its condition has more than {limit} ways to hold once its `all`s and `any`s are "
+    "multiplied out; split it into several rules, or give a part its own rule and test that finding"
 )
 FINDING_CYCLE = "{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle"
 UNREACHABLE = "{where}: no rule declares it; add a rule that does, or remove it"
@@ -97,6 +114,38 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return ""
 
 
+MAX_PER_FILE = 50
+"""Problems shown for one file; the rest are counted in one line."""
+MAX_NAME = 80
+MAX_QUOTED = 60
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_QUOTED = re.compile(r"`([^`]*)`|\"([^\"]*)\"")
+
+
+def escape(text: str) -> str:
+    """Control characters (and bidirectional overrides) as visible escapes: ``\x1b``."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters: the start and the end, with "…" between."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 1
+    return text[: keep - keep // 3] + "…" + text[len(text) - keep // 3:]
+
+
+def _clean_message(message: str) -> str:
+    """A message safe to print: what it quotes from a file is shortened, controls escaped."""
+    def short(match: re.Match[str]) -> str:
+        text = match.group()
+        mark = text[0]
+        return mark + shorten(text[1:-1], MAX_QUOTED) + mark
+
+    return escape(_QUOTED.sub(short, message))
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem, located in a file (and a line where there is one)."""
@@ -106,8 +155,25 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+        name = escape(shorten(self.file, MAX_NAME))
+        where = name if self.line is None else f"{name}:{self.line}"
+        return f"{where}: {_clean_message(self.message)}"
+
+
+def report(problems: Iterable[Problem]) -> list[str]:
+    """Problems as lines to print: at most ``MAX_PER_FILE`` a file, then how many more."""
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for problem in problems:
+        if shown.get(problem.file, 0) < MAX_PER_FILE:
+            shown[problem.file] = shown.get(problem.file, 0) + 1
+            lines.append(str(problem))
+        else:
+            hidden[problem.file] = hidden.get(problem.file, 0) + 1
+    for file, n in hidden.items():
+        lines.append(str(Problem(file, None, MORE_PROBLEMS.format(n=n, shown=MAX_PER_FILE))))
+    return lines
 
 
 class TriageError(Exception):
@@ -163,4 +229,59 @@ SCENARIO_NOT_ASKED = "`{id}` is {reason}; remove it"
 SCENARIO_LEVEL_MISSED = (
     "`expect_level` is `{expected}`, but the rules suggest `{level}` for these answers; "
     "check the rules, or change the answers or expect_level"
+)
+
+# --- hardening: saving and privacy ---
+OUTPUT_IS_FOLDER = "{path} is a folder; give the name of a new file to save the summary to"
+OUTPUT_NO_FOLDER = "there is no folder {folder} to save {path} in; create it first or choose another place"
+OUTPUT_NOT_WRITABLE = (
+    "the folder {folder} cannot be written to, so {path} could not be saved there; choose another place"
+)
+SCHEMA_EXISTS = "this schema already exists; to replace it, run: triage schema --out {folder} --force"
+
+# --- reading FHIR strictly ---
+FHIR_UNKNOWN_KEY = (
+    "{where}: unknown key `{key}`{hint}; correct its name (FHIR names are case-sensitive) or remove it"
+)
+FHIR_MODIFIER = (
+    "{where}: `{key}` may change what the response means, which this tool cannot check; "
+    "remove it, or enter the answers without it"
+)
+FHIR_NO_STATUS = (
+    "the QuestionnaireResponse has no `status`; a finished form has `\"status\": \"completed\"`"
+)
+FHIR_BAD_STATUS = (
+    "`status` is {found}, not a QuestionnaireResponse status{hint}; "
+    "a finished form has `completed` (or `amended`)"
+)
+FHIR_STATUS_REFUSED = "`status` is `{found}`: {why}; only a `completed` or `amended` response is assessed"
+FHIR_STATUS_WHY = {
+    "in-progress": "the form is not finished, so answers may be missing; finish the form first",
+    "stopped": "the form was stopped before its end, so answers may be missing; fill in a new form",
+    "entered-in-error": "the response was marked as entered in error; assess the corrected response",
+}
+FHIR_OTHER_QUESTIONNAIRE = (
+    "`questionnaire` is {found}, but this tool reads answers to `{expected}` only; "
+    "answer that form (triage export fhir-questionnaire)"
+)
+FHIR_OTHER_VERSION = (
+    "`questionnaire` names version `{found}`, but the questions here are version `{expected}`; "
+    "answer the current form (`{url}|{expected}`, from: triage export fhir-questionnaire)"
+)
+FHIR_WRONG_SYSTEM = (
+    "`{id}`: the code `{code}` has {found}; the codes of `{id}` are {expected}; "
+    "use the codings of the exported form"
+)
+FHIR_SYSTEM_FOUND = "the system `{system}`"
+FHIR_SYSTEM_MISSING = "no `system`"
+FHIR_YES_NO_SYSTEMS = "`Y` and `N` with the system `{yes_no}`, and `asked-unknown` with `{absent}`"
+FHIR_OPTION_SYSTEM = "its option ids with the system `{system}`"
+FHIR_UNKNOWN_CODE = "`{id}`: `{code}` is not a code this questionnaire uses with the system `{system}`{hint}"
+FHIR_NONE_WITH_OTHERS = (
+    "`{id}`: “None of these” (`{none}`) is given together with {others}; "
+    "keep either “None of these” or the options that apply"
+)
+FHIR_NO_ANSWERS = (
+    "the QuestionnaireResponse answers no question; fill in the form, and check that items are "
+    "under `item` and each answer under `answer`"
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,12 +111,13 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
         names = _all_field_names()
         errs = exc.errors()
         # A misspelt key ("wen") also makes the real one ("when") missing: say it once.
+        hinted = errs[: errors.MAX_PER_FILE * 2]  # past what is shown, a hint would only cost time
         misspelt = {
             (_data_path(source.data, e["loc"][:-1]), hint)
-            for e in errs if e["type"] == "extra_forbidden"
+            for e in hinted if e["type"] == "extra_forbidden"
             for hint in difflib.get_close_matches(str(e["loc"][-1]), names, n=1, cutoff=0.6)
         }
-        for err in errs:
+        for n, err in enumerate(errs):
             path = _data_path(source.data, err["loc"])
             if err["type"] == "missing" and (path, err["loc"][-1]) in misspelt:
                 continue
@@ -125,7 +126,7 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
             kind = err["type"]
             if kind == "extra_forbidden":
                 key = str(err["loc"][-1])
-                hint = errors.did_you_mean(key, names - {key})
+                hint = errors.did_you_mean(key, names - {key}) if n < len(hinted) else ""
                 message = errors.UNKNOWN_KEY.format(where=where, key=key, hint=hint)
             elif kind == "missing" and err["loc"][-1] == "source":
                 message = errors.NO_SOURCE.format(where=where)
@@ -314,6 +315,7 @@ def check_rules(
                 else:
                     table[d.id] = f"{source.name}:{line}"
     ctx = _Ctx({q.id: q for q in qn.questions}, [q.id for q in qn.questions], set(causes), set(red_flags))
+    stub = _kb_stub(qn)
     for source, rf in files:
         for i, rule in enumerate(rf.rules):
             base: tuple[str | int, ...] = ("rules", i)
@@ -325,6 +327,9 @@ def check_rules(
             else:
                 rule_ids[rule.id] = f"{source.name}:{line}"
             out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
+            if conditions.alternatives(rule.when) > conditions.MAX_ALTERNATIVES:
+                out.append(Problem(source.name, source.line((*base, "when")), errors.TOO_COMPLEX.format(
+                    where=where, limit=conditions.MAX_ALTERNATIVES)))
             out += _check_cited(rule.source, sources, source, (*base, "source"), where)
             then = rule.then
             if isinstance(then, ThenCause) and then.cause not in causes:
@@ -337,7 +342,7 @@ def check_rules(
             for group in ("fires", "does_not_fire"):
                 for n, example in enumerate(getattr(rule.examples, group)):
                     ex_path = (*base, "examples", group, n)
-                    _, problems = answers_mod.validate(_kb_stub(qn), example, source, ex_path)
+                    _, problems = answers_mod.validate(stub, example, source, ex_path)
                     out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
     advice_seen: dict[tuple[str, str], str] = {}
     for source, rf in files:
@@ -442,25 +447,36 @@ def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Ru
     prods = producers(rules)
     stratum: dict[str, int] = {}
     cycles: list[tuple[Rule, str]] = []
-    visiting: list[str] = []
+    # Depth-first without recursion, so a chain of thousands of rules is fine.
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[Rule] = []
+    stack: list[tuple[Rule, Iterator[Rule]]] = []
 
-    def visit(rule: Rule) -> int:
-        if rule.id in stratum:
-            return stratum[rule.id]
-        if rule.id in visiting:
-            cycles.append((rule, " -> ".join([*visiting[visiting.index(rule.id):], rule.id])))
-            return 0
-        visiting.append(rule.id)
-        level = 0
-        for finding in conditions.findings_used(rule.when):
-            for producer in prods.get(finding, []):
-                level = max(level, visit(producer) + 1)
-        visiting.pop()
-        stratum[rule.id] = level
-        return level
+    def enter(rule: Rule) -> None:
+        state[rule.id] = 1
+        path.append(rule)
+        deps = (p for f in sorted(conditions.findings_used(rule.when)) for p in prods.get(f, []))
+        stack.append((rule, deps))
 
-    for rule in rules:
-        visit(rule)
+    for start in rules:
+        if start.id in state:
+            continue
+        enter(start)
+        while stack:
+            rule, deps = stack[-1]
+            step = next(deps, None)
+            if step is None:
+                stack.pop()
+                path.pop()
+                state[rule.id] = 2
+                used = [stratum.get(p.id, 0) + 1 for f in conditions.findings_used(rule.when)
+                        for p in prods.get(f, [])]
+                stratum[rule.id] = max(used, default=0)
+            elif state.get(step.id) == 1:
+                ids = [r.id for r in path]
+                cycles.append((step, " -> ".join([*ids[ids.index(step.id):], step.id])))
+            elif step.id not in state:
+                enter(step)
     return stratum, cycles
 
 

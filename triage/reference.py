@@ -15,12 +15,14 @@ from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, then_level
 
 
 class Reference:
-    def __init__(self, kb: KnowledgeBase) -> None:
-        strata, _ = loader.finding_strata(kb.rules)
-        top = max(strata.values(), default=0)
-        self.strata: list[list[Rule]] = [
-            [r for r in kb.rules if strata[r.id] == s] for s in range(top + 1)
-        ]
+    def __init__(self, kb: KnowledgeBase, strata: Mapping[str, int] | None = None) -> None:
+        """``strata``: each rule's stratum, when already worked out for a larger knowledge base."""
+        if strata is None:
+            strata, _ = loader.finding_strata(kb.rules)
+        by_stratum: dict[int, list[Rule]] = {}
+        for rule in kb.rules:
+            by_stratum.setdefault(strata[rule.id], []).append(rule)
+        self.strata: list[list[Rule]] = [by_stratum[s] for s in sorted(by_stratum)]
 
     def fired(self, answers: Mapping[str, AnswerValue], unanswered: Set[str] = frozenset()) -> set[str]:
         findings: set[tuple[str, str]] = set()

@@ -3,21 +3,59 @@
 ``load(path)`` returns a :class:`Source`: the plain data plus a map from a
 path of keys/indexes (``("rules", 3, "when")``) to its 1-based line, so that
 later stages can say exactly where a problem is.
+
+Files come from anywhere, so the limits below are enforced before anything
+is built: only regular files, at most ``MAX_FILE_BYTES``; then one pass over
+the parser's events (which allocates nothing per value) refuses deep
+nesting, aliases that would expand without bound or refer to themselves,
+numbers with too many digits and overlong texts. Only decimal numbers are
+numbers: YAML 1.1's ``0x29``, ``0o51`` and ``1:01`` stay texts.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from triage import errors
 
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file read: an answers file is a few kilobytes, the whole knowledge base under 100 KB."""
+MAX_DEPTH = 32
+"""Lists and mappings nested deeper than this are refused (a FHIR response nests about 6 deep)."""
+MAX_ITEMS = 5_000
+"""Items of one list, or keys and values of one mapping (the shipped rules are a list of 60)."""
+MAX_ALIASES = 100
+MAX_VALUES = 100_000
+"""Values (scalars, lists, mappings) that aliases may add when expanded."""
+MAX_DIGITS = 30
+MAX_TEXT = 10_000
+"""Characters in one text value."""
+
+_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_NUMBER_LIKE = re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$")
+
 # libyaml is much faster when present.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, with YAML 1.1's sexagesimal, octal and hexadecimal integers left as text."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", _DECIMAL, list("-+0123456789"))
 
 Loc = tuple[str | int, ...]
 
@@ -43,6 +81,7 @@ class Source:
 
 def parse(text: str, name: str) -> Source:
     """Parse YAML text; errors name the file and line."""
+    _check_limits(text, name)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -63,16 +102,111 @@ def parse(text: str, name: str) -> Source:
 def load(path: Path, name: str | None = None) -> Source:
     """Read and parse a file; ``name`` is how messages refer to it."""
     label = name or str(path)
+    return parse(read_text(path, label), label)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_text(path: Path, label: str) -> str:
+    """A regular file's text, at most ``MAX_FILE_BYTES``; never blocks on a pipe or device."""
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise errors.fail(label, None, errors.FILE_NOT_FOUND) from None
     except IsADirectoryError:
-        raise errors.fail(label, None, errors.FILE_UNREADABLE, reason="it is a folder") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise errors.fail(label, None, errors.FILE_UNREADABLE, reason=reason) from None
-    return parse(text, label)
+        raise errors.fail(label, None, errors.NOT_A_REGULAR_FILE, kind="a folder") from None
+    except OSError as exc:
+        raise errors.fail(label, None, errors.FILE_UNREADABLE, reason=exc.strerror or str(exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((k for test, k in _KINDS if test(mode)), "not a file")
+            raise errors.fail(label, None, errors.NOT_A_REGULAR_FILE, kind=kind)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise errors.fail(label, None, errors.FILE_UNREADABLE, reason=exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise errors.fail(label, None, errors.TOO_LARGE, limit=f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise errors.fail(label, None, errors.FILE_UNREADABLE,
+                          reason="it is not UTF-8 text; save it as UTF-8") from None
+
+
+def _check_limits(text: str, name: str) -> None:
+    """One pass over the parser's events: depth, aliases, expansion, digits and text length."""
+    depth = 0
+    aliases = 0
+    expanded = 0  # values the aliases add
+    # For each open list or mapping: its anchor and how many values it holds so far.
+    open_: list[tuple[str | None, int]] = []
+    items: list[int] = []  # its direct items so far
+    sizes: dict[str, int] = {}
+
+    def fail(event: Any, template: str, **fields: object) -> None:
+        raise errors.fail(name, event.start_mark.line + 1, template, **fields)
+
+    def count(event: Any, n: int) -> None:
+        """One more item (of ``n`` values) in the innermost open list or mapping."""
+        if open_:
+            anchor, held = open_[-1]
+            open_[-1] = (anchor, held + n)
+            items[-1] += 1
+            if items[-1] > MAX_ITEMS:
+                fail(event, errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    fail(event, errors.TOO_DEEP, limit=MAX_DEPTH)
+                count(event, 0)
+                open_.append((event.anchor, 1))
+                items.append(0)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                anchor, held = open_.pop()
+                items.pop()
+                if anchor is not None:
+                    sizes[anchor] = held
+                if open_:  # the parent holds all of it (already counted in the total)
+                    parent, inside = open_[-1]
+                    open_[-1] = (parent, inside + held)
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    fail(event, errors.TOO_MANY_ALIASES, limit=MAX_ALIASES)
+                if event.anchor in {a for a, _ in open_}:
+                    fail(event, errors.ALIAS_TO_ITSELF, name=event.anchor)
+                size = sizes.get(event.anchor or "", 1)
+                expanded += size
+                count(event, size)
+            elif isinstance(event, yaml.ScalarEvent):
+                value = event.value
+                if len(value) > MAX_TEXT:
+                    fail(event, errors.TEXT_TOO_LONG, length=f"{len(value):,}", limit=f"{MAX_TEXT:,}")
+                if event.implicit[0] and _NUMBER_LIKE.match(value) and \
+                        sum(c.isdigit() for c in value) > MAX_DIGITS:
+                    fail(event, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                count(event, 1)
+            if expanded > MAX_VALUES:
+                fail(event, errors.TOO_MANY_NODES, limit=f"{MAX_VALUES:,}")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise errors.fail(name, line, errors.BAD_YAML, reason=exc.problem or exc.context or "unreadable") \
+            from None
+    except yaml.YAMLError as exc:
+        raise errors.fail(name, None, errors.BAD_YAML, reason=str(exc).strip()) from None
 
 
 def _build(loader: Any, node: yaml.Node, loc: Loc, lines: dict[Loc, int], name: str) -> Any:
