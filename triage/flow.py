@@ -10,7 +10,7 @@ afresh, so the result never rests on rules fired on fewer answers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from triage import conditions
 from triage.engine import Engine
@@ -27,6 +27,8 @@ class FlowResult:
     """(question id, reason) for answers given to questions not asked."""
     stopped_early: bool
     evaluation: Evaluation
+    ignored_values: Mapping[str, AnswerValue] = field(default_factory=dict)
+    """What those ignored answers were."""
 
 
 def is_asked(kb: KnowledgeBase, question: Question, answers: Mapping[str, AnswerValue]) -> bool:
@@ -54,7 +56,8 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
         for qid in sorted(given, key=order.__getitem__)
         if qid not in used
     )
-    return FlowResult(tuple(asked), used, ignored, stopped, evaluation)
+    values = {qid: given[qid] for qid, _ in ignored}
+    return FlowResult(tuple(asked), used, ignored, stopped, evaluation, values)
 
 
 _Walk = tuple[list[str], dict[str, AnswerValue], bool, Evaluation]

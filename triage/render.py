@@ -88,6 +88,29 @@ def incomplete_notice(kb: KnowledgeBase, result: Result) -> Notice | None:
     return Notice(constants.INCOMPLETE_TITLE, constants.INCOMPLETE_INTRO, items)
 
 
+def ignored_notice(kb: KnowledgeBase, result: Result) -> Notice | None:
+    """Answers a file gave to questions that were not asked, and why."""
+    if not result.ignored_answers:
+        return None
+    items = tuple(
+        constants.IGNORED_ITEM.format(question=_text(kb, i.question), reason=i.reason,
+                                      answer=answer_text(kb, i.question, i.answer)
+                                      if i.answer is not None else constants.WHAT_IF_UNANSWERED)
+        for i in result.ignored_answers)
+    return Notice(constants.IGNORED_TITLE, None, items)
+
+
+def ignored_warnings(kb: KnowledgeBase, result: Result) -> list[str]:
+    """A plain sentence for each warning sign answered Yes whose answer was not used."""
+    signs = kb.required_questions
+    return [constants.IGNORED_WARNINGS[i.why].format(question=_text(kb, i.question))
+            for i in result.ignored_answers if i.answer is True and i.question in signs]
+
+
+def _text(kb: KnowledgeBase, qid: str) -> str:
+    return " ".join(kb.question(qid).text.split()) if kb.has_question(qid) else qid
+
+
 def advice_notices(result: Result) -> list[Notice]:
     """Cautions (a blood thinner), then the safety net and self-care, as the level allows."""
     out = []
@@ -109,6 +132,8 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out += _wrap(constants.EMERGENCY_NOW, width)
     if result.stopped_early:
         out += _wrap(constants.STOPPED_EARLY, width)
+    for warning in ignored_warnings(kb, result):
+        out += _wrap(warning, width)
     out.append("")
     incomplete = incomplete_notice(kb, result)
     if incomplete is not None:
@@ -141,6 +166,9 @@ def plain(kb: KnowledgeBase, result: Result, width: int = 78) -> str:
         out.append("")
     for notice in advice_notices(result):
         out += _notice_lines(notice, width)
+    ignored = ignored_notice(kb, result)
+    if ignored is not None:
+        out += _notice_lines(ignored, width)
     out += _wrap(result.disclaimer, width)
     out += _wrap(footer(result), width)
     return "\n".join(out)

@@ -76,6 +76,9 @@ class Advice(_Out):
 class Ignored(_Out):
     question: str
     reason: str
+    answer: AnswerValue | None = None
+    why: str = "not_asked"
+    """``not_asked`` (its ask-condition) or ``after_stop`` (the questionnaire stopped first)."""
 
 
 class KbInfo(_Out):
@@ -199,7 +202,8 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         unanswered=unanswered,
         questions_asked=len(flow.asked),
         stopped_early=flow.stopped_early,
-        ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r])
+        ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r],
+                                      answer=flow.ignored_values.get(q), why=r)
                               for q, r in flow.ignored),
         answers=dict(flow.answers),
         disclaimer=constants.DISCLAIMER,
