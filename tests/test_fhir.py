@@ -220,18 +220,23 @@ def response_source(items_: list[Any], name: str = "response.json") -> Any:
 
 
 def test_response_from_other_tools(kb: KnowledgeBase) -> None:
-    """Groups, booleans, plain codes and unanswered items, as other form tools write them."""
+    """Groups, booleans, decimals and unanswered items, as other form tools write them.
+
+    Codings must carry the exporter's systems (see test_fhir_strict.py for what is refused).
+    """
     source = response_source([
         {"linkId": "group-1", "item": [
             {"linkId": "fever", "answer": [{"valueBoolean": True}]},
             {"linkId": "age", "answer": [{"valueDecimal": 52.0}]},
         ]},
-        {"linkId": "leg_weakness", "answer": [{"valueCoding": {"code": "asked-unknown"}}]},
-        {"linkId": "has_periods", "answer": [{"valueCoding": {"code": "Y"}}], "item": [
-            {"linkId": "pain_worse_with_periods", "answer": [{"valueString": "no"}]}]},
+        {"linkId": "leg_weakness", "answer": [{"valueCoding": {"system": fhir.ABSENT_SYSTEM,
+                                                                "code": "asked-unknown"}}]},
+        {"linkId": "has_periods", "answer": [{"valueCoding": {"system": fhir.YES_NO_SYSTEM, "code": "Y"}}],
+         "item": [{"linkId": "pain_worse_with_periods", "answer": [{"valueBoolean": False}]}]},
         {"linkId": "night_pain"},
-        {"linkId": "posture_habits", "answer": [{"valueCoding": {"code": "slouching"}},
-                                                {"valueCoding": {"code": "heavy_bag"}}]},
+        {"linkId": "posture_habits", "answer": [
+            {"valueCoding": {"system": "urn:backpain-triage:option:posture_habits", "code": "slouching"}},
+            {"valueCoding": {"system": "urn:backpain-triage:option:posture_habits", "code": "heavy_bag"}}]},
     ])
     values, located = fhir.response_to_answers(kb, source)
     assert values == {"fever": True, "age": 52.0, "leg_weakness": "not_sure", "has_periods": True,
@@ -274,13 +279,14 @@ def test_bad_response_structure(kb: KnowledgeBase, items_: list[Any], message: s
         pytest.param([{"linkId": "fevr", "answer": [{"valueBoolean": True}]}],
                      "response.json:6: `fevr` is not a question (did you mean `fever`?)",
                      id="unknown-question"),
-        pytest.param([{"linkId": "fever", "answer": [{"valueCoding": {"code": "maybe"}}]}],
+        pytest.param([{"linkId": "fever", "answer": [{"valueBoolean": "maybe"}]}],
                      'response.json:6: `fever` must be true, false or not_sure, not the text "maybe"',
-                     id="unknown-code"),
+                     id="not-a-boolean"),
         pytest.param([{"linkId": "age", "answer": [{"valueInteger": 140}]}],
                      "response.json:6: `age` must be a whole number from 0 to 120, not 140",
                      id="out-of-range"),
-        pytest.param([{"linkId": "pain_location", "answer": [{"valueCoding": {"code": "flank"}}]}],
+        pytest.param([{"linkId": "pain_location", "answer": [{"valueCoding": {
+                         "system": "urn:backpain-triage:option:pain_location", "code": "flank"}}]}],
                      "response.json:6: `pain_location`: `flank` is not an option (did you mean "
                      "`side_flank`?)", id="unknown-option"),
     ],
