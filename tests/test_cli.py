@@ -121,3 +121,24 @@ def test_readme_examples_assess_as_documented(name: str, level: str, cli: Callab
     run = cli("assess", ROOT / "examples" / name, "--format", "json")
     assert run.status == 0
     assert json.loads(run.out)["level"] == level
+
+
+def test_schema_help_offers_force(capsys: pytest.CaptureFixture[str]) -> None:
+    from triage.__main__ import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["schema", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--force" in text
+    assert "replace schema files that already exist" in text
+
+
+def test_export_response_refuses_an_existing_file_before_writing(cli: Callable[..., Any],
+                                                                 tmp_path: Path) -> None:
+    answers = write(tmp_path, "a.yaml", "age: 40\n")
+    out = write(tmp_path, "out.json", "keep me")
+    run = cli("export", "fhir-response", answers, "--out", out)
+    assert run.status == 2
+    assert run.err == f"triage: {out} already exists; choose another name or remove it first\n"
+    assert out.read_text(encoding="utf-8") == "keep me"

@@ -205,3 +205,61 @@ def test_a_clinic_knowledge_base_is_checked_by_the_same_schemas(tmp_path: Path) 
     )
     assert check(read_yaml(extra), "rules.schema.json") == []
     assert check(read_yaml(tmp_path / "questions.yaml"), "questions.schema.json") == []
+
+
+def _exists_line(path: Path, folder: Path) -> str:
+    return f"{path}: this schema already exists; to replace it, run: triage schema --out {folder} --force"
+
+
+def test_cli_refuses_to_replace_schemas_without_force(cli: Callable[..., Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # short paths in the messages
+    out = Path("schemas")
+    assert cli("schema", "--out", out).status == 0
+    (out / "rules.schema.json").write_text("{}\n", encoding="utf-8")
+    run = cli("schema", "--out", out)
+    assert run.status == 2
+    assert run.out == ""
+    assert run.err.splitlines() == [_exists_line(out / "questions.schema.json", out),
+                                    _exists_line(out / "rules.schema.json", out)]
+    assert (out / "rules.schema.json").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_one_existing_schema_stops_both(cli: Callable[..., Any], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = Path("schemas")
+    out.mkdir()
+    (out / "rules.schema.json").write_text("mine\n", encoding="utf-8")
+    run = cli("schema", "--out", out)
+    assert run.status == 2
+    assert run.err.splitlines() == [_exists_line(out / "rules.schema.json", out)]
+    assert sorted(p.name for p in out.iterdir()) == ["rules.schema.json"]  # nothing written
+
+
+def test_cli_force_replaces_schemas(cli: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    assert cli("schema", "--out", out).status == 0
+    (out / "rules.schema.json").write_text("{}\n", encoding="utf-8")
+    run = cli("schema", "--out", out, "--force")
+    assert run.status == 0
+    assert run.out.splitlines() == [f"wrote {out / 'questions.schema.json'}",
+                                    f"wrote {out / 'rules.schema.json'}"]
+    assert sorted(p.name for p in out.iterdir()) == ["questions.schema.json", "rules.schema.json"]
+    assert cli("schema", "--check", "--out", out).status == 0
+
+
+def test_check_ignores_force(cli: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, out)
+    (out / "rules.schema.json").write_text("{}\n", encoding="utf-8")
+    assert cli("schema", "--check", "--force", "--out", out).status == 1
+    assert (out / "rules.schema.json").read_text(encoding="utf-8") == "{}\n"  # --check writes nothing
+
+
+def test_schema_into_a_file_is_a_message_not_a_traceback(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    run = cli("schema", "--out", tmp_path / "file")
+    assert run.status == 2
+    assert "cannot write the file" in run.err
+    assert "Traceback" not in run.err

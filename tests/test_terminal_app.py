@@ -486,3 +486,253 @@ def test_no_color_keeps_words_but_drops_colour(kb: KnowledgeBase, engine: Engine
     text = out.getvalue()
     assert "EMERGENCY" in text
     assert "\x1b[31m" not in text and "\x1b[1;31m" not in text
+
+
+# --- --answers-out: checked before question 1, and never lost at the end ---------------------
+def _refused(path: Path) -> str:
+    from triage.errors import TriageError
+
+    with pytest.raises(TriageError) as caught:
+        app.check_output(path)
+    assert caught.value.status == 2
+    return str(caught.value)
+
+
+def test_answers_out_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    from triage import errors
+
+    assert _refused(tmp_path) == f"triage: {errors.OUTPUT_IS_FOLDER.format(path=tmp_path)}"
+
+
+def test_answers_out_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    from triage import errors
+
+    target = tmp_path / "nowhere" / "summary.md"
+    assert _refused(target) == \
+        f"triage: {errors.OUTPUT_NO_FOLDER.format(folder=tmp_path / 'nowhere', path=target)}"
+
+
+def test_answers_out_under_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    assert "there is no folder" in _refused(tmp_path / "file" / "summary.md")
+
+
+def test_answers_out_that_is_a_dangling_link_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "summary.md").symlink_to(tmp_path / "elsewhere.md")
+    assert "already exists" in _refused(tmp_path / "summary.md")
+    assert not (tmp_path / "elsewhere.md").exists()
+
+
+def test_answers_out_in_a_folder_that_cannot_be_written_is_refused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage import errors
+
+    asked: list[tuple[str, int]] = []
+
+    def access(path: Any, mode: int) -> bool:
+        asked.append((str(path), mode))
+        return False
+
+    monkeypatch.setattr(os, "access", access)  # as root, os.access says every folder is writable
+    target = tmp_path / "summary.md"
+    assert _refused(target) == \
+        f"triage: {errors.OUTPUT_NOT_WRITABLE.format(folder=tmp_path, path=target)}"
+    assert asked == [(str(tmp_path), os.W_OK | os.X_OK)]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write to any folder")
+def test_answers_out_in_a_read_only_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o500)
+    try:
+        assert "cannot be written to" in _refused(folder / "summary.md")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_answers_out_is_checked_before_the_first_question(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage.errors import TriageError
+
+    monkeypatch.setattr(prompts, "ask", lambda *a: pytest.fail("asked a question"))
+    for target in (tmp_path, tmp_path / "nowhere" / "summary.md"):
+        with pytest.raises(TriageError):
+            app.run(_args(tmp_path, answers_out=target))
+
+
+def _as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+
+
+@pytest.mark.parametrize("where", [pytest.param("folder", id="a-folder"),
+                                   pytest.param("nowhere/summary.md", id="missing-folder")])
+def test_cli_refuses_answers_out_with_one_message_and_exit_2(cli: Callable[..., Any], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             where: str) -> None:
+    (tmp_path / "folder").mkdir()
+    _as_if_in_a_terminal(monkeypatch)
+    monkeypatch.setattr(prompts, "ask", lambda *a: pytest.fail("asked a question"))
+    run = cli("--answers-out", tmp_path / where)
+    assert run.status == 2
+    assert run.err.startswith("triage: ") and len(run.err.splitlines()) == 1
+    assert "Traceback" not in run.err
+    assert run.out == ""  # not even the welcome
+
+
+def _fail_once(monkeypatch: pytest.MonkeyPatch, error: OSError) -> list[Path]:
+    """The first write fails with ``error`` (as the folder or disk would); later ones work."""
+    real = save.write
+    tried: list[Path] = []
+
+    def write(path: Path, text: str, **kwargs: Any) -> None:
+        tried.append(path)
+        if len(tried) == 1:
+            raise error
+        real(path, text, **kwargs)
+
+    monkeypatch.setattr(save, "write", write)
+    return tried
+
+
+def _answers_out_run(kb: KnowledgeBase, engine: Engine, tmp_path: Path, dialog: Dialog, *,
+                     monkeypatch: pytest.MonkeyPatch, target: Path | None = None) -> int:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", dialog.select)
+    monkeypatch.setattr(prompts, "text", dialog.text)
+    return app.run(_args(tmp_path, answers_out=target or tmp_path / "summary.md"))
+
+
+class GiveUp(Dialog):
+    """A save dialog where the person stops (Ctrl-C or end of input) at the file name."""
+
+    def __init__(self, error: type[BaseException]) -> None:
+        super().__init__([], [])
+        self.error = error
+
+    def text(self, message: str, default: str, validate: Any, ctx: PromptContext) -> str:
+        self.messages.append(message)
+        raise self.error
+
+
+def test_failed_save_asks_for_another_name(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    _fail_once(monkeypatch, PermissionError(13, "Permission denied"))
+    dialog = Dialog([], ["other.md"])
+    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert constants.SAVE_FAILED.format(path="summary.md", reason="Permission denied") in out
+    assert dialog.messages == [constants.SAVE_OTHER_NAME]
+    assert constants.SAVED.format(path="other.md") in out
+    assert not (tmp_path / "summary.md").exists()
+    assert stat.S_IMODE((tmp_path / "other.md").stat().st_mode) == 0o600
+    assert (tmp_path / "other.md").read_text().startswith(f"# {constants.SUMMARY_TITLE}")
+
+
+def test_another_name_chooses_its_own_format(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_once(monkeypatch, OSError(28, "No space left on device"))
+    dialog = Dialog([], ["other.json"])
+    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch,
+                            target=tmp_path / "summary.md") == 0
+    assert json.loads((tmp_path / "other.json").read_text())["level"] == "acupuncturist"
+
+
+def test_empty_name_shows_the_summary_instead(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    _fail_once(monkeypatch, OSError(28, "No space left on device"))
+    status = _answers_out_run(kb, engine, tmp_path, Dialog([], [""]), monkeypatch=monkeypatch,
+                              target=tmp_path / "x.json")
+    assert status == 1
+    out = capsys.readouterr().out
+    assert constants.SAVE_FAILED.format(path="x.json", reason="No space left on device") in out
+    shown = out[out.index(constants.SAVE_SHOWN_INSTEAD):]
+    assert f"# {constants.SUMMARY_TITLE}" in shown  # Markdown, whatever the format asked for
+    assert f"| {kb.question('age').text} | 38 |" in shown
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_other_name_may_be_empty_but_is_still_checked(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert app._name_or_nothing_check("") is True
+    assert app._name_or_nothing_check("  ") is True
+    assert app._name_or_nothing_check(".") == constants.SAVE_IS_FOLDER.format(name=".")
+    assert app._name_or_nothing_check("other.md") is True
+
+
+@pytest.mark.parametrize("error", [pytest.param(KeyboardInterrupt, id="ctrl-c"),
+                                   pytest.param(EOFError, id="end-of-input")])
+def test_giving_up_shows_the_summary_and_stops(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str],
+                                               error: type[BaseException]) -> None:
+    _fail_once(monkeypatch, PermissionError(13, "Permission denied"))
+    with pytest.raises(error):
+        _answers_out_run(kb, engine, tmp_path, GiveUp(error), monkeypatch=monkeypatch)
+    out = capsys.readouterr().out
+    assert constants.SAVE_SHOWN_INSTEAD in out
+    assert f"# {constants.SUMMARY_TITLE}" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folder_removed_during_the_questions(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    check = app.check_output
+
+    def check_then_remove(path: Path) -> None:
+        check(path)  # passes: the folder is there when the questions start
+        folder.rmdir()  # and is gone by the end
+
+    monkeypatch.setattr(app, "check_output", check_then_remove)
+    dialog = Dialog([], ["kept.md"])
+    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch,
+                            target=folder / "summary.md") == 0
+    out = capsys.readouterr().out
+    assert "Could not save to clinic/summary.md: No such file or directory." in out
+    assert (tmp_path / "kept.md").exists()
+
+
+def test_file_created_during_the_questions_is_kept(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "summary.md"
+    check = app.check_output
+
+    def check_then_create(path: Path) -> None:
+        check(path)
+        target.write_text("someone else's")
+
+    monkeypatch.setattr(app, "check_output", check_then_create)
+    # the same name again is asked about (not replaced); the person keeps it and gives up
+    dialog = Dialog([""], ["summary.md", ""])
+    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch, target=target) == 1
+    assert target.read_text() == "someone else's"
+    assert constants.SAVE_EXISTS.format(name="summary.md") in dialog.messages
+    out = capsys.readouterr().out
+    assert "Could not save to summary.md: File exists." in out
+    assert constants.SAVE_SHOWN_INSTEAD in out
+
+
+def test_cli_ctrl_c_after_a_failed_save_shows_the_summary_and_exits_130(
+        cli: Callable[..., Any], kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _as_if_in_a_terminal(monkeypatch)
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "text", GiveUp(KeyboardInterrupt).text)
+    _fail_once(monkeypatch, PermissionError(13, "Permission denied"))
+    run = cli("--plain", "--answers-out", tmp_path / "summary.md")
+    assert run.status == 130
+    assert constants.SAVE_SHOWN_INSTEAD in run.out
+    assert f"# {constants.SUMMARY_TITLE}" in run.out
+    assert constants.CANCELLED in run.err
+    assert "Traceback" not in run.err
+    assert list(tmp_path.iterdir()) == []

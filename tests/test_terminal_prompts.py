@@ -295,3 +295,51 @@ def test_plain_header_has_no_symbols() -> None:
     ctx = PromptContext(header="About you; question 1", plain=True)
     assert "›" not in ctx.qmark
     assert "·" not in ctx.hint
+
+
+# --- only the digits 0-9 are a number ----------------------------------------------------
+NOT_WHOLE = constants.NUMBER_NOT_WHOLE.format(min=0, max=120)
+OUT_OF_RANGE = constants.NUMBER_OUT_OF_RANGE.format(value=0, min=0, max=120)
+UNUSUAL_NUMBERS = [
+    pytest.param("²", NOT_WHOLE, id="superscript-two"),
+    pytest.param("4²", NOT_WHOLE, id="digit-and-superscript"),
+    pytest.param("١٢", NOT_WHOLE, id="arabic-indic"),
+    pytest.param("１２", NOT_WHOLE, id="full-width"),
+    pytest.param("-3", NOT_WHOLE, id="negative"),
+    pytest.param("+3", NOT_WHOLE, id="plus-sign"),
+    pytest.param("3.5", NOT_WHOLE, id="decimal"),
+    pytest.param("3,5", NOT_WHOLE, id="decimal-comma"),
+    pytest.param("1_000", NOT_WHOLE, id="underscore"),
+    pytest.param("4 5", NOT_WHOLE, id="space-inside"),
+    pytest.param("9" * 5000, OUT_OF_RANGE, id="5000-digits"),
+    pytest.param("   ", constants.NUMBER_EMPTY.format(min=0, max=120), id="spaces-only"),
+    pytest.param("  45\t", True, id="spaces-around"),
+    pytest.param("0" * 5000 + "45", True, id="leading-zeros"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNUSUAL_NUMBERS)
+def test_only_ascii_digits_are_a_number(text: str, expected: bool | str) -> None:
+    assert prompts.check_number(text, 0, 120) == expected
+
+
+@pytest.mark.parametrize("kind", [pytest.param("number", id="number"), pytest.param("scale", id="scale")])
+@pytest.mark.parametrize("typed", ["²", "١٢", "１２", "-3", "3.5", "9" * 5000, "4 5"])
+def test_unusual_numbers_are_refused_at_the_prompt(kb: KnowledgeBase, kind: str, typed: str) -> None:
+    """Refused with a message (Enter does nothing), never an exception; then a number is accepted."""
+    keys = typed + ENTER + BACKSPACE * len(typed) + "5" + ENTER
+    assert ask(kb.question(QUESTION_OF_TYPE[kind]), keys) == 5
+
+
+def test_superscript_shows_the_whole_number_message(kb: KnowledgeBase) -> None:
+    reply, screen = screen_after(kb.question("age"), ["²", ENTER, BACKSPACE + "45", ENTER])
+    assert reply == 45
+    assert NOT_WHOLE in screen
+    assert "Traceback" not in screen
+
+
+def test_a_long_number_shows_the_range_message(kb: KnowledgeBase) -> None:
+    long = "9" * 150  # fits on the screen with its message; 5,000 digits are tested above
+    reply, screen = screen_after(kb.question("pain_severity"), [long, ENTER, BACKSPACE * 150 + "3", ENTER])
+    assert reply == 3
+    assert constants.NUMBER_OUT_OF_RANGE.format(value=0, min=0, max=10) in screen

@@ -104,6 +104,9 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                         help="folder to write to (default: schemas)")
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the schemas in DIR are out of date")
+    schema.add_argument("--force", action="store_true",
+                        help="replace schema files that already exist in DIR (without it, "
+                             "existing files are kept and nothing is written)")
 
 
 def _speed(text: str) -> float:
@@ -145,7 +148,7 @@ def _kb_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
 def cmd_assess(args: argparse.Namespace) -> int:
     from triage import answers, loader, render, result
     from triage.engine import engine_for
-    from triage.errors import TriageError
+    from triage.errors import TriageError, escape
     from triage.flow import simulate
     from triage.paths import display
 
@@ -171,7 +174,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
                 print(what.to_json())
             else:
                 if len(args.files) > 1:
-                    print(f"== {name}")
+                    print(f"== {escape(name)}")
                 print(whatif.text(kb, what), end="")
             continue
         res = result.build(kb, simulate(kb, engine, given), name)
@@ -179,7 +182,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
             print(res.to_json())
         else:
             if len(args.files) > 1:
-                print(f"== {name}")
+                print(f"== {escape(name)}")
             print(render.plain(kb, res))
     return status
 
@@ -190,8 +193,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     kb, problems = loader.load_with_problems(*_kb_paths(args))
     if kb is not None:
         problems = check.lint(kb)
-    for problem in problems:
-        print(problem)
+    from triage.errors import report
+
+    for line in report(problems):
+        print(line)
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -246,17 +251,20 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _emit(text: str, out: Path | None) -> None:
-    """Print ``text``, or write it to a new file ``out``."""
+def _emit(text: str, out: Path | None, *, about_a_person: bool) -> None:
+    """Print ``text``, or write it to a new file ``out`` (never over an existing one).
+
+    A file ``about_a_person`` (their answers) is created with mode 0600; any other
+    (the questionnaire itself) with 0644. Either way it is never half-written.
+    """
     if out is None:
         print(text, end="")
         return
-    from triage import errors
+    from triage import errors, files
     from triage.paths import display
 
     try:
-        with out.open("x", encoding="utf-8") as handle:
-            handle.write(text)
+        files.write(out, text, mode=files.PRIVATE if about_a_person else files.PUBLIC)
     except FileExistsError:
         raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=display(out)) from None
     except OSError as exc:
@@ -271,15 +279,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     kb = loader.load(*_kb_paths(args))
     if args.export == "fhir-questionnaire":
+        # The questionnaire: about nobody, so a shareable 0644 file.
         resource, notes = fhir.questionnaire(kb)
         for note in notes:
             print(f"{kb.questions_file}: {note}", file=sys.stderr)
+        about_a_person = False
     else:
+        # A QuestionnaireResponse: a person's answers, so a private 0600 file.
         from triage import answers
         from triage.paths import display
 
         resource = fhir.answers_to_response(kb, answers.load(kb, args.file, display(args.file)))
-    _emit(json.dumps(resource, indent=2, ensure_ascii=False) + "\n", args.out)
+        about_a_person = True
+    _emit(json.dumps(resource, indent=2, ensure_ascii=False) + "\n", args.out,
+          about_a_person=about_a_person)
     return EXIT_OK
 
 
@@ -292,7 +305,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         return EXIT_PROBLEMS if problems else EXIT_OK
-    for path in schema.write(args.out):
+    for path in schema.write(args.out, force=args.force):  # about nobody: 0644
         print(f"wrote {display(path)}")
     return EXIT_OK
 
@@ -309,8 +322,10 @@ COMMANDS = {"assess": cmd_assess, "check": cmd_check, None: cmd_questionnaire,
 
 
 def _print_problems(exc: Exception) -> None:
-    for problem in getattr(exc, "problems", ()):
-        print(problem, file=sys.stderr)
+    from triage.errors import report
+
+    for line in report(getattr(exc, "problems", ())):
+        print(line, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -334,9 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # no traceback ever reaches the person
         if os.environ.get("TRIAGE_DEBUG"):
             raise
-        from triage.errors import INTERNAL
+        from triage.errors import INTERNAL, escape, shorten
 
-        print(f"triage: {INTERNAL.format(kind=type(exc).__name__, detail=exc)}", file=sys.stderr)
+        detail = escape(shorten(str(exc), 200))
+        print(f"triage: {INTERNAL.format(kind=type(exc).__name__, detail=detail)}", file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -135,12 +135,38 @@ def generate() -> dict[str, str]:
     return out
 
 
-def write(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+def write(folder: Path, *, force: bool = False) -> list[Path]:
+    """Write each schema into ``folder``; existing files only with ``force``.
+
+    Without ``force`` nothing is written if any schema file exists already (one
+    problem names each). Schemas are about nobody, so they are 0644; a file is
+    never left half-written (a replaced one is written beside it, then renamed).
+    """
+    from triage import files
+    from triage.paths import display
+
+    texts = {folder / filename: text for filename, text in generate().items()}
+    if not force:
+        existing = [path for path in texts if path.exists() or path.is_symlink()]
+        if existing:
+            raise errors.TriageError(
+                Problem(display(path), None, errors.SCHEMA_EXISTS.format(folder=display(folder)))
+                for path in existing)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.fail(display(folder), None, errors.CANNOT_WRITE,
+                          reason=exc.strerror or str(exc)) from None
     written = []
-    for filename, text in generate().items():
-        path = folder / filename
-        path.write_text(text, encoding="utf-8")
+    for path, text in texts.items():
+        try:
+            files.write(path, text, replace=force, mode=files.PUBLIC)
+        except FileExistsError:  # created meanwhile
+            raise errors.fail(display(path), None, errors.SCHEMA_EXISTS,
+                              folder=display(folder)) from None
+        except OSError as exc:
+            raise errors.fail(display(path), None, errors.CANNOT_WRITE,
+                              reason=exc.strerror or str(exc)) from None
         written.append(path)
     return written
 

@@ -7,7 +7,8 @@ The walk itself (order, ``ask_if``, back, the emergency stop) is
 from __future__ import annotations
 
 import argparse
-import sys
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -25,13 +26,22 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def check_output(path: Path) -> None:
-    """Refuse ``--answers-out`` before any question if it could not be written."""
-    if path.exists():
-        raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=display(path))
-    folder = path.parent if str(path.parent) else Path()
+    """Refuse ``--answers-out`` before any question if it could not be written.
+
+    The file must not exist (nor be a folder, nor a link), and its folder must
+    exist and be writable. This is checked again by the write itself at the end
+    (see :func:`run`), since the folder can change while the questions are answered.
+    """
+    name = display(path)
+    if path.is_dir():
+        raise errors.fail("triage", None, errors.OUTPUT_IS_FOLDER, path=name)
+    if os.path.lexists(path):
+        raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=name)
+    folder = path.parent
     if not folder.is_dir():
-        raise errors.fail("triage", None, errors.FILE_UNREADABLE,
-                          reason=f"there is no folder {display(folder)} for {display(path)}")
+        raise errors.fail("triage", None, errors.OUTPUT_NO_FOLDER, folder=display(folder), path=name)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise errors.fail("triage", None, errors.OUTPUT_NOT_WRITABLE, folder=display(folder), path=name)
 
 
 def questionnaire(interview: Interview, console: Console, plain: bool) -> None:
@@ -63,6 +73,54 @@ def _file_name_check(text: str) -> bool | str:
     return True
 
 
+def _name_or_nothing_check(text: str) -> bool | str:
+    """As :func:`_file_name_check`, but an empty name is an answer: save nowhere."""
+    return True if not text.strip() else _file_name_check(text)
+
+
+def _suggested_name(folder: Path | None, fmt: str) -> str:
+    try:
+        return display(save.free_name(folder or Path.cwd(), fmt))
+    except OSError:  # the current folder was removed meanwhile
+        return ""
+
+
+def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext, *,
+                 format_for: Callable[[Path], str], suggestion: str,
+                 may_give_up: bool = False) -> Path | None:
+    """Ask for a file name until the summary is saved; the path, or None if given up.
+
+    An existing file is replaced only if the person says so. A failed write says
+    why and asks again. With ``may_give_up``, an empty name gives up.
+    """
+    message = constants.SAVE_OTHER_NAME if may_give_up else constants.SAVE_FILE_NAME
+    check = _name_or_nothing_check if may_give_up else _file_name_check
+    while True:
+        name = prompts.text(message, suggestion, check, ctx).strip()
+        if not name:
+            return None
+        path = Path(name).expanduser()
+        fmt = format_for(path)
+        replace = False
+        if os.path.lexists(path):
+            answer = prompts.select(constants.SAVE_EXISTS.format(name=name), [
+                (constants.SAVE_REPLACE_NO, ""), (constants.SAVE_REPLACE_YES, "replace"),
+            ], ctx)
+            if not answer:
+                suggestion = _suggested_name(path.parent, fmt)
+                continue
+            replace = True
+        try:
+            save.write(path, save.summary(kb, result, fmt), replace=replace)
+        except FileExistsError:
+            continue  # it appeared meanwhile: ask again (now whether to replace it)
+        except OSError as exc:
+            console.print(constants.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
+            continue
+        console.print(constants.SAVED.format(path=display(path)))
+        return path
+
+
 def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext) -> None:
     """Ask whether to save a summary, in which format, and where; write nothing otherwise."""
     fmt = prompts.select(constants.SAVE_QUESTION, [
@@ -73,29 +131,46 @@ def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts
     ], ctx)
     if not fmt:
         return
-    text = save.summary(kb, result, fmt)
-    suggestion = display(save.free_name(Path.cwd(), fmt))
-    while True:
-        name = prompts.text(constants.SAVE_FILE_NAME, suggestion, _file_name_check, ctx).strip()
-        path = Path(name).expanduser()
-        replace = False
-        if path.exists():
-            answer = prompts.select(constants.SAVE_EXISTS.format(name=name), [
-                (constants.SAVE_REPLACE_NO, ""), (constants.SAVE_REPLACE_YES, "replace"),
-            ], ctx)
-            if not answer:
-                suggestion = display(save.free_name(path.parent, fmt))
-                continue
-            replace = True
-        try:
-            save.write(path, text, replace=replace)
-        except FileExistsError:
-            continue  # it appeared meanwhile: ask again
-        except OSError as exc:
-            console.print(constants.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
-            continue
-        console.print(constants.SAVED.format(path=display(path)))
-        return
+    _save_dialog(console, kb, result, ctx, format_for=lambda _: fmt,
+                 suggestion=_suggested_name(None, fmt))
+
+
+def _show_instead(console: Console, kb: KnowledgeBase, result: Result) -> None:
+    """The summary, in Markdown, on the terminal: the last place it can go."""
+    console.print()
+    console.print(constants.SAVE_SHOWN_INSTEAD)
+    console.print()
+    console.out(save.markdown(kb, result), highlight=False)
+
+
+def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: Path, *,
+                     save_format: str | None, ctx: prompts.PromptContext) -> int:
+    """Save to ``--answers-out``; if that fails, never lose the summary.
+
+    Says what failed and asks for another name; if the person gives up (an empty
+    name, Ctrl-C or the end of input), shows the summary here instead. Ctrl-C and
+    the end of input still propagate, so the program ends as it does elsewhere.
+    """
+    def format_for(path: Path) -> str:
+        return save_format or save.format_for(path)
+
+    try:
+        save.write(out, save.summary(kb, result, format_for(out)))
+    except OSError as exc:
+        console.print(constants.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
+    else:
+        console.print(constants.SAVED.format(path=display(out)))
+        return EXIT_OK
+    try:
+        saved = _save_dialog(console, kb, result, ctx, format_for=format_for, may_give_up=True,
+                             suggestion=_suggested_name(None, format_for(out)))
+    except (KeyboardInterrupt, EOFError):
+        _show_instead(console, kb, result)
+        raise
+    if saved is not None:
+        return EXIT_OK
+    _show_instead(console, kb, result)
+    return EXIT_PROBLEMS
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,15 +185,10 @@ def run(args: argparse.Namespace) -> int:
     questionnaire(interview, console, plain)
     result = results.build(kb, interview.flow_result(), source="questionnaire")
     screens.show_result(console, kb, result, plain)
+    ctx = prompts.PromptContext(plain=plain)
     if out is not None:
-        try:
-            fmt = getattr(args, "save_format", None) or save.format_for(out)
-            save.write(out, save.summary(kb, result, fmt))
-        except OSError as exc:
-            print(f"triage: {constants.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc)}",
-                  file=sys.stderr)
-            return EXIT_PROBLEMS
-        console.print(constants.SAVED.format(path=display(out)))
-    elif result.level != "emergency":
-        offer_save(console, kb, result, prompts.PromptContext(plain=plain))
+        return save_answers_out(console, kb, result, out, ctx=ctx,
+                                save_format=getattr(args, "save_format", None))
+    if result.level != "emergency":
+        offer_save(console, kb, result, ctx)
     return EXIT_OK

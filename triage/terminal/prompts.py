@@ -282,14 +282,26 @@ def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptConte
     return tuple(o.id for o in question.options if o.id in chosen)
 
 
+ASCII_DIGITS: Final = frozenset("0123456789")
+
+
 def check_number(text: str, low: int, high: int) -> bool | str:
-    """True for a whole number in range, else a plain message saying what to type."""
+    """True for a whole number in range, else a plain message saying what to type.
+
+    Only the digits 0-9 count: ``str.isdigit`` also accepts superscripts, which
+    ``int`` refuses, and other scripts' digits (Arabic-Indic, full-width). A number with more digits
+    than the bounds is out of range without being converted (``int`` refuses
+    thousands of digits).
+    """
     text = text.strip()
     if not text:
         return constants.NUMBER_EMPTY.format(min=low, max=high)
-    if not text.isdigit():
+    if not set(text) <= ASCII_DIGITS:
         return constants.NUMBER_NOT_WHOLE.format(min=low, max=high)
-    value = int(text)
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(max(abs(low), abs(high)))):
+        return constants.NUMBER_OUT_OF_RANGE.format(value=f"{digits[:12]}…", min=low, max=high)
+    value = int(digits)
     if not low <= value <= high:
         return constants.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
     return True

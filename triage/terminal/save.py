@@ -12,14 +12,15 @@ endings that choose one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from triage import constants, render
+from triage.files import PRIVATE, PUBLIC, write
+
+__all__ = ["PRIVATE", "PUBLIC", "write"]  # the writer lives in triage.files; summaries use it here
 from triage.models import KnowledgeBase
 from triage.result import Reason, Result
 
@@ -64,6 +65,7 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
         out += ["", constants.EMERGENCY_NOW]
     if result.stopped_early:
         out += ["", constants.STOPPED_EARLY]
+    out += [line for warning in render.ignored_warnings(kb, result) for line in ("", warning)]
     incomplete = render.incomplete_notice(kb, result)
     if incomplete is not None:
         out += _md_notice(incomplete)
@@ -86,6 +88,9 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
         out += [line.removeprefix("  ") for line in _md_reasons(kb, other)]
     for notice in render.advice_notices(result):
         out += _md_notice(notice)
+    ignored = render.ignored_notice(kb, result)
+    if ignored is not None:
+        out += _md_notice(ignored)
     out += ["", f"## {constants.HEADING_ANSWERS}", "",
             f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
     for qid, value in result.answers.items():
@@ -145,35 +150,3 @@ def free_name(folder: Path, fmt: str) -> Path:
     return candidate
 
 
-_NEW_FILE = os.O_CREAT | os.O_EXCL | os.O_WRONLY
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Create ``path`` (mode 0600, failing if it exists) and write all of ``data``."""
-    fd = os.open(path, _NEW_FILE, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise
-
-
-def write(path: Path, text: str, *, replace: bool = False) -> None:
-    """Write a summary; ``replace`` only once the person agreed to replace ``path``.
-
-    Raises ``FileExistsError`` if ``path`` exists and ``replace`` is false.
-    """
-    data = text.encode("utf-8")
-    if not replace:
-        _write_new(path, data)
-        return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    _write_new(temporary, data)
-    try:
-        temporary.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
