@@ -222,8 +222,15 @@ def clinic(folder: Path, rules: list[dict[str, object]]) -> tuple[Path, Path]:
     (folder / "rules" / "sources.yaml").write_text(
         (ROOT / "rules" / "sources.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "rules" / "clinic.yaml").write_text(
-        yaml.safe_dump({"topic": "Clinic", "rules": rules}, sort_keys=False), encoding="utf-8")
+        yaml.dump({"topic": "Clinic", "rules": rules}, Dumper=NoAliases, sort_keys=False), encoding="utf-8")
     return folder / "questions.yaml", folder / "rules"
+
+
+class NoAliases(yaml.SafeDumper):
+    """Writes a value shared by several rules out in full each time (the limits count aliases)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 YES_NO = ["fever", "night_pain", "muscle_tension", "morning_stiffness", "recent_trauma", "height_loss",
@@ -298,3 +305,45 @@ def test_messages_escape_control_characters_and_shorten_what_they_quote() -> Non
     assert text.startswith("a\\nb.yaml:3: `\\x1b[2J")
     assert "…" in text and len(text) < 120
     assert not RAW_CONTROL.search(text)
+
+
+CHAIN_SCRIPT = """
+import sys
+from triage.__main__ import main
+folder, answers = sys.argv[1], sys.argv[2]
+kb = ["--questions", folder + "/questions.yaml", "--rules", folder + "/rules"]
+sys.setrecursionlimit(300)  # far below the chain's length: only work that does not recurse along it fits
+codes = [main(["check", *kb]), main(["assess", answers, *kb]), main(["explain", "probe_flag", *kb]),
+         main(["red-flags", *kb])]
+print("codes", codes)
+"""
+
+
+@pytest.mark.slow
+def test_nothing_recurses_along_a_chain_of_findings(tmp_path: Path) -> None:
+    """600 rules, each testing the cause of the next, then an emergency: no step recurses per link."""
+    n = 600
+    fever = {"question": "fever", "operator": "=", "answer": True}
+    rules: list[dict[str, object]] = [
+        {"id": f"r{k}", "when": {"all": [{"cause": f"c{k - 1}"}, fever]} if k else fever,
+         "then": {"cause": f"c{k}"}, "because": "A generated link.", "source": "clinical_consensus",
+         "examples": {"fires": [{"fever": True}], "does_not_fire": [{"fever": False}]}}
+        for k in reversed(range(n))]
+    rules.append({"id": "probe_emergency", "when": {"cause": f"c{n - 1}"},
+                  "then": {"red_flag": "probe_flag", "level": "emergency"},
+                  "because": "The end of the chain.", "source": "clinical_consensus",
+                  "examples": {"fires": [{"fever": True}], "does_not_fire": [{"fever": False}]}})
+    _, folder = clinic(tmp_path, rules)
+    text = (folder / "clinic.yaml").read_text(encoding="utf-8")
+    causes = [{"id": f"c{k}", "name": f"Cause {k}", "about": "Generated."} for k in range(n)]
+    flags = [{"id": "probe_flag", "name": "Probe", "means": "The end of a long chain."}]
+    (folder / "clinic.yaml").write_text(text.replace("topic: Clinic\n", "topic: Clinic\n" + yaml.safe_dump(
+        {"causes": causes, "red_flags": flags})), encoding="utf-8")
+    answers = write(tmp_path, "answers.yaml", "age: 40\nfever: true\n")
+    proc = subprocess.run([sys.executable, "-c", CHAIN_SCRIPT, str(tmp_path), str(answers)],
+                          capture_output=True, text=True, timeout=SECONDS * 12, cwd=ROOT, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "RecursionError" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "went wrong inside the tool" not in proc.stderr, proc.stderr[-2000:]
+    assert "codes [1, 0, 0, 0]" in proc.stdout  # check: only the unused shipped questions
+    assert "Suggestion: EMERGENCY." in proc.stdout

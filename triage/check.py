@@ -12,7 +12,7 @@ from triage import answers as answers_mod
 from triage import conditions, errors
 from triage.errors import Problem
 from triage.loader import finding_strata, late_negations, producers
-from triage.models import AllCondition, KnowledgeBase, Rule, then_stops
+from triage.models import AllCondition, KnowledgeBase, Rule
 from triage.reference import Reference
 
 
@@ -110,8 +110,9 @@ def check_stops(kb: KnowledgeBase) -> list[Problem]:
     """A stopping rule that needs a question *not* to hold must not be able to hold
     before that question is asked: else the questionnaire would stop on an answer
     it has not yet heard (a known kidney-stone former sent to the emergency department)."""
+    late = late_negations(kb)
     return [
         Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(where=f"rule `{rule.id}`", other=qid))
-        for rule in kb.rules if then_stops(rule.then)
-        for qid in late_negations(kb, rule).questions
+        for rule in kb.rules if rule.id in late
+        for qid in late[rule.id].questions
     ]

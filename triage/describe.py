@@ -141,8 +141,13 @@ def producers(kb: KnowledgeBase, kind: str, fid: str) -> list[Condition]:
     return [rule.when for rule in kb.rules if rule.finding == (kind, fid)]
 
 
-def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> Node:
-    """A condition as a tree of sentences; ``expand`` spells out findings."""
+MAX_EXPANSION = 8
+"""Findings spelt out inside findings at most this deep; deeper ones are only named."""
+
+
+def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool | int = False) -> Node:
+    """A condition as a tree of sentences; ``expand`` spells out findings (``MAX_EXPANSION`` deep)."""
+    depth = MAX_EXPANSION if expand is True else int(expand)
     match cond:
         case QuestionCondition():
             return Node(question_leaf(kb, cond))
@@ -151,21 +156,21 @@ def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> Node:
             if not parts:
                 return Node(ALWAYS if is_all else NEVER)
             if len(parts) == 1:
-                return tree(kb, parts[0], expand=expand)
-            return Node(ALL_OF if is_all else ANY_OF, tuple(tree(kb, p, expand=expand) for p in parts))
+                return tree(kb, parts[0], expand=depth)
+            return Node(ALL_OF if is_all else ANY_OF, tuple(tree(kb, p, expand=depth) for p in parts))
         case NotCondition(not_=inner):
-            return Node(NOT, (tree(kb, inner, expand=expand),))
+            return Node(NOT, (tree(kb, inner, expand=depth),))
         case UnansweredCondition(unanswered=qid):
             text = quoted(kb.question(qid).text) if kb.has_question(qid) else f"`{qid}`"
             return Node(UNANSWERED.format(question=text))
         case CauseCondition(cause=fid) | RedFlagCondition(red_flag=fid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red_flag"
             text = finding_leaf(kb, kind, fid)
-            whens = producers(kb, kind, fid) if expand else []
+            whens = producers(kb, kind, fid) if depth > 0 else []
             if not whens:
                 return Node(text)
             signs = tree(kb, whens[0] if len(whens) == 1 else AnyCondition(any=tuple(whens)),
-                         expand=True)
+                         expand=depth - 1)
             return Node(f"{text}, which means:", (signs,))
     raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover
 

@@ -350,6 +350,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         strata, _ = loader.finding_strata(kb.rules)
+        self._strata = strata
         namespace: dict[str, Any] = {}
         for i, rule in enumerate(kb.rules):
             name = f"rule_{i}_{rule.id}"
@@ -415,22 +416,19 @@ class Engine:
         Only meaningful when ``stops_are_monotone``: each firing's answers
         (and those behind the findings it used) say when it could first fire.
         """
-        by_finding: dict[tuple[str, str], list[Firing]] = {}
-        for firing in evaluation.firings:
+        # Lower strata first, so a finding's time is known before any firing that uses it:
+        # no recursion, however long a chain of findings.
+        found_at: dict[tuple[str, str], int] = {}
+        stops: list[int] = []
+        for firing in sorted(evaluation.firings, key=lambda f: self._strata[f.rule_id]):
+            answers = [position[q] for q, _ in firing.matched]
+            findings = [found_at.get(f, _NEVER) for f in firing.via]
+            at = max([*answers, *findings], default=-1)
             finding = self._produces.get(firing.rule_id)
             if finding is not None:
-                by_finding.setdefault(finding, []).append(firing)
-
-        @functools.cache
-        def finding_at(finding: tuple[str, str]) -> int:
-            return min((firing_at(f) for f in by_finding.get(finding, [])), default=_NEVER)
-
-        def firing_at(firing: Firing) -> int:
-            answers = [position[q] for q, _ in firing.matched]
-            findings = [finding_at(f) for f in firing.via]
-            return max([*answers, *findings], default=-1)
-
-        stops = [firing_at(f) for f in evaluation.firings if f.rule_id in self._stopping]
+                found_at[finding] = min(found_at.get(finding, _NEVER), at)
+            if firing.rule_id in self._stopping:
+                stops.append(at)
         return min(stops) if stops else None
 
 
@@ -445,7 +443,7 @@ def _monotone_stops(kb: KnowledgeBase) -> bool:
     hold (``triage check`` asks for that): then it holds after question k
     exactly when one of its firings matched answers up to k.
     """
-    return all(loader.late_negations(kb, rule).none for rule in kb.rules if then_stops(rule.then))
+    return all(late.none for late in loader.late_negations(kb).values())
 
 
 _ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}

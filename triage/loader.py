@@ -10,7 +10,6 @@ line; :func:`load` raises them together as one :class:`TriageError`.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from triage.models import (
     ThenCause,
     ThenRedFlag,
     UnansweredCondition,
+    then_stops,
 )
 from triage.paths import default_questions, default_rules, display
 
@@ -403,8 +403,8 @@ class LateNegations:
         return not self.questions and not self.other
 
 
-def late_negations(kb: KnowledgeBase, rule: Rule) -> LateNegations:
-    """The negations of ``rule`` that are not settled by the time it can first hold.
+def late_negations(kb: KnowledgeBase) -> dict[str, LateNegations]:
+    """For each stopping rule, the negations not settled by the time it can first hold.
 
     With none, whether the rule holds after question k of the walk is what a
     single evaluation of the whole walk says: every answer it negates comes
@@ -412,29 +412,35 @@ def late_negations(kb: KnowledgeBase, rule: Rule) -> LateNegations:
     """
     position = kb.question_index
     prods = producers(kb.rules)
+    strata, _ = finding_strata(kb.rules)
     never = 1 << 30
-
-    @functools.cache
-    def finding_at(finding: tuple[str, str]) -> int:
-        return min((conditions.earliest(r.when, position, finding_at) for r in prods.get(finding, [])),
-                   default=never)
-
-    behind, seen = [rule], set()
-    negated: set[str] = set()
-    other = False
-    while behind:
-        current = behind.pop()
-        if current.id in seen:
+    # When each finding can first be known: lower strata first, no recursion.
+    found_at: dict[tuple[str, str], int] = {}
+    for rule in sorted(kb.rules, key=lambda r: strata[r.id]):
+        if rule.finding is not None:
+            at = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
+            found_at[rule.finding] = min(found_at.get(rule.finding, never), at)
+    out: dict[str, LateNegations] = {}
+    for rule in kb.rules:
+        if not then_stops(rule.then):
             continue
-        seen.add(current.id)
-        negated |= conditions.negated_questions(current.when)
-        other = other or conditions.negates_other_than_answers(current.when)
-        for finding in conditions.findings_used(current.when):
-            behind.extend(prods.get(finding, []))
-    first = conditions.earliest(rule.when, position, finding_at)
-    late = tuple(q for q in sorted(negated, key=lambda q: position.get(q, never))
-                 if position.get(q, never) >= first)
-    return LateNegations(late, other)
+        behind, seen = [rule], set()
+        negated: set[str] = set()
+        other = False
+        while behind:
+            current = behind.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            negated |= conditions.negated_questions(current.when)
+            other = other or conditions.negates_other_than_answers(current.when)
+            for finding in conditions.findings_used(current.when):
+                behind.extend(prods.get(finding, []))
+        first = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
+        late = tuple(q for q in sorted(negated, key=lambda q: position.get(q, never))
+                     if position.get(q, never) >= first)
+        out[rule.id] = LateNegations(late, other)
+    return out
 
 
 def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Rule, str]]]:
