@@ -214,15 +214,16 @@ def test_control_characters_and_long_values_in_a_file_are_escaped_and_shortened(
 
 
 # --- knowledge bases -----------------------------------------------------------------------------
-def clinic(folder: Path, rules: list[dict[str, object]]) -> tuple[Path, Path]:
-    """The shipped questions and sources with a rule file of one's own."""
+def clinic(folder: Path, rules: list[dict[str, object]], **defs: object) -> tuple[Path, Path]:
+    """The shipped questions and sources with a rule file of one's own (and its ``causes``, ``red_flags``)."""
     (folder / "rules").mkdir()
     (folder / "questions.yaml").write_text((ROOT / "questions.yaml").read_text(encoding="utf-8"),
                                            encoding="utf-8")
     (folder / "rules" / "sources.yaml").write_text(
         (ROOT / "rules" / "sources.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "rules" / "clinic.yaml").write_text(
-        yaml.dump({"topic": "Clinic", "rules": rules}, Dumper=NoAliases, sort_keys=False), encoding="utf-8")
+        yaml.dump({"topic": "Clinic", **defs, "rules": rules}, Dumper=NoAliases, sort_keys=False),
+        encoding="utf-8")
     return folder / "questions.yaml", folder / "rules"
 
 
@@ -252,20 +253,23 @@ def test_a_condition_that_would_multiply_out_is_refused(tmp_path: Path) -> None:
     assert "rule `all_of_22_pairs`: its condition has more than 256 ways to hold" in ran.out
 
 
-@pytest.mark.slow
-def test_a_long_chain_listed_in_reverse_loads_without_recursion(tmp_path: Path) -> None:
-    n = 1_500
-    causes = [{"id": f"c{k}", "name": f"Cause {k}", "about": "Generated."} for k in range(n)]
+def chain(n: int) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """``n`` rules, each testing the cause of the one before, listed last first; and their causes."""
     fever = {"question": "fever", "operator": "=", "answer": True}
     rules: list[dict[str, object]] = [
         {"id": f"r{k}", "when": {"all": [{"cause": f"c{k - 1}"}, fever]} if k else fever,
          "then": {"cause": f"c{k}"}, "because": "A generated link.", "source": "clinical_consensus",
          "examples": {"fires": [{"fever": True}], "does_not_fire": [{"fever": False}]}}
         for k in reversed(range(n))]
-    questions, folder = clinic(tmp_path, rules)
-    text = (folder / "clinic.yaml").read_text(encoding="utf-8")
-    (folder / "clinic.yaml").write_text(text.replace("topic: Clinic\n", "topic: Clinic\ncauses:\n"
-                                                     + yaml.safe_dump(causes)), encoding="utf-8")
+    causes: list[dict[str, object]] = [{"id": f"c{k}", "name": f"Cause {k}", "about": "Generated."}
+                                       for k in range(n)]
+    return rules, causes
+
+
+@pytest.mark.slow
+def test_a_long_chain_listed_in_reverse_loads_without_recursion(tmp_path: Path) -> None:
+    rules, causes = chain(1_500)
+    questions, folder = clinic(tmp_path, rules, causes=causes)
     ran = run("check", "--questions", questions, "--rules", folder)
     assert ran.status == 1  # the shipped questions nothing here uses are reported, nothing else
     assert "RecursionError" not in ran.err and "Traceback" not in ran.err
@@ -323,22 +327,13 @@ print("codes", codes)
 def test_nothing_recurses_along_a_chain_of_findings(tmp_path: Path) -> None:
     """600 rules, each testing the cause of the next, then an emergency: no step recurses per link."""
     n = 600
-    fever = {"question": "fever", "operator": "=", "answer": True}
-    rules: list[dict[str, object]] = [
-        {"id": f"r{k}", "when": {"all": [{"cause": f"c{k - 1}"}, fever]} if k else fever,
-         "then": {"cause": f"c{k}"}, "because": "A generated link.", "source": "clinical_consensus",
-         "examples": {"fires": [{"fever": True}], "does_not_fire": [{"fever": False}]}}
-        for k in reversed(range(n))]
+    rules, causes = chain(n)
     rules.append({"id": "probe_emergency", "when": {"cause": f"c{n - 1}"},
                   "then": {"red_flag": "probe_flag", "level": "emergency"},
                   "because": "The end of the chain.", "source": "clinical_consensus",
                   "examples": {"fires": [{"fever": True}], "does_not_fire": [{"fever": False}]}})
-    _, folder = clinic(tmp_path, rules)
-    text = (folder / "clinic.yaml").read_text(encoding="utf-8")
-    causes = [{"id": f"c{k}", "name": f"Cause {k}", "about": "Generated."} for k in range(n)]
-    flags = [{"id": "probe_flag", "name": "Probe", "means": "The end of a long chain."}]
-    (folder / "clinic.yaml").write_text(text.replace("topic: Clinic\n", "topic: Clinic\n" + yaml.safe_dump(
-        {"causes": causes, "red_flags": flags})), encoding="utf-8")
+    clinic(tmp_path, rules, causes=causes,
+           red_flags=[{"id": "probe_flag", "name": "Probe", "means": "The end of a long chain."}])
     answers = write(tmp_path, "answers.yaml", "age: 40\nfever: true\n")
     proc = subprocess.run([sys.executable, "-c", CHAIN_SCRIPT, str(tmp_path), str(answers)],
                           capture_output=True, text=True, timeout=SECONDS * 12, cwd=ROOT, check=False,
