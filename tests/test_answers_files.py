@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from answer_text import NO_WARNING_SIGNS
 
+from triage import answers
+from triage.errors import TriageError
+from triage.models import KnowledgeBase
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answers"
 
 
@@ -77,3 +81,35 @@ def test_null_is_unanswered(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert result["level"] == "doctor"
     assert [r["rule"] for r in result["level_reasons"]] == ["warning_signs_unanswered"]
     assert result["level_reasons"][0]["unanswered"] == ["fever"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param('{"age": 4.2e1}', {"age": 42}, id="exponent"),
+    pytest.param('{"age": 40, "pain_location": ["lower_back"]}',
+                 {"age": 40, "pain_location": ("lower_back",)}, id="list"),
+    pytest.param('{"age": 40, "pain_onset": "gradual", "fever": null}', {"age": 40, "pain_onset": "gradual"},
+                 id="null-is-unanswered"),
+])
+def test_json_is_read_as_json(kb: KnowledgeBase, tmp_path: Path, text: str, expected: dict[str, Any]) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    assert answers.load(kb, path) == expected
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    pytest.param('{\n  "age": 40,\n  "fevr": true\n}', 3, "`fevr` is not a question (did you mean `fever`?)",
+                 id="unknown-question-line"),
+    pytest.param('{\n  "age": 40,\n}', 3, "this is not valid JSON: expected a key in double quotes",
+                 id="trailing-comma"),
+    pytest.param('{"age": 40,\n "age": 41}', 2, "`age` is given twice in the same mapping", id="duplicate"),
+    pytest.param('{"pain_onset": "\\ud83d\\ude00"}', 1, "`pain_onset`: `😀` is not an option",
+                 id="emoji-escape"),
+])
+def test_json_problems_name_their_line(kb: KnowledgeBase, tmp_path: Path, text: str, line: int,
+                                       message: str) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TriageError) as caught:
+        answers.load(kb, path, "a.json")
+    assert caught.value.problems[0].line == line
+    assert message in caught.value.problems[0].message

@@ -14,10 +14,12 @@ numbers: YAML 1.1's ``0x29``, ``0o51`` and ``1:01`` stay texts.
 
 from __future__ import annotations
 
+import bisect
+import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,9 +102,132 @@ def parse(text: str, name: str) -> Source:
 
 
 def load(path: Path, name: str | None = None) -> Source:
-    """Read and parse a file; ``name`` is how messages refer to it."""
+    """Read and parse a file (as JSON when its name ends in ``.json``).
+
+    ``name`` is how messages refer to it.
+    """
     label = name or str(path)
-    return parse(read_text(path, label), label)
+    text = read_text(path, label)
+    if path.suffix.lower() == ".json":
+        return parse_json(text, label)
+    return parse(text, label)
+
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_SPACE = re.compile(r"[ \t\n\r]*")
+_LITERALS = {"true": True, "false": False, "null": None}
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+"""The standard library's reader of one JSON string, escapes and all (not in its type stubs)."""
+
+
+def parse_json(text: str, name: str) -> Source:
+    """Parse JSON with the line of every key and item, and the same limits as YAML.
+
+    JSON is read as JSON, not as YAML: ``4.2e1`` is a number and ``\\ud83d\\ude00``
+    an emoji. The parser is a loop with an explicit stack, so no depth can
+    exhaust Python's own.
+    """
+    lines: dict[Loc, int] = {}
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_right(line_starts, pos)
+
+    def fail(pos: int, template: str, **fields: object) -> errors.TriageError:
+        return errors.fail(name, line_of(pos), template, **fields)
+
+    def bad(pos: int, what: str) -> errors.TriageError:
+        return fail(pos, errors.BAD_JSON, reason=what)
+
+    def skip(pos: int) -> int:
+        return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+    pos = skip(0)
+    # Each open container: (its value, its location, whether it is a mapping, its items so far)
+    stack: list[tuple[Any, Loc, bool, int]] = []
+    key: Any = None
+
+    def value_at(pos: int, loc: Loc) -> tuple[Any, int, bool]:
+        """A scalar (or a new container, opened) at ``pos``; (value, end, opened)."""
+        lines.setdefault(loc, line_of(pos))
+        char = text[pos:pos + 1]
+        if char == '"':
+            try:
+                string, end = _scanstring(text, pos + 1)
+            except json.JSONDecodeError as exc:
+                raise bad(exc.pos, exc.msg) from None
+            if len(string) > MAX_TEXT:
+                raise fail(pos, errors.TEXT_TOO_LONG, length=f"{len(string):,}", limit=f"{MAX_TEXT:,}")
+            return string, end, False
+        if char in ("{", "["):
+            if len(stack) >= MAX_DEPTH:
+                raise fail(pos, errors.TOO_DEEP, limit=MAX_DEPTH)
+            container: Any = {} if char == "{" else []
+            stack.append((container, loc, char == "{", 0))
+            return container, pos + 1, True
+        number = _NUMBER.match(text, pos)
+        if number and number.end() > pos:
+            digits = number.group()
+            if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+                raise fail(pos, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
+            return (float(digits) if number.group(2) or number.group(3) else int(digits)), number.end(), False
+        for word, literal in _LITERALS.items():
+            if text.startswith(word, pos):
+                return literal, pos + len(word), False
+        raise bad(pos, "expected a value (text in double quotes, a number, true, false, null, { or [)")
+
+    if pos >= len(text):
+        return Source(name, None, {})
+    result, pos, opened = value_at(pos, ())
+    done = not opened
+    first = opened
+    while not done:
+        container, loc, is_map, count = stack[-1]
+        pos = skip(pos)
+        closing = "}" if is_map else "]"
+        if text[pos:pos + 1] == closing:  # after `[` or an item, never after a `,`
+            stack.pop()
+            pos += 1
+            first = False
+            done = not stack
+            continue
+        if not first:
+            if text[pos:pos + 1] != ",":
+                raise bad(pos, f"expected `,` or `{closing}`")
+            pos = skip(pos + 1)
+        first = False
+        count += 1
+        if count > MAX_ITEMS:
+            raise fail(pos, errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
+        stack[-1] = (container, loc, is_map, count)
+        if is_map:
+            if text[pos:pos + 1] != '"':
+                raise bad(pos, "expected a key in double quotes")
+            key_pos = pos
+            try:
+                key, pos = _scanstring(text, pos + 1)
+            except json.JSONDecodeError as exc:
+                raise bad(exc.pos, exc.msg) from None
+            if key in container:
+                raise fail(key_pos, errors.DUPLICATE_KEY, key=key)
+            pos = skip(pos)
+            if text[pos:pos + 1] != ":":
+                raise bad(pos, "expected `:` after the key")
+            pos = skip(pos + 1)
+            sub: Loc = (*loc, key)
+            lines[sub] = line_of(key_pos)
+        else:
+            sub = (*loc, len(container))
+        value, pos, opened = value_at(pos, sub)
+        if is_map:
+            container[key] = value
+        else:
+            container.append(value)
+        first = opened
+    pos = skip(pos)
+    if pos < len(text):
+        raise bad(pos, "unexpected text after the end")
+    return Source(name, result, lines)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a device"),
