@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -142,3 +143,16 @@ def test_export_response_refuses_an_existing_file_before_writing(cli: Callable[.
     assert run.status == 2
     assert run.err == f"triage: {out} already exists; choose another name or remove it first\n"
     assert out.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.slow
+def test_the_readme_command_prints_only_the_help() -> None:
+    """`uv run triage --help`, as the README says: no line from uv (such as recompiling bytecode)."""
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("the README's command needs uv")
+    proc = subprocess.run([uv, "run", "--frozen", "triage", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: triage")
+    assert proc.stderr == ""
