@@ -36,8 +36,6 @@ from triage.models import (
 )
 from triage.textdoc import Block, Bullets, Heading, Para
 
-KINDS = ("question", "cause", "red_flag", "rule")
-
 
 # --- shared pieces ----------------------------------------------------------------
 def distinct_sources(kb: KnowledgeBase, rules: Iterable[Rule]) -> list[SourceDef]:

@@ -519,6 +519,3 @@ def questionnaire(kb: KnowledgeBase) -> tuple[dict[str, Any], list[str]]:
     }
     return resource, notes
 
-
-def is_response(data: object) -> bool:
-    return isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse"

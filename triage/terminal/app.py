@@ -16,13 +16,12 @@ from rich.console import Console
 from triage import constants, errors, loader
 from triage import result as results
 from triage.engine import engine_for
+from triage.exits import EXIT_OK, EXIT_PROBLEMS
 from triage.flow import Interview
 from triage.models import KnowledgeBase
 from triage.paths import display
 from triage.result import Result
 from triage.terminal import prompts, save, screens
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def check_output(path: Path) -> None:

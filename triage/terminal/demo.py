@@ -49,6 +49,7 @@ from triage import result as results
 from triage.answers import validate
 from triage.engine import Engine, engine_for
 from triage.errors import Problem, TriageError
+from triage.exits import EXIT_OK, EXIT_PROBLEMS
 from triage.flow import Interview, simulate
 from triage.models import LEVELS, AnswerValue, KnowledgeBase, Question, rank
 from triage.paths import display
@@ -62,7 +63,6 @@ ID_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 INSTANT_FROM: Final = 100.0
 """A speed this large, or larger, shows everything at once."""
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 # --- scenarios ------------------------------------------------------------------------
