@@ -50,7 +50,10 @@ def test_item_types(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
     fever = by_id["fever"]
     assert fever["type"] == "choice"
     assert [o["valueCoding"]["code"] for o in fever["answerOption"]] == ["Y", "N", "asked-unknown"]
-    assert [o["valueCoding"]["display"] for o in fever["answerOption"]] == ["Yes", "No", "Not sure"]
+    # HL7's displays for the codes; the person reads "Not sure" through the rendering extension.
+    assert [o["valueCoding"]["display"] for o in fever["answerOption"]] == ["Yes", "No", "Asked But Unknown"]
+    rendering = fever["answerOption"][2]["valueCoding"]["_display"]["extension"][0]
+    assert rendering == {"url": fhir.EXT_RENDERING_XHTML, "valueString": "Not sure"}
     assert fever["text"] == " ".join(kb.question("fever").text.split())
     assert fever["item"][0]["type"] == "display"
     assert fever["item"][0]["text"] == " ".join(kb.question("fever").why.split())
@@ -191,11 +194,16 @@ def test_round_trip(cli: Callable[..., Any], kb: KnowledgeBase, tmp_path: Path, 
         assert run.status == 0, run.err
         result: dict[str, Any] = json.loads(run.out)
         result.pop("source")
-        # Ignored answers are listed in the order of the file, which differs between the two.
-        result["ignored_answers"].sort(key=lambda i: i["question"])
         return result
 
-    assert assess(fhir_file) == assess(yaml_file)
+    from_fhir, from_yaml = assess(fhir_file), assess(yaml_file)
+    # The response carries only the answers its questions' enableWhen allow (a strict reader
+    # wants no others), so the YAML may have more ignored answers: only to questions not in it.
+    ignored_fhir, ignored_yaml = from_fhir.pop("ignored_answers"), from_yaml.pop("ignored_answers")
+    assert all(i in ignored_yaml for i in ignored_fhir)
+    in_response = {i["linkId"] for i in response["item"]}
+    assert all(i["question"] not in in_response for i in ignored_yaml if i not in ignored_fhir)
+    assert from_fhir == from_yaml
 
 
 def test_answers_to_response_values(kb: KnowledgeBase) -> None:
@@ -315,3 +323,32 @@ def test_runtime_does_not_import_fhir_resources(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_warning_signs_are_required(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
+    required = {link for link, item in items(exported(cli)).items() if item.get("required")}
+    assert required == kb.required_questions
+    assert "fever" in required and "pain_severity" not in required
+
+
+def test_every_resource_has_a_generated_narrative(cli: Callable[..., Any], kb: KnowledgeBase,
+                                                   tmp_path: Path) -> None:
+    questionnaire = exported(cli)
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: 40\nfever: false\npain_location: [lower_back]\n", encoding="utf-8")
+    response = json.loads(cli("export", "fhir-response", answers).out)
+    for resource in (questionnaire, response):
+        text = resource["text"]
+        assert text["status"] == "generated"
+        assert text["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
+        assert "<li>" in text["div"]
+    assert "Lower back" in response["text"]["div"]
+
+
+def test_only_enabled_answers_are_exported(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """A strict reader refuses answers to questions whose enableWhen is false."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: 40\npain_location: [lower_back]\npain_comes_in_waves: true\n"
+                       "has_periods: false\npain_worse_with_periods: true\n", encoding="utf-8")
+    response = json.loads(cli("export", "fhir-response", answers).out)
+    assert [i["linkId"] for i in response["item"]] == ["age", "pain_location", "has_periods"]

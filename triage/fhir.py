@@ -25,10 +25,11 @@ How the question types map:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
-from triage import constants, errors
+from triage import conditions, constants, errors
 from triage.describe import sentence
 from triage.errors import Problem, TriageError
 from triage.models import (
@@ -53,7 +54,10 @@ YES_NO_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0136"
 ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 YES = {"system": YES_NO_SYSTEM, "code": "Y", "display": "Yes"}
 NO = {"system": YES_NO_SYSTEM, "code": "N", "display": "No"}
-NOT_SURE_CODING = {"system": ABSENT_SYSTEM, "code": "asked-unknown", "display": "Not sure"}
+NOT_SURE_CODING = {"system": ABSENT_SYSTEM, "code": "asked-unknown", "display": "Asked But Unknown"}
+"""HL7's own display for the code; the person reads "Not sure" (see :data:`NOT_SURE_OPTION`)."""
+EXT_RENDERING_XHTML = "http://hl7.org/fhir/StructureDefinition/rendering-xhtml"
+XHTML = "http://www.w3.org/1999/xhtml"
 NONE_CODE = "none_of_these"
 NONE_DISPLAY = "None of these"
 
@@ -375,15 +379,40 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
     return out, Source(source.name, out, lines)
 
 
+NOT_SURE_OPTION: dict[str, Any] = {"valueCoding": {
+    **NOT_SURE_CODING, "_display": {"extension": [{"url": EXT_RENDERING_XHTML, "valueString": "Not sure"}]}}}
+"""The "Not sure" answer option: HL7's code and display, rendered for the person as "Not sure"."""
+
+
+def enabled_answers(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """The answers to questions enabled by the answers before them (a strict reader wants no others)."""
+    kept: dict[str, AnswerValue] = {}
+    for question in kb.questions:
+        condition = kb.asked_when(question)
+        if question.id in answers and (condition is None or conditions.holds(condition, kept)):
+            kept[question.id] = answers[question.id]
+    return kept
+
+
+def narrative(title: str, rows: list[str]) -> dict[str, str]:
+    """A generated narrative (dom-6): the title and one line a row, escaped."""
+    items = "".join(f"<li>{html.escape(row)}</li>" for row in rows)
+    return {"status": "generated",
+            "div": f'<div xmlns="{XHTML}"><p>{html.escape(title)}</p><ul>{items}</ul></div>'}
+
+
 def answers_to_response(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
-    """Answers as a QuestionnaireResponse of the exported Questionnaire."""
-    items = [
-        {"linkId": q.id, "text": " ".join(q.text.split()), "answer": answer_values(q, answers[q.id])}
-        for q in kb.questions
-        if q.id in answers
-    ]
+    """Answers as a QuestionnaireResponse of the exported Questionnaire (enabled answers only)."""
+    from triage.render import answer_text
+
+    enabled = enabled_answers(kb, answers)
+    asked = [q for q in kb.questions if q.id in enabled]
+    items = [{"linkId": q.id, "text": " ".join(q.text.split()), "answer": answer_values(q, enabled[q.id])}
+             for q in asked]
+    rows = [f"{' '.join(q.text.split())} {answer_text(kb, q.id, enabled[q.id])}" for q in asked]
     return {
         "resourceType": "QuestionnaireResponse",
+        "text": narrative(kb.questionnaire.title, rows),
         "questionnaire": f"{QUESTIONNAIRE_URL}|{kb.version}",
         "status": "completed",
         "item": items,
@@ -457,7 +486,7 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
     match q.type:
         case "yes_no":
             item["type"] = "choice"
-            item["answerOption"] = [{"valueCoding": c} for c in (YES, NO, NOT_SURE_CODING)]
+            item["answerOption"] = [{"valueCoding": c} for c in (YES, NO)] + [NOT_SURE_OPTION]
         case "number" | "scale":
             low, high = q.bounds
             item["type"] = "integer"
@@ -485,6 +514,8 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
             item["enableWhen"], behavior = said
             if len(item["enableWhen"]) > 1:
                 item["enableBehavior"] = behavior
+    if q.id in kb.required_questions:  # a warning sign: left blank, the result is incomplete
+        item["required"] = True
     if extensions:
         item = {"extension": extensions, **item}
     item["item"] = [{
@@ -508,6 +539,7 @@ def questionnaire(kb: KnowledgeBase) -> tuple[dict[str, Any], list[str]]:
     resource = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "text": narrative(kb.questionnaire.title, [" ".join(q.text.split()) for q in kb.questions]),
         "url": QUESTIONNAIRE_URL,
         "version": kb.version,
         "name": "BackPainTriage",
