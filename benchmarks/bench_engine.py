@@ -41,7 +41,8 @@ TARGET_MS, TARGET_RATE = 3.0, 300.0
 def random_value(question: Question, rng: random.Random) -> AnswerValue:
     match question.type:
         case "yes_no":  # most people say no to most questions
-            return rng.choices([False, True, "not_sure"], weights=[80, 15, 5])[0]
+            choices: list[AnswerValue] = [False, True, "not_sure"]
+            return rng.choices(choices, weights=[80, 15, 5])[0]
         case "number" | "scale":
             low, high = question.bounds
             return rng.randint(max(low, 16) if question.id == "age" else low, high)

@@ -13,6 +13,7 @@ after changing a result screen or the words of the rules these examples use.
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
 from pathlib import Path
@@ -36,7 +37,7 @@ def render(name: str, width: int = WIDTH) -> str:
     answers, title = PICTURES[name]
     result = examples.replay(kb, engine_for(kb), getattr(examples, answers))
     console = screens.make_console(False, width=width, record=True, color_system="truecolor",
-                                   force_terminal=True, file=_Discard())
+                                   force_terminal=True, file=io.StringIO())
     screens.show_result(console, kb, result, plain=False)
     return _local_fonts_only(console.export_svg(title=title))
 
@@ -46,14 +47,6 @@ def _local_fonts_only(svg: str) -> str:
     return re.sub(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)', "", svg)
 
 
-class _Discard:
-    """A file that keeps nothing: the console only records."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:

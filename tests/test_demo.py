@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import re
+import select
 import subprocess
 import sys
 import threading
@@ -378,7 +379,7 @@ def no_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("slept")
 
     monkeypatch.setattr(time, "sleep", refuse)
-    monkeypatch.setattr(demo.select, "select", refuse)
+    monkeypatch.setattr(select, "select", refuse)  # the demo's key reader waits with select()
 
 
 @pytest.mark.usefixtures("no_sleeping")

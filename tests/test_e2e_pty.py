@@ -98,7 +98,7 @@ def start(screens: list[Screen]) -> Iterator[object]:
 def keys_for(question: Question, value: AnswerValue) -> str:
     """The keys that give ``value`` to a fresh (not pre-filled) prompt."""
     if question.type == "yes_no":
-        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER  # type: ignore[index]
+        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
     if question.type in ("number", "scale"):
         return f"{value}{ENTER}"
     ids = question.option_ids

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from triage import conditions, engine, flow, loader
-from triage.models import KnowledgeBase, Rule
+from triage.models import AnswerValue, KnowledgeBase, Rule
 
 KB = loader.load()
 
@@ -94,8 +94,8 @@ def test_not_over_a_finding_waits_for_the_rules_that_declare_it() -> None:
 
 def test_matched_answers_come_from_the_facts_that_matched() -> None:
     eng = engine.engine_for(KB)
-    answers = {"fever": True, "pain_location": ("side_flank",), "pain_comes_in_waves": True,
-               "nausea_or_vomiting": False, "age": 38}
+    answers: dict[str, AnswerValue] = {"fever": True, "pain_location": ("side_flank",),
+                                       "pain_comes_in_waves": True, "nausea_or_vomiting": False, "age": 38}
     firings = {f.rule_id: f for f in eng.evaluate(answers).firings}
     infection = firings["kidney_infection_fever"]
     assert infection.matched == (("fever", True),)

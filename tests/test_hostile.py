@@ -361,7 +361,7 @@ def test_nothing_recurses_along_a_chain_of_findings(tmp_path: Path) -> None:
 def test_check_on_six_hundred_rules_is_quick(tmp_path: Path) -> None:
     """540 rules once took 48 s to check; now 600 of the benchmark's chained rules take about a second."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_check import knowledge_base  # type: ignore[import-not-found]  # a script, not a package
+    from bench_check import knowledge_base
 
     questions, rules = knowledge_base(tmp_path, 600)
     ran = run("check", "--questions", questions, "--rules", rules)
