@@ -412,10 +412,10 @@ def answers_to_response(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -
     rows = [f"{' '.join(q.text.split())} {answer_text(kb, q.id, enabled[q.id])}" for q in asked]
     return {
         "resourceType": "QuestionnaireResponse",
-        "text": narrative(kb.questionnaire.title, rows),
         "questionnaire": f"{QUESTIONNAIRE_URL}|{kb.version}",
         "status": "completed",
         "item": items,
+        "text": narrative(kb.questionnaire.title, rows),  # last, after the answers it sums up
     }
 
 
