@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,17 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
         return Run(status, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def assessed(cli: Callable[..., Run]) -> Callable[[Path], dict[str, Any]]:
+    """``triage assess FILE --format json`` as a dict, without the file's name (its `source`)."""
+
+    def assess(file: Path) -> dict[str, Any]:
+        run = cli("assess", file, "--format", "json")
+        assert run.status == 0, run.err
+        result: dict[str, Any] = json.loads(run.out)
+        result.pop("source")
+        return result
+
+    return assess

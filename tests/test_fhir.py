@@ -173,7 +173,8 @@ def test_export_to_a_file(cli: Callable[..., Any], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", VIGNETTES)
-def test_round_trip(cli: Callable[..., Any], kb: KnowledgeBase, tmp_path: Path, path: Path) -> None:
+def test_round_trip(cli: Callable[..., Any], assessed: Callable[[Path], dict[str, Any]], kb: KnowledgeBase,
+                    tmp_path: Path, path: Path) -> None:
     """Answer a vignette in FHIR; assessing it gives the same result as the YAML answers."""
     questionnaire = exported(cli)
     plain = answers_for(kb, read(path))
@@ -189,14 +190,8 @@ def test_round_trip(cli: Callable[..., Any], kb: KnowledgeBase, tmp_path: Path, 
     fhir_file = tmp_path / "response.json"
     fhir_file.write_text(exported_response.out, encoding="utf-8")
 
-    def assess(file: Path) -> dict[str, Any]:
-        run = cli("assess", file, "--format", "json")
-        assert run.status == 0, run.err
-        result: dict[str, Any] = json.loads(run.out)
-        result.pop("source")
-        return result
 
-    from_fhir, from_yaml = assess(fhir_file), assess(yaml_file)
+    from_fhir, from_yaml = assessed(fhir_file), assessed(yaml_file)
     # The response carries only the answers its questions' enableWhen allow (a strict reader
     # wants no others), so the YAML may have more ignored answers: only to questions not in it.
     ignored_fhir, ignored_yaml = from_fhir.pop("ignored_answers"), from_yaml.pop("ignored_answers")

@@ -351,7 +351,8 @@ def only_none_of_these(response: dict[str, Any]) -> None:
         pytest.param(only_none_of_these, {**BASE, "pain_location": []}, id="none-of-these-alone"),
     ],
 )
-def test_accepted(cli: Callable[..., Any], tmp_path: Path, change: Change, plain: dict[str, Any]) -> None:
+def test_accepted(assessed: Callable[[Path], dict[str, Any]], tmp_path: Path, change: Change,
+                  plain: dict[str, Any]) -> None:
     """Still read, and assessed exactly as the same answers in a plain answers file."""
     response = base_response()
     change(response)
@@ -360,14 +361,8 @@ def test_accepted(cli: Callable[..., Any], tmp_path: Path, change: Change, plain
     answers.write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in plain.items()}),
                        encoding="utf-8")
 
-    def assess(file: Path) -> dict[str, Any]:
-        run = cli("assess", file, "--format", "json")
-        assert run.status == 0, run.err
-        result: dict[str, Any] = json.loads(run.out)
-        result.pop("source")
-        return result
 
-    assert assess(path) == assess(answers)
+    assert assessed(path) == assessed(answers)
 
 
 # --- the files of the safety finding --------------------------------------------------

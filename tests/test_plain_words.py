@@ -52,21 +52,15 @@ def test_there_are_questions() -> None:
     assert QUESTIONS, "the knowledge base has no questions"
 
 
+@pytest.mark.parametrize("field", ["text", "why"])
 @pytest.mark.parametrize("question", _by_question())
-def test_question_text_is_plain(question: Question) -> None:
-    found = grade(question.text)
-    assert found <= MAX_TEXT_GRADE, (
-        f"question {question.id!r}: its text reads at grade {found}, above {MAX_TEXT_GRADE}; "
-        f"use shorter sentences and more common words: {question.text!r}"
-    )
-
-
-@pytest.mark.parametrize("question", _by_question())
-def test_question_why_is_plain(question: Question) -> None:
-    found = grade(question.why)
-    assert found <= MAX_WHY_GRADE, (
-        f"question {question.id!r}: its why reads at grade {found}, above {MAX_WHY_GRADE}; "
-        f"use shorter sentences and more common words: {question.why!r}"
+def test_question_reads_plainly(question: Question, field: str) -> None:
+    text = getattr(question, field)
+    limit = MAX_TEXT_GRADE if field == "text" else MAX_WHY_GRADE
+    found = grade(text)
+    assert found <= limit, (
+        f"question {question.id!r}: its {field} reads at grade {found}, above {limit}; "
+        f"use shorter sentences and more common words: {text!r}"
     )
 
 
