@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from triage import constants, render
+from triage import constants, render, report
 from triage import result as results
 from triage.engine import Engine
 from triage.flow import Interview
@@ -426,16 +426,20 @@ def _text(renderable: Any, width: int = 40) -> str:
     return out.getvalue()
 
 
+def _view(kb: KnowledgeBase, result: Result) -> Any:
+    return screens.result_view(report.build(kb, result))
+
+
 def test_result_puts_the_suggestion_first(kb: KnowledgeBase, benign: Result) -> None:
-    text = _text(screens.result_view(kb, benign))
+    text = _text(_view(kb, benign))
     first_words = " ".join(text.split()[:12])
     assert "Discuss with your acupuncturist" in first_words
     assert text.index("Discuss your back") < text.index(constants.HEADING_CAUSES.split()[0])
 
 
 def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None:
-    text = " ".join(_text(screens.result_view(kb, benign), 80).split())
-    said = render.said(kb, Matched(question="muscle_tension", answer=True))
+    text = " ".join(_text(_view(kb, benign), 80).split())
+    said = report.said(kb, Matched(question="muscle_tension", answer=True))
     assert constants.BECAUSE_YOU_SAID.format(said=said) in text
     assert "Source: Seed article" in text
     assert text.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
@@ -445,14 +449,13 @@ def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None
 def test_screens_fit_the_width(kb: KnowledgeBase, engine: Engine, width: int) -> None:
     for answers in (examples.BENIGN, examples.EMERGENCY, examples.DOCTOR):
         result = examples.replay(kb, engine, answers)
-        view = screens.emergency_view if result.level == "emergency" else screens.result_view
-        for line in _text(view(kb, result), width).splitlines():
+        for line in _text(_view(kb, result), width).splitlines():
             assert len(line) <= width
 
 
 def test_emergency_says_what_to_do_in_words(kb: KnowledgeBase, engine: Engine) -> None:
     result = examples.replay(kb, engine, examples.EMERGENCY)
-    text = " ".join(_text(screens.emergency_view(kb, result), 80).replace("┃", " ").split())
+    text = " ".join(_text(_view(kb, result), 80).replace("┃", " ").split())
     assert "EMERGENCY" in text
     assert constants.EMERGENCY_NOW in text
     assert constants.LEVEL_ADVICE["emergency"] in text
@@ -482,7 +485,7 @@ def test_no_color_keeps_words_but_drops_colour(kb: KnowledgeBase, engine: Engine
     monkeypatch.setenv("NO_COLOR", "1")
     out = io.StringIO()
     console = screens.make_console(False, file=out, width=60, force_terminal=True)
-    console.print(screens.emergency_view(kb, examples.replay(kb, engine, examples.EMERGENCY)))
+    console.print(_view(kb, examples.replay(kb, engine, examples.EMERGENCY)))
     text = out.getvalue()
     assert "EMERGENCY" in text
     assert "\x1b[31m" not in text and "\x1b[1;31m" not in text

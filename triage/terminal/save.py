@@ -17,12 +17,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from triage import constants, render
+from triage import constants, report
 from triage.files import PRIVATE, PUBLIC, write
 
 __all__ = ["PRIVATE", "PUBLIC", "write"]  # the writer lives in triage.files; summaries use it here
 from triage.models import KnowledgeBase
-from triage.result import Reason, Result
+from triage.result import Result
 
 Writer = Callable[[KnowledgeBase, Result], str]
 
@@ -33,70 +33,50 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _md_reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[str]:
-    lines = []
-    for reason in reasons:
-        lines += [f"  - {line}" for line in render.because_lines(kb, reason, constants.SUMMARY_MATCHED)]
-        lines.append(f"  - {reason.because}")
-        lines.append(f"  - {constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule)}")
+def _md_reasoning(reasoning: report.Reasoning, indent: str) -> list[str]:
+    return [f"{indent}- {line}" for line in (*reasoning.said, reasoning.because, reasoning.source)]
+
+
+def _md_section(section: report.Section) -> list[str]:
+    lines = ["", f"## {section.title}", ""]
+    for paragraph in section.paragraphs:
+        lines += [paragraph, ""]
+    for entry in section.entries:
+        level = f" ({entry.level_title})" if entry.level_title else ""
+        lines.append(f"- **{entry.name}**{level}: {entry.about}")
+        for reasoning in entry.reasons:
+            lines += _md_reasoning(reasoning, "  ")
+    for reasoning in section.reasons:
+        first, *rest = _md_reasoning(reasoning, "")
+        lines += [first, *(f"  {line.removeprefix('- ')}" for line in rest)]
+    lines += [f"- {point}" for point in section.points]
+    if section.rows:
+        lines += [f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
+        lines += [f"| {_md_escape(q)} | {_md_escape(a)} |" for q, a in section.rows]
+    for paragraph in section.fine_print:
+        lines += ["", paragraph]
+    while lines[-1] == "":
+        lines.pop()
     return lines
 
 
-def _md_notice(notice: render.Notice) -> list[str]:
-    lines = ["", f"## {notice.title}", ""]
-    if notice.intro:
-        lines += [notice.intro, ""]
-    return lines + [f"- {item}" for item in notice.items]
-
-
 def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = None) -> str:
-    """A readable summary: suggestion, red flags, causes with reasons, answers."""
+    """A readable summary for a clinician: the result's document, then the date and knowledge base."""
+    doc = report.build(kb, result, audience="clinician")
     day = (today or datetime.date.today()).isoformat()
     out = [
         f"# {constants.SUMMARY_TITLE}",
         "",
         constants.SUMMARY_INTRO.format(date=day, version=result.knowledge_base.version),
         "",
-        f"## {constants.SUMMARY_SUGGESTION}: {constants.LEVEL_TITLE[result.level]}",
+        f"## {constants.SUMMARY_SUGGESTION}: {doc.level_title}",
         "",
-        f"**{result.suggestion}**",
+        f"**{doc.suggestion}**",
     ]
-    if result.level == "emergency":
-        out += ["", constants.EMERGENCY_NOW]
-    if result.stopped_early:
-        out += ["", constants.STOPPED_EARLY]
-    out += [line for warning in render.ignored_warnings(kb, result) for line in ("", warning)]
-    incomplete = render.incomplete_notice(kb, result)
-    if incomplete is not None:
-        out += _md_notice(incomplete)
-    if result.red_flags:
-        out += ["", f"## {constants.HEADING_RED_FLAGS}", ""]
-        for flag in result.red_flags:
-            out.append(f"- **{flag.name}** ({constants.LEVEL_TITLE[flag.level]}): {flag.means}")
-            out += _md_reasons(kb, flag.rules)
-    if result.causes:
-        out += ["", f"## {constants.HEADING_CAUSES}", ""]
-        for cause in result.causes:
-            out.append(f"- **{cause.name}**: {cause.about}")
-            out += _md_reasons(kb, cause.rules)
-    if result.acupuncture.suggested:
-        out += ["", f"## {constants.HEADING_ACUPUNCTURE}", "",
-                result.acupuncture.note or "", "", result.acupuncture.evidence or ""]
-    other = render.other_reasons(result)
-    if other:
-        out += ["", f"## {constants.HEADING_WHY_LEVEL}", ""]
-        out += [line.removeprefix("  ") for line in _md_reasons(kb, other)]
-    for notice in render.advice_notices(result):
-        out += _md_notice(notice)
-    ignored = render.ignored_notice(kb, result)
-    if ignored is not None:
-        out += _md_notice(ignored)
-    out += ["", f"## {constants.HEADING_ANSWERS}", "",
-            f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
-    for qid, value in result.answers.items():
-        text = kb.question(qid).text if kb.has_question(qid) else qid
-        out.append(f"| {_md_escape(text)} | {_md_escape(render.answer_text(kb, qid, value))} |")
-    out += ["", "---", "", result.disclaimer, ""]
+    out += [line for note in doc.notes for line in ("", note)]
+    for section in doc.sections:
+        out += _md_section(section)
+    out += ["", "---", "", doc.disclaimer, "", doc.footer, ""]
     return "\n".join(out)
 
 

@@ -18,9 +18,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage import constants, render
+from triage import constants, render, report
 from triage.models import AnswerValue, KnowledgeBase, Question
-from triage.result import Reason, Result
+from triage.result import Result
 from triage.terminal.text import plain_text
 
 LEVEL_STYLE: dict[str, str] = {
@@ -81,6 +81,7 @@ def went_back(number: int, plain: bool) -> RenderableType:
 
 
 # --- result ---------------------------------------------------------------------------
+# The result's words come from triage.report; these functions add boxes, colour and bullets.
 def _heading(title: str) -> Text:
     return Text(title, style="bold underline")
 
@@ -98,120 +99,69 @@ def _indented(text: str, style: str = "") -> Padding:
     return Padding(Text(text, style=style), (0, 0, 0, 2))
 
 
-def _reasons(kb: KnowledgeBase, reasons: tuple[Reason, ...]) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for reason in reasons:
-        out += [_indented(line) for line in render.because_lines(kb, reason)]
-        out.append(_indented(reason.because))
-        out.append(_indented(constants.RULE_SOURCE.format(source=reason.source, rule=reason.rule),
-                             "dim"))
-    return out
+def _reasoning(reasoning: report.Reasoning) -> list[RenderableType]:
+    return [*(_indented(line) for line in reasoning.said), _indented(reasoning.because),
+            _indented(reasoning.source, "dim")]
 
 
-def _red_flags(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
-    if not result.red_flags:
-        return []
-    out: list[RenderableType] = [_heading(constants.HEADING_RED_FLAGS)]
-    for flag in result.red_flags:
-        level = constants.LEVEL_TITLE[flag.level]
-        out.append(_bullet(Text.assemble((flag.name, f"bold {LEVEL_STYLE[flag.level]}"), f" ({level})")))
-        out.append(_indented(flag.means, "italic"))
-        out.extend(_reasons(kb, flag.rules))
-        out.append(Text(""))
-    return out
-
-
-def _causes(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
-    if not result.causes:
-        return []
-    out: list[RenderableType] = [_heading(constants.HEADING_CAUSES)]
-    for cause in result.causes:
-        out.append(_bullet(Text(cause.name, style="bold")))
-        out.append(_indented(cause.about, "italic"))
-        out.extend(_reasons(kb, cause.rules))
-        out.append(Text(""))
-    return out
-
-
-def _other_reasons(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
-    other = render.other_reasons(result)
-    if not other:
-        return []
-    return [_heading(constants.HEADING_WHY_LEVEL), *_reasons(kb, other), Text("")]
-
-
-def _acupuncture(result: Result) -> list[RenderableType]:
-    if not result.acupuncture.suggested:
-        return []
-    return [_heading(constants.HEADING_ACUPUNCTURE), Text(result.acupuncture.note or ""),
-            Text(result.acupuncture.evidence or "", style="dim"), Text("")]
-
-
-def _notice(notice: render.Notice) -> list[RenderableType]:
-    out: list[RenderableType] = [_heading(notice.title)]
-    if notice.intro:
-        out.append(Text(notice.intro))
-    out += [_bullet(Text(item)) for item in notice.items]
+def _entry(entry: report.Entry) -> list[RenderableType]:
+    if entry.level is not None:
+        name = Text.assemble((entry.name, f"bold {LEVEL_STYLE[entry.level]}"), f" ({entry.level_title})")
+    else:
+        name = Text(entry.name, style="bold")
+    out: list[RenderableType] = [_bullet(name), _indented(entry.about, "italic")]
+    for reasoning in entry.reasons:
+        out += _reasoning(reasoning)
     return [*out, Text("")]
 
 
-def _incomplete(kb: KnowledgeBase, result: Result) -> list[RenderableType]:
-    notice = render.incomplete_notice(kb, result)
-    return [] if notice is None else _notice(notice)
+def _section(section: report.Section) -> list[RenderableType]:
+    out: list[RenderableType] = [_heading(section.title)]
+    out += [Text(paragraph) for paragraph in section.paragraphs]
+    for entry in section.entries:
+        out += _entry(entry)
+    for reasoning in section.reasons:  # a list of rules: each starts with its own bullet
+        first, *rest = (*reasoning.said, reasoning.because)
+        out += [_bullet(Text(first)), *(_indented(line) for line in rest),
+                _indented(reasoning.source, "dim")]
+    out += [_bullet(Text(point)) for point in section.points]
+    for question, answer in section.rows:
+        out += [_bullet(Text(question)), _indented(constants.ANSWER_ECHO.format(answer=answer), "cyan")]
+    out += [Text(paragraph, style="dim") for paragraph in section.fine_print]
+    if out[-1] != Text(""):
+        out.append(Text(""))
+    return out
 
 
-def _advice(result: Result) -> list[RenderableType]:
-    return [part for notice in render.advice_notices(result) for part in _notice(notice)]
+def _footer(doc: report.Report) -> list[RenderableType]:
+    return [Text(doc.disclaimer, style="italic"), Text(doc.footer, style="dim")]
 
 
-def _footer(result: Result) -> list[RenderableType]:
-    return [
-        Text(result.disclaimer, style="italic"),
-        Text(render.footer(result), style="dim"),
-    ]
-
-
-def _notes(result: Result) -> list[Text]:
-    notes = []
-    if result.stopped_early:
-        notes += [Text(""), Text(constants.STOPPED_EARLY)]
-    return notes
-
-
-def result_view(kb: KnowledgeBase, result: Result) -> RenderableType:
-    """The suggestion first, then red flags, causes with reasons, acupuncture, disclaimer."""
-    style = LEVEL_STYLE[result.level]
-    suggestion = Panel(
-        Group(Text(result.suggestion, style="bold"), *_notes(result)),
-        title=Text(constants.LEVEL_TITLE[result.level], style=f"bold {style}"),
-        title_align="left", border_style=style, box=box.ROUNDED, padding=(0, 1),
-    )
-    return Group(suggestion, Text(""), *_incomplete(kb, result), *_red_flags(kb, result),
-                 *_causes(kb, result), *_other_reasons(kb, result), *_acupuncture(result),
-                 *_advice(result), *_footer(result))
-
-
-def emergency_view(kb: KnowledgeBase, result: Result) -> RenderableType:
-    """Full width: what to do now, in words; then the red flags that caused it."""
-    now = Panel(
-        Group(Text(constants.LEVEL_ADVICE["emergency"], style="bold"), Text(""),
-              Text(constants.EMERGENCY_NOW), *_notes(result)),
-        title=Text(constants.LEVEL_TITLE["emergency"], style="bold reverse red"),
-        border_style="bold red", box=box.HEAVY, expand=True, padding=(1, 1),
-    )
-    return Group(now, Text(""), *_red_flags(kb, result), *_footer(result))
-
-
-def result_plain(kb: KnowledgeBase, result: Result, width: int) -> Text:
-    return Text(render.plain(kb, result, width=width))
+def result_view(doc: report.Report) -> RenderableType:
+    """The suggestion first, in a box of its level's colour and named in words; then every section."""
+    style = LEVEL_STYLE[doc.level]
+    notes: list[RenderableType] = [part for note in doc.notes for part in (Text(""), Text(note))]
+    if doc.level == "emergency":
+        top = Panel(
+            Group(Text(doc.suggestion, style="bold"), *notes),
+            title=Text(doc.level_title, style="bold reverse red"),
+            border_style="bold red", box=box.HEAVY, expand=True, padding=(1, 1),
+        )
+    else:
+        top = Panel(
+            Group(Text(doc.suggestion, style="bold"), *notes),
+            title=Text(doc.level_title, style=f"bold {style}"),
+            title_align="left", border_style=style, box=box.ROUNDED, padding=(0, 1),
+        )
+    body = [part for section in doc.sections for part in _section(section)]
+    return Group(top, Text(""), *body, *_footer(doc))
 
 
 def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool) -> None:
     console.print()
+    doc = report.build(kb, result)
     if plain:
-        console.print(result_plain(kb, result, console.width))
-    elif result.level == "emergency":
-        console.print(emergency_view(kb, result))
+        console.print(Text(render.plain_report(doc, console.width)))
     else:
-        console.print(result_view(kb, result))
+        console.print(result_view(doc))
     console.print()

@@ -1,0 +1,230 @@
+"""The result as one document: its sections, their order and their words, written once.
+
+Every output lays out the same :class:`Report`: the terminal's screens (rich),
+``--plain`` and ``triage assess`` text (:func:`triage.render.plain`), the
+Markdown summary for a clinician (:func:`triage.terminal.save.markdown`) and
+the kiosk's pages. A renderer adds layout (boxes, colour, bullets, HTML
+tags), never a result's words: every sentence here comes from
+:mod:`triage.constants` or the knowledge base.
+
+The JSON of ``triage assess`` is the result itself (:class:`triage.result.Result`,
+the clinical contract); :data:`JSON_FIELDS` says where each section's
+content is found in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from triage import constants, render
+from triage.conditions import questions_used
+from triage.models import KnowledgeBase
+from triage.result import Advice, Matched, Reason, Result
+
+SectionKey = Literal[
+    "incomplete", "red_flags", "causes", "why", "acupuncture", "cautions", "safety_net",
+    "self_care", "ignored", "answers",
+]
+Audience = Literal["person", "clinician"]
+
+ORDER: tuple[SectionKey, ...] = (
+    "incomplete", "red_flags", "causes", "why", "acupuncture", "cautions", "safety_net",
+    "self_care", "ignored", "answers",
+)
+"""The sections, most important first; a report holds those that apply, in this order."""
+
+JSON_FIELDS: dict[SectionKey, str] = {
+    "incomplete": "unanswered",
+    "red_flags": "red_flags",
+    "causes": "causes",
+    "why": "level_reasons",
+    "acupuncture": "acupuncture",
+    "cautions": "acupuncture.cautions",
+    "safety_net": "safety_net",
+    "self_care": "self_care",
+    "ignored": "ignored_answers",
+    "answers": "answers",
+}
+"""Where the JSON result carries each section (``assess --format json``; answers in summaries)."""
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """One rule that fired, in words: what was said, why it matters, and its source."""
+
+    rule: str
+    said: tuple[str, ...]
+    because: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A red flag or a cause: its name, what it means, and the rules behind it."""
+
+    name: str
+    about: str
+    reasons: tuple[Reasoning, ...]
+    level: str | None = None
+    """A red flag's level (an id, for colour); its words are in :attr:`level_title`."""
+    level_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the result. Renderers show, in this order: paragraphs,
+    entries, reasons, points, then the answers table."""
+
+    key: SectionKey
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    reasons: tuple[Reasoning, ...] = ()
+    points: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+    """For the answers: (question, answer) in the order they were asked."""
+    fine_print: tuple[str, ...] = ()
+    """Paragraphs a renderer may show smaller (the acupuncture evidence)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    level: str
+    level_title: str
+    suggestion: str
+    notes: tuple[str, ...]
+    """Sentences that belong with the suggestion: what to do now, a stop, an unused warning sign."""
+    sections: tuple[Section, ...]
+    disclaimer: str
+    footer: str
+
+    @property
+    def keys(self) -> tuple[SectionKey, ...]:
+        return tuple(s.key for s in self.sections)
+
+    def section(self, key: SectionKey) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def question_text(kb: KnowledgeBase, qid: str) -> str:
+    return _squash(kb.question(qid).text) if kb.has_question(qid) else qid
+
+
+def said(kb: KnowledgeBase, matched: Matched) -> str:
+    """'"Yes" to "Do you have a fever…?"': an answer the person gave, in their words."""
+    text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
+    return f'"{render.answer_text(kb, matched.question, matched.answer)}" to "{text}"'
+
+
+def because_lines(kb: KnowledgeBase, reason: Reason, template: str = constants.BECAUSE_YOU_SAID) -> list[str]:
+    """Why a rule fired, in the person's words.
+
+    A rule that builds on a cause or red flag points to it (it is explained
+    above it) instead of repeating the answers behind it.
+    """
+    if reason.via:
+        names = []
+        for ref in reason.via:
+            kind, fid = ref.split(":", 1)
+            names.append(kb.cause(fid).name if kind == "cause" else kb.red_flag(fid).name)
+        direct = [m for m in reason.matched if not _behind_findings(kb, reason, m)]
+        lines = [constants.BECAUSE_OF_FINDING.format(names=", ".join(names))]
+        return lines + [template.format(said=said(kb, m)) for m in direct]
+    return [template.format(said=said(kb, m)) for m in reason.matched]
+
+
+def _behind_findings(kb: KnowledgeBase, reason: Reason, matched: Matched) -> bool:
+    """Whether an answer only matched through a finding the reason builds on."""
+    return matched.question not in questions_used(kb.rule(reason.rule).when)
+
+
+def other_reasons(result: Result) -> tuple[Reason, ...]:
+    """The rules behind the level that the red flags have not already explained."""
+    shown = {r.rule for flag in result.red_flags for r in flag.rules}
+    return tuple(r for r in result.level_reasons if r.rule not in shown)
+
+
+def ignored_warnings(kb: KnowledgeBase, result: Result) -> list[str]:
+    """A plain sentence for each warning sign answered Yes whose answer was not used."""
+    signs = kb.required_questions
+    return [constants.IGNORED_WARNINGS[i.why].format(question=question_text(kb, i.question))
+            for i in result.ignored_answers if i.answer is True and i.question in signs]
+
+
+def footer(result: Result) -> str:
+    """"Knowledge base 1a2b; 12 questions asked." (one question: "1 question asked")."""
+    template = constants.KB_FOOTER_ONE if result.questions_asked == 1 else constants.KB_FOOTER
+    return template.format(version=result.knowledge_base.version, asked=result.questions_asked)
+
+
+def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> Report:
+    """The document for a result.
+
+    ``audience`` chooses how an answer is quoted ("Because you said …" to the
+    person, "Answered …" in a clinician's summary) and whether the answers
+    are listed: a person has just seen each answer on screen, a clinician
+    reading a summary has not.
+    """
+    template = constants.BECAUSE_YOU_SAID if audience == "person" else constants.SUMMARY_MATCHED
+
+    def reasonings(reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
+        return tuple(
+            Reasoning(rule=r.rule, said=tuple(because_lines(kb, r, template)), because=_squash(r.because),
+                      source=constants.RULE_SOURCE.format(source=r.source, rule=r.rule))
+            for r in reasons)
+
+    sections: list[Section] = []
+    if not result.complete:
+        sections.append(Section("incomplete", constants.INCOMPLETE_TITLE,
+                                paragraphs=(constants.INCOMPLETE_INTRO,),
+                                points=tuple(question_text(kb, q) for q in result.unanswered)))
+    if result.red_flags:
+        sections.append(Section("red_flags", constants.HEADING_RED_FLAGS, entries=tuple(
+            Entry(name=f.name, about=_squash(f.means), reasons=reasonings(f.rules), level=f.level,
+                  level_title=constants.LEVEL_TITLE[f.level])
+            for f in result.red_flags)))
+    if result.causes:
+        sections.append(Section("causes", constants.HEADING_CAUSES, entries=tuple(
+            Entry(name=c.name, about=_squash(c.about), reasons=reasonings(c.rules))
+            for c in result.causes)))
+    other = other_reasons(result)
+    sections.append(Section("why", constants.HEADING_WHY_LEVEL, reasons=reasonings(other),
+                            paragraphs=() if other else (constants.WHY_LEVEL_FROM_FLAGS,)))
+    if result.acupuncture.suggested:
+        sections.append(Section("acupuncture", constants.HEADING_ACUPUNCTURE,
+                                paragraphs=(_squash(result.acupuncture.note or ""),),
+                                fine_print=(_squash(result.acupuncture.evidence or ""),)))
+    if result.acupuncture.cautions:
+        sections.append(Section("cautions", constants.CAUTIONS_TITLE,
+                                points=tuple(_squash(c.because) for c in result.acupuncture.cautions)))
+    advices: tuple[tuple[SectionKey, Advice | None], ...] = (
+        ("safety_net", result.safety_net), ("self_care", result.self_care))
+    for key, advice in advices:
+        if advice is not None:
+            sections.append(Section(key, advice.title, points=tuple(_squash(p) for p in advice.points)))
+    if result.ignored_answers:
+        sections.append(Section("ignored", constants.IGNORED_TITLE, points=tuple(
+            constants.IGNORED_ITEM.format(
+                question=question_text(kb, i.question), reason=i.reason,
+                answer=render.answer_text(kb, i.question, i.answer) if i.answer is not None
+                else constants.WHAT_IF_UNANSWERED)
+            for i in result.ignored_answers)))
+    if result.answers and audience == "clinician":
+        sections.append(Section("answers", constants.HEADING_ANSWERS, rows=tuple(
+            (question_text(kb, qid), render.answer_text(kb, qid, value))
+            for qid, value in result.answers.items())))
+
+    notes: list[str] = []
+    if result.level == "emergency":
+        notes.append(constants.EMERGENCY_NOW)
+    if result.stopped_early:
+        notes.append(constants.STOPPED_EARLY)
+    notes += ignored_warnings(kb, result)
+    return Report(level=result.level, level_title=constants.LEVEL_TITLE[result.level],
+                  suggestion=result.suggestion, notes=tuple(notes), sections=tuple(sections),
+                  disclaimer=result.disclaimer, footer=footer(result))
