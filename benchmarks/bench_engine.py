@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import yaml
 
@@ -48,8 +48,10 @@ def random_value(question: Question, rng: random.Random) -> AnswerValue:
             return rng.randint(max(low, 16) if question.id == "age" else low, high)
         case "choice":
             return rng.choice(question.option_ids)
-        case _:
+        case "multi":
             return tuple(o for o in question.option_ids if rng.random() < 0.3)
+        case _:
+            assert_never(question.type)
 
 
 def answer_sets(kb: KnowledgeBase, n: int, seed: int) -> list[dict[str, AnswerValue]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from hypothesis import strategies as st
 
@@ -18,10 +18,12 @@ def value_for(question: Question) -> st.SearchStrategy[AnswerValue]:
             return st.integers(low, high)
         case "choice":
             return st.sampled_from(question.option_ids)
-        case _:
+        case "multi":
             return st.lists(st.sampled_from(question.option_ids), unique=True).map(
                 lambda xs: tuple(o for o in question.option_ids if o in xs)
             )
+        case _:
+            assert_never(question.type)
 
 
 def answer_sets(kb: KnowledgeBase, *, min_age: int | None = None) -> st.SearchStrategy[dict[str, Any]]:

@@ -6,76 +6,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage import errors, yamlsrc
+from triage import errors, qtypes, yamlsrc
 from triage.errors import Problem, TriageError
-from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'the text "{value}"'
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return str(value)
+from triage.models import AnswerValue, KnowledgeBase, Question
 
 
 def expected_text(question: Question) -> str:
-    match question.type:
-        case "yes_no":
-            return "must be true, false or not_sure"
-        case "number" | "scale":
-            low, high = question.bounds
-            return f"must be a whole number from {low} to {high}"
-        case "choice":
-            return "must be one option id (" + ", ".join(question.option_ids) + ")"
-        case _:
-            return "must be a list of option ids (" + ", ".join(question.option_ids) + "), or []"
+    """What an answer to ``question`` must be, in words (see :mod:`triage.qtypes`)."""
+    return qtypes.of(question).expected_text(question)
 
 
 def check_value(question: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
     """Normalise ``value`` for ``question``: (value, None) or (None, error message)."""
-    qid = question.id
-    wrong = errors.ANSWER_WRONG_TYPE.format(
-        id=qid, expected=expected_text(question), found=_shown(value)
-    )
-    match question.type:
-        case "yes_no":
-            if isinstance(value, bool) or value == NOT_SURE:
-                return value, None
-            return None, wrong
-        case "number" | "scale":
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if not isinstance(value, int) or isinstance(value, bool):
-                return None, wrong
-            low, high = question.bounds
-            if not low <= value <= high:
-                return None, errors.ANSWER_OUT_OF_RANGE.format(
-                    id=qid, min=low, max=high, found=value
-                )
-            return value, None
-        case "choice":
-            if not isinstance(value, str):
-                return None, wrong
-            if value not in question.option_ids:
-                return None, errors.ANSWER_UNKNOWN_OPTION.format(
-                    id=qid, value=value, hint=errors.did_you_mean(value, question.option_ids)
-                )
-            return value, None
-        case _:  # multi
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                return None, wrong
-            for item in value:
-                if item not in question.option_ids:
-                    return None, errors.ANSWER_UNKNOWN_OPTION.format(
-                        id=qid, value=item, hint=errors.did_you_mean(item, question.option_ids)
-                    )
-            order = question.option_ids
-            return tuple(sorted(set(value), key=order.index)), None
+    return qtypes.of(question).check(question, value)
 
 
 def validate(
@@ -127,7 +70,7 @@ def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, An
 
         data, source = fhir.response_to_answers(kb, source)
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else _shown(data)
+        found = "an empty file" if data is None else qtypes.shown(data)
         raise errors.fail(source.name, source.line(()), errors.ANSWERS_NOT_MAPPING, found=found)
     answers, problems = validate(kb, data, source)
     if problems:

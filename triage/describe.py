@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from triage.models import (
     NOT_SURE,
@@ -105,15 +106,16 @@ def question_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> str:
             if op == "=":
                 return f"you answer {word} to {q}"
             return f"you answer something other than {word} to {q}"
-        case "number" | "scale":
-            text = f"{subject(question)} {_NUMBER_OPS[op].format(n=value)}"
-            return text + " out of 10" if question.type == "scale" else text
+        case "number":
+            return f"{subject(question)} {_NUMBER_OPS[op].format(n=value)}"
+        case "scale":
+            return f"{subject(question)} {_NUMBER_OPS[op].format(n=value)} out of 10"
         case "choice":
             label = named(question.label(str(value)))
             if op == "=":
                 return f"you answer {label} to {q}"
             return f"you answer something other than {label} to {q}"
-        case _:  # multi
+        case "multi":
             if op == "contains":
                 return f"{named(question.label(str(value)))} is among your answers to {q}"
             items = tuple(value) if isinstance(value, tuple | list) else (str(value),)
@@ -124,6 +126,8 @@ def question_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> str:
             if op == "=":
                 return f"your answers to {q} are exactly {_options(question, items)}"
             return f"your answers to {q} are not exactly {_options(question, items)}"
+        case _:
+            assert_never(question.type)
 
 
 def finding_name(kb: KnowledgeBase, kind: str, fid: str) -> str:

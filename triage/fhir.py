@@ -21,15 +21,19 @@ How the question types map:
   groups and whole-list comparisons of a multi cannot be said; such an item
   stays always enabled, carries the condition in words in an extension, and
   the export reports it.
+
+What each type's item and answers are (item type, repeats, the value[x] an
+answer is read from, the codes a coding names) is said in
+:mod:`triage.qtypes`; the ``match`` statements here build what differs.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
-from triage import conditions, constants, errors
+from triage import conditions, constants, errors, qtypes
 from triage.describe import sentence
 from triage.errors import Problem, TriageError
 from triage.models import (
@@ -89,20 +93,28 @@ def _yes_no_coding(value: object) -> dict[str, Any]:
     return dict(NOT_SURE_CODING)
 
 
-def answer_values(question: Question, value: AnswerValue) -> list[dict[str, Any]]:
-    """One answer as the ``answer`` list of a QuestionnaireResponse item."""
+def _value(question: Question, value: AnswerValue) -> tuple[str, Any]:
+    """One value as the suffix of FHIR's value[x] (answer[x]) and its content: ("Integer", 45)."""
     match question.type:
         case "yes_no":
-            return [{"valueCoding": _yes_no_coding(value)}]
+            return "Coding", _yes_no_coding(value)
         case "number" | "scale":
-            return [{"valueInteger": value}]
-        case "choice":
-            return [{"valueCoding": _option(question, str(value))}]
+            return "Integer", value
+        case "choice" | "multi":
+            return "Coding", _option(question, str(value))
         case _:
-            items = value if isinstance(value, tuple | list) else (value,)
-            if not items:
-                return [{"valueCoding": _none_option(question)}]
-            return [{"valueCoding": _option(question, str(v))} for v in items]
+            assert_never(question.type)
+
+
+def answer_values(question: Question, value: AnswerValue) -> list[dict[str, Any]]:
+    """One answer as the ``answer`` list of a QuestionnaireResponse item (one entry per option ticked)."""
+    if not qtypes.of(question).fhir_repeats:
+        suffix, content = _value(question, value)
+        return [{f"value{suffix}": content}]
+    items = value if isinstance(value, tuple | list) else (value,)
+    if not items:
+        return [{"valueCoding": _none_option(question)}]
+    return [{f"value{suffix}": content} for suffix, content in (_value(question, v) for v in items)]
 
 
 # --- reading a QuestionnaireResponse strictly ----------------------------------------
@@ -127,14 +139,6 @@ MODIFIER_KEYS = frozenset({"modifierExtension", "implicitRules"})
 STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 READ_STATUSES = ("completed", "amended")
 
-_VALUE_TYPES: dict[str, tuple[str, ...]] = {
-    "yes_no": ("valueCoding", "valueBoolean"),
-    "number": ("valueInteger", "valueDecimal"),
-    "scale": ("valueInteger", "valueDecimal"),
-    "choice": ("valueCoding",),
-    "multi": ("valueCoding",),
-}
-"""The value[x] each question type is read from; anything else is refused."""
 _UNKNOWN_QUESTION_TYPES = ("valueBoolean", "valueInteger", "valueDecimal", "valueString", "valueCoding")
 """For a linkId that is no question: read it anyway, so that the answers check names it."""
 
@@ -143,14 +147,6 @@ _YES_NO_CODES: dict[str, dict[str, Any]] = {
     ABSENT_SYSTEM: {NOT_SURE_CODING["code"]: NOT_SURE},
 }
 """The yes/no codings the exporter writes: system -> code -> value."""
-
-_EXPECTED = {
-    "yes_no": "valueCoding (Y, N or asked-unknown) or valueBoolean",
-    "number": "valueInteger",
-    "scale": "valueInteger",
-    "choice": "valueCoding with an option code",
-    "multi": "valueCoding with an option code",
-}
 
 
 def _found(answer: Any) -> str:
@@ -205,7 +201,7 @@ def _questionnaire_problem(
 
 
 def _expected_codings(question: Question) -> str:
-    if question.type == "yes_no":
+    if qtypes.of(question).fhir_coding == "yes_no":
         return errors.FHIR_YES_NO_SYSTEMS.format(yes_no=YES_NO_SYSTEM, absent=ABSENT_SYSTEM)
     return errors.FHIR_OPTION_SYSTEM.format(system=OPTION_SYSTEM.format(question=question.id))
 
@@ -224,7 +220,8 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
     * ``status`` must be ``completed`` or ``amended``; ``questionnaire``, if
       given, must be ``QUESTIONNAIRE_URL``, and its ``|version`` (if any) the
       knowledge base's version;
-    * each answer has the value[x] of its question's type (``_VALUE_TYPES``);
+    * each answer has a value[x] of its question's type (``fhir_values`` in
+      :mod:`triage.qtypes`);
       a coding must carry the system the exporter writes for that question,
       and a yes/no coding one of the exported codes (``Y``/``N`` from
       v2-0136, ``asked-unknown`` from data-absent-reason);
@@ -285,14 +282,14 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
 
     def read_answer(question: Question | None, link: str, answer: Any, at: Loc) -> tuple[bool, Any]:
         """(read, value) of one answer; problems are reported here."""
-        expected = _EXPECTED[question.type] if question else "valueCoding or valueInteger"
+        expected = qtypes.of(question).fhir_expected if question else "valueCoding or valueInteger"
         if not isinstance(answer, dict):
             problem(at, errors.FHIR_BAD_ANSWER, id=link, expected=expected, found=_found(answer))
             return False, None
         if not keys_ok(answer, at, ANSWER_KEYS, f"an answer to `{link}`"):
             return False, None
         keys = [k for k in answer if k in VALUE_KEYS]
-        accepted = _VALUE_TYPES[question.type] if question else _UNKNOWN_QUESTION_TYPES
+        accepted = qtypes.of(question).fhir_values if question else _UNKNOWN_QUESTION_TYPES
         if len(keys) != 1 or keys[0] not in accepted:
             problem(at, errors.FHIR_BAD_ANSWER, id=link, expected=expected, found=_found(answer))
             return False, None
@@ -309,7 +306,8 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
         if question is None:
             return True, code
         system = value.get("system")
-        if question.type == "yes_no":
+        yes_no = qtypes.of(question).fhir_coding == "yes_no"
+        if yes_no:
             codes = _YES_NO_CODES.get(system) if isinstance(system, str) else None
         else:
             own = OPTION_SYSTEM.format(question=question.id)
@@ -320,7 +318,7 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
             problem((*where, "system"), errors.FHIR_WRONG_SYSTEM, id=link, code=code, found=found,
                     expected=_expected_codings(question))
             return False, None
-        if question.type != "yes_no":
+        if not yes_no:
             return True, code  # the answers check says if it is no option of the question
         if not isinstance(code, str) or code not in codes:
             problem((*where, "code"), errors.FHIR_UNKNOWN_CODE, id=link, code=code, system=system,
@@ -346,7 +344,7 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
             values.append(found)
         if not all_read:
             return
-        if question is not None and question.type == "multi":
+        if question is not None and qtypes.of(question).fhir_repeats:
             chosen = [v for v in values if v != NONE_CODE]
             if chosen and len(chosen) < len(values):
                 problem((*here, "answer"), errors.FHIR_NONE_WITH_OTHERS, id=link, none=NONE_CODE,
@@ -428,20 +426,12 @@ def _enable_when_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> list[dict[s
     op, value = cond.operator, cond.answer
     if op == "exists":
         return [{"question": question.id, "operator": "exists", "answerBoolean": bool(value)}]
-    answer: dict[str, Any]
-    match question.type:
-        case "yes_no":
-            answer = {"answerCoding": _yes_no_coding(value)}
-        case "number" | "scale":
-            answer = {"answerInteger": value}
-        case "choice":
-            answer = {"answerCoding": _option(question, str(value))}
-        case _:
-            if op != "contains":
-                return None  # FHIR compares one answer at a time, not the whole list
-            answer = {"answerCoding": _option(question, str(value))}
-            op = "="
-    entry = {"question": question.id, "operator": op, **answer}
+    if qtypes.of(question).fhir_repeats:
+        if op != "contains":
+            return None  # FHIR compares one answer at a time, not the whole list
+        op = "="
+    suffix, content = _value(question, value)
+    entry = {"question": question.id, "operator": op, f"answer{suffix}": content}
     if op == "!=":
         # In FHIR "!=" also holds when there is no answer; here it needs one.
         return [{"question": question.id, "operator": "exists", "answerBoolean": True}, entry]
@@ -483,26 +473,27 @@ def enable_when(kb: KnowledgeBase, cond: Condition) -> tuple[list[dict[str, Any]
 def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": q.id, "text": " ".join(q.text.split())}
     extensions: list[dict[str, Any]] = []
+    qtype = qtypes.of(q)
+    item["type"] = qtype.fhir_type
+    if qtype.fhir_repeats:
+        item["repeats"] = True
     match q.type:
         case "yes_no":
-            item["type"] = "choice"
             item["answerOption"] = [{"valueCoding": c} for c in (YES, NO)] + [NOT_SURE_OPTION]
-        case "number" | "scale":
-            low, high = q.bounds
-            item["type"] = "integer"
-            extensions += [{"url": EXT_MIN, "valueInteger": low}, {"url": EXT_MAX, "valueInteger": high}]
-            if q.type == "scale":
-                extensions += [_item_control("slider", "Slider"), {"url": EXT_SLIDER_STEP, "valueInteger": 1}]
+        case "number":
+            extensions += _bounds(q)
+        case "scale":
+            extensions += [*_bounds(q), _item_control("slider", "Slider"),
+                           {"url": EXT_SLIDER_STEP, "valueInteger": 1}]
         case "choice":
-            item["type"] = "choice"
             item["answerOption"] = [{"valueCoding": _option(q, o)} for o in q.option_ids]
-        case _:
-            item["type"] = "choice"
-            item["repeats"] = True
+        case "multi":
             item["answerOption"] = [{"valueCoding": _option(q, o)} for o in q.option_ids] + [{
                 "valueCoding": _none_option(q),
                 "extension": [{"url": EXT_OPTION_EXCLUSIVE, "valueBoolean": True}],
             }]
+        case _:
+            assert_never(q.type)
     asked_when = kb.asked_when(q)
     if asked_when is not None:
         said = enable_when(kb, asked_when)
@@ -525,6 +516,12 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
         "text": " ".join(q.why.split()),
     }]
     return item
+
+
+def _bounds(q: Question) -> list[dict[str, Any]]:
+    """The minValue and maxValue extensions of a number's (or a scale's) item."""
+    low, high = q.bounds
+    return [{"url": EXT_MIN, "valueInteger": low}, {"url": EXT_MAX, "valueInteger": high}]
 
 
 def _item_control(code: str, display: str) -> dict[str, Any]:

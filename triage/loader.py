@@ -19,10 +19,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from triage import answers as answers_mod
-from triage import conditions, errors, yamlsrc
+from triage import conditions, errors, qtypes, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import (
-    NOT_SURE,
     THEN_KINDS,
     AllCondition,
     AnyCondition,
@@ -46,14 +45,6 @@ from triage.paths import default_questions, default_rules, display
 
 M = TypeVar("M", bound=BaseModel)
 L = TypeVar("L", bound=Located)
-
-OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "yes_no": ("exists", "=", "!="),
-    "number": ("exists", "=", "!=", ">", "<", ">=", "<="),
-    "scale": ("exists", "=", "!=", ">", "<", ">=", "<="),
-    "choice": ("exists", "=", "!="),
-    "multi": ("exists", "contains", "=", "!="),
-}
 
 
 def _all_field_names() -> set[str]:
@@ -197,47 +188,19 @@ def check_condition(
             if question is None:
                 add(("question",), errors.UNKNOWN_QUESTION, id=qid, hint=errors.did_you_mean(qid, ctx.order))
                 return out
-            valid = OPERATORS_BY_TYPE[question.type]
-            if op not in valid:
+            qtype = qtypes.of(question)
+            if op not in qtype.operators:
                 add(("operator",), errors.BAD_OPERATOR, operator=op, question=qid, type=question.type,
-                    valid=", ".join(f"`{v}`" for v in valid))
+                    valid=", ".join(f"`{v}`" for v in qtype.operators))
                 return out
-            out += _check_compared_value(question, op, value, lambda t, **f: add(("answer",), t, **f))
+            if op == "exists":
+                if not isinstance(value, bool):
+                    add(("answer",), errors.BAD_COMPARED_VALUE, question=qid, type=question.type,
+                        expected="`exists` takes true or false", found=qtypes.shown(value))
+                return out
+            for template, fields in qtype.compared_problems(question, op, value):
+                add(("answer",), template, **fields)
     return out
-
-
-def _check_compared_value(question: Question, op: str, value: Any, add: Any) -> list[Problem]:
-    qid, qtype = question.id, question.type
-
-    def bad(expected: str) -> None:
-        add(errors.BAD_COMPARED_VALUE, question=qid, type=qtype, expected=expected,
-            found=answers_mod._shown(value))
-
-    if op == "exists":
-        if not isinstance(value, bool):
-            bad("`exists` takes true or false")
-    elif qtype == "yes_no":
-        if not (isinstance(value, bool) or value == NOT_SURE):
-            bad("compare with true, false or not_sure")
-    elif qtype in ("number", "scale"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            bad("compare with a whole number")
-    elif qtype == "choice" or op == "contains":
-        if not isinstance(value, str):
-            bad("compare with one option id")
-        elif value not in question.option_ids:
-            add(errors.UNKNOWN_OPTION, value=value, question=qid,
-                hint=errors.did_you_mean(value, question.option_ids))
-    else:  # multi with = or !=
-        items = value if isinstance(value, tuple) else None
-        if items is None:
-            bad("compare with a list of option ids (or use `contains`)")
-        else:
-            for item in items:
-                if item not in question.option_ids:
-                    add(errors.UNKNOWN_OPTION, value=item, question=qid,
-                        hint=errors.did_you_mean(item, question.option_ids))
-    return []
 
 
 def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
@@ -255,20 +218,21 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
         if q.section not in section_ids:
             out.append(Problem(source.name, source.line((*base, "section")), errors.UNKNOWN_SECTION.format(
                 where=where, id=q.section, hint=errors.did_you_mean(q.section, section_ids))))
-        needs_options = q.type in ("choice", "multi")
-        if needs_options and not q.options:
+        qtype = qtypes.of(q)
+        if qtype.options and not q.options:
             out.append(Problem(source.name, line, errors.MISSING_KEY.format(where=where, key="options")))
-        if not needs_options and q.options:
+        if not qtype.options and q.options:
             out.append(Problem(source.name, source.line((*base, "options")), errors.WRONG_VALUE.format(
-                where=where, reason=f"`options` apply only to choice and multi questions, not {q.type}")))
+                where=where,
+                reason=f"`options` apply only to {qtypes.names('options')} questions, not {q.type}")))
         option_ids = [o.id for o in q.options]
         for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
             out.append(Problem(source.name, source.line((*base, "options")), errors.DUPLICATE_ID.format(
                 kind="option", id=dup, other=f"question `{q.id}`")))
-        if q.type == "number" and (q.min is None or q.max is None or q.min > q.max):
+        if qtype.min_max and (q.min is None or q.max is None or q.min > q.max):
             out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
                 where=where, reason="a number question needs whole-number `min` and `max`, min <= max")))
-        if q.type != "number" and (q.min is not None or q.max is not None):
+        if not qtype.min_max and (q.min is not None or q.max is not None):
             out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
                 where=where, reason="`min` and `max` apply only to number questions (scale is 0-10)")))
     questions = {q.id: q for q in qn.questions}
@@ -495,7 +459,7 @@ def read_questionnaire(path: Path) -> tuple[Questionnaire | None, yamlsrc.Source
         return None, None, list(exc.problems)
     if not isinstance(source.data, dict):
         return None, source, [Problem(name, 1, errors.EXPECTED_MAPPING.format(
-            what="`sections` and `questions`", found=answers_mod._shown(source.data)))]
+            what="`sections` and `questions`", found=qtypes.shown(source.data)))]
     qn, problems = validate_structure(Questionnaire, source)
     if qn is None:
         return None, source, problems
@@ -521,7 +485,7 @@ def read_rule_files(directory: Path) -> tuple[list[tuple[yamlsrc.Source, RuleFil
             continue
         if not isinstance(source.data, dict):
             problems.append(Problem(source.name, 1, errors.EXPECTED_MAPPING.format(
-                what="`topic`, `causes`, `red_flags` and `rules`", found=answers_mod._shown(source.data))))
+                what="`topic`, `causes`, `red_flags` and `rules`", found=qtypes.shown(source.data))))
             continue
         rf, structural = validate_structure(RuleFile, source)
         problems += structural

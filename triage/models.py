@@ -44,9 +44,11 @@ class Located(Frozen):
 class QuestionCondition(Frozen):
     """Compares one answer, as FHIR enableWhen does (question, operator, answer)."""
 
-    question: str
-    operator: Operator
-    answer: Scalar | tuple[str, ...]
+    question: str = Field(description="Id of the question whose answer is compared.")
+    operator: Operator = Field(
+        description="exists, =, !=, >, <, >=, <= (as FHIR enableWhen), or contains (multi).")
+    answer: Scalar | tuple[str, ...] = Field(
+        description="The value compared with: true/false/not_sure, a number, an option id, or a list.")
 
 
 class AllCondition(Frozen):
@@ -81,7 +83,8 @@ class UnansweredCondition(Frozen):
     question that was not asked (its ``ask_if``, or a stop) never holds here.
     """
 
-    unanswered: str
+    unanswered: str = Field(
+        description="Id of a question that holds here when it was asked and left without an answer.")
 
 
 CONDITION_KEYS = ("question", "all", "any", "not", "cause", "red_flag", "unanswered")
@@ -133,19 +136,25 @@ class Option(Frozen):
 class Section(Frozen):
     id: str
     title: str
-    ask_if: Condition | None = None
-    """The section's questions are asked only when this holds (as well as their own ``ask_if``)."""
+    ask_if: Condition | None = Field(
+        default=None,
+        description="Ask this section's questions only when this condition on earlier answers holds.")
 
 
 class Question(Located):
-    type: QuestionType
-    section: str
-    text: str
-    why: str
-    min: int | None = None
-    max: int | None = None
-    options: tuple[Option, ...] = ()
-    ask_if: Condition | None = None
+    id: str = Field(description="Unique id, used by answers files, rules and ask_if (snake_case).")
+    type: QuestionType = Field(
+        description="yes_no (Yes / No / Not sure), number (min-max), scale (0-10), "
+                    "choice (one option) or multi (any options, or none).")
+    section: str = Field(description="Id of a section listed under `sections`.")
+    text: str = Field(description="The question as the person reads it.")
+    why: str = Field(description="Why it is asked, in plain words; shown at the prompt and in explanations.")
+    min: int | None = Field(default=None, description="Smallest allowed answer (number questions only).")
+    max: int | None = Field(default=None, description="Largest allowed answer (number questions only).")
+    options: tuple[Option, ...] = Field(
+        default=(), description="The answers to choose from (choice and multi questions only).")
+    ask_if: Condition | None = Field(
+        default=None, description="Ask this question only when this condition on earlier answers holds.")
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -182,18 +191,23 @@ class ThenRedFlag(Frozen):
 
 class ThenLevel(Frozen):
     level: Level
-    stop: bool = False
-    """Stop the questionnaire as soon as this rule fires (emergency levels always stop)."""
-    acupuncture_responsive: bool = False
-    """What this rule finds is something acupuncture may help with (as a complement at `doctor`)."""
-    acupuncture_withheld: bool = False
-    """While this rule holds, acupuncture is not suggested until a doctor has seen the person."""
+    stop: bool = Field(
+        default=False,
+        description="Stop the questionnaire as soon as this rule fires (emergency levels always stop).")
+    acupuncture_responsive: bool = Field(
+        default=False,
+        description="What this rule finds (such as long-lasting pain) is something acupuncture may help "
+                    "with: at the doctor level, acupuncture may be discussed as a complement.")
+    acupuncture_withheld: bool = Field(
+        default=False,
+        description="While this rule holds, acupuncture is not suggested until a doctor has seen the person.")
 
 
 class ThenCaution(Frozen):
     """A caution for a treatment, said in the rule's ``because``; it sets no level."""
 
-    caution: Literal["acupuncture"]
+    caution: Literal["acupuncture"] = Field(
+        description="What the caution is for (acupuncture); the rule's `because` is what is said.")
 
 
 THEN_KINDS = ("red_flag", "cause", "level", "caution")
@@ -254,12 +268,19 @@ class Examples(Frozen):
 
 
 class Rule(Located):
-    when: Condition
-    then: Then
-    because: str
-    source: SourceIds
-    """Ids of the sources (in a ``sources`` catalogue) that say what this rule does."""
-    examples: Examples = Examples()
+    id: str = Field(description="Unique rule id.")
+    when: Condition = Field(
+        description="The condition: a comparison of one answer, a cause or red_flag found by "
+                    "another rule, or all/any/not of conditions.")
+    then: Then = Field(
+        description="What the rule concludes: a cause, a red_flag with its level, a level, or a caution.")
+    because: str = Field(description="Why, in plain words; shown to the person with the result.")
+    source: SourceIds = Field(
+        description="Id (or list of ids) of the sources in a `sources` catalogue that say what the rule "
+                    "does; `clinical_consensus` where no published source does.")
+    examples: Examples = Field(
+        default=Examples(),
+        description="Answers that fire the rule and answers that must not; `triage check` runs them.")
 
     @property
     def finding(self) -> tuple[str, str] | None:
@@ -272,28 +293,30 @@ class Rule(Located):
 
 
 class CauseDef(Located):
-    name: str
-    about: str
-    acupuncture_responsive: bool = False
-    """The seed article says acupuncture may help with this cause."""
-    acupuncture_withheld: bool = False
-    """While this cause is possible, acupuncture is not suggested until a doctor has seen the person."""
+    name: str = Field(description="The cause's name as the person reads it.")
+    about: str = Field(description="What it is, in plain words.")
+    acupuncture_responsive: bool = Field(
+        default=False, description="True for causes that acupuncture may help with.")
+    acupuncture_withheld: bool = Field(
+        default=False,
+        description="True for causes (such as a possible cancer) during which acupuncture is not suggested "
+                    "until a doctor has seen the person.")
 
 
 class RedFlagDef(Located):
-    name: str
-    means: str
+    name: str = Field(description="The warning sign's name as the person reads it.")
+    means: str = Field(description="What it may mean, in plain words.")
 
 
 class SourceDef(Located):
     """One entry of the sources catalogue; rules cite it by id."""
 
-    short: str
-    """How a rule's explanation names it: "NICE NG59 (2016, updated 2020)"."""
-    reference: str
-    """The full reference."""
-    year: int | None = None
-    url: str | None = None
+    id: str = Field(description="Unique source id, cited by rules and advice (snake_case).")
+    short: str = Field(
+        description="How explanations name it, for example: NICE NG59 (2016, updated 2020).")
+    reference: str = Field(description="The full reference.")
+    year: int | None = Field(default=None, description="Year of publication, where there is one.")
+    url: str | None = Field(default=None, description="Web address, where there is one.")
 
 
 AdviceKind = Literal["safety_net", "self_care"]
@@ -302,11 +325,12 @@ AdviceKind = Literal["safety_net", "self_care"]
 class AdviceDef(Located):
     """Advice that every result at ``levels`` carries, in words and in the JSON."""
 
-    kind: AdviceKind
-    levels: tuple[Level, ...]
-    title: str
-    points: tuple[str, ...] = Field(min_length=1)
-    source: SourceIds
+    kind: AdviceKind = Field(
+        description="safety_net (when to get help sooner) or self_care (what helps meanwhile).")
+    levels: tuple[Level, ...] = Field(description="The suggestion levels whose results carry this advice.")
+    title: str = Field(description="The heading the person reads.")
+    points: tuple[str, ...] = Field(min_length=1, description="The advice, one plain sentence or two each.")
+    source: SourceIds = Field(description="Id (or list of ids) of the sources that support the advice.")
 
 
 class RuleFile(Frozen):

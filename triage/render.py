@@ -15,17 +15,13 @@ from triage.result import Result
 
 
 def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
-    """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back"."""
-    question = kb.question(qid) if kb.has_question(qid) else None
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if value == "not_sure":
-        return "Not sure"
-    if question is not None and isinstance(value, tuple):
-        return ", ".join(question.label(v) for v in value) if value else "None of these"
-    if question is not None and isinstance(value, str):
-        return question.label(value)
-    return str(value)
+    """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back" (see :mod:`triage.qtypes`)."""
+    from triage import qtypes
+
+    if not kb.has_question(qid):
+        return qtypes.value_text(value)
+    question = kb.question(qid)
+    return qtypes.of(question).answer_text(question, value)
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 import questionary
 from prompt_toolkit.filters import Condition, to_filter
@@ -32,8 +32,8 @@ from prompt_toolkit.styles import Style
 from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
 
-from triage import constants
-from triage.models import NOT_SURE, AnswerValue, Question
+from triage import constants, qtypes
+from triage.models import NOT_SURE, AnswerValue, Question, QuestionType
 from triage.terminal.text import plain_text
 
 BACK_KEYS: Final = ("b",)
@@ -215,21 +215,29 @@ YES_NO_VALUES: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SU
 
 def choices(question: Question) -> list[tuple[str, str]]:
     """(label, value) of each choice, in order; empty for a typed number."""
-    if question.type == "yes_no":
-        return [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
-    if question.type in ("choice", "multi"):
-        return [(option.label, option.id) for option in question.options]
-    return []
+    match question.type:
+        case "yes_no":
+            return [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
+        case "choice" | "multi":
+            return [(option.label, option.id) for option in question.options]
+        case "number" | "scale":
+            return []
+        case _:
+            assert_never(question.type)
 
 
 def instruction(question: Question, ctx: PromptContext) -> str:
     """The lines between the question and the answer: the keys (and how to tick a list)."""
-    if question.type == "multi":
-        multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
-        return f"\n{multi_hint}\n{ctx.hint}"
-    if question.type in ("number", "scale"):
-        return f"\n{ctx.hint}\n"
-    return f"\n{ctx.hint}"
+    match question.type:
+        case "multi":
+            multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
+            return f"\n{multi_hint}\n{ctx.hint}"
+        case "number" | "scale":
+            return f"\n{ctx.hint}\n"
+        case "yes_no" | "choice":
+            return f"\n{ctx.hint}"
+        case _:
+            assert_never(question.type)
 
 
 def _select(question: Question, options: Sequence[tuple[str, str]], default: str | None,
@@ -282,29 +290,13 @@ def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptConte
     return tuple(o.id for o in question.options if o.id in chosen)
 
 
-ASCII_DIGITS: Final = frozenset("0123456789")
-
-
 def check_number(text: str, low: int, high: int) -> bool | str:
     """True for a whole number in range, else a plain message saying what to type.
 
-    Only the digits 0-9 count: ``str.isdigit`` also accepts superscripts, which
-    ``int`` refuses, and other scripts' digits (Arabic-Indic, full-width). A number with more digits
-    than the bounds is out of range without being converted (``int`` refuses
-    thousands of digits).
+    The terminal and the kiosk read numbers alike: see :func:`triage.qtypes.read_number`.
     """
-    text = text.strip()
-    if not text:
-        return constants.NUMBER_EMPTY.format(min=low, max=high)
-    if not set(text) <= ASCII_DIGITS:
-        return constants.NUMBER_NOT_WHOLE.format(min=low, max=high)
-    digits = text.lstrip("0") or "0"
-    if len(digits) > len(str(max(abs(low), abs(high)))):
-        return constants.NUMBER_OUT_OF_RANGE.format(value=f"{digits[:12]}…", min=low, max=high)
-    value = int(digits)
-    if not low <= value <= high:
-        return constants.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
-    return True
+    verdict = qtypes.read_number(text, low, high)
+    return verdict if isinstance(verdict, str) else True
 
 
 def _wrapped(verdict: bool | str, ctx: PromptContext) -> bool | str:
@@ -329,28 +321,31 @@ def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptCont
 
 PromptFunction = Callable[[Question, AnswerValue | None, PromptContext], Reply]
 
-PROMPTS: dict[str, PromptFunction] = {
-    "yes_no": ask_yes_no,
-    "number": ask_number,
-    "scale": ask_number,
-    "choice": ask_choice,
-    "multi": ask_multi,
-}
-"""Question type -> its prompt. A new type needs a prompt here (and in the models)."""
+def _prompt(kind: QuestionType) -> PromptFunction:
+    match kind:
+        case "yes_no":
+            return ask_yes_no
+        case "number" | "scale":
+            return ask_number
+        case "choice":
+            return ask_choice
+        case "multi":
+            return ask_multi
+        case _:
+            assert_never(kind)
 
 
-class UnknownQuestionType(ValueError):
-    """A question type with no prompt in :data:`PROMPTS`."""
+PROMPTS: dict[str, PromptFunction] = {name: _prompt(qtype.name) for name, qtype in qtypes.REGISTRY.items()}
+"""Question type -> its prompt, for every type in :data:`triage.qtypes.REGISTRY` (see there)."""
+
+UnknownQuestionType = qtypes.UnknownQuestionType
+"""A question type with no handler, and so no prompt."""
 
 
 def prompt_for(kind: str) -> PromptFunction:
-    try:
-        return PROMPTS[kind]
-    except KeyError:
-        valid = ", ".join(sorted(PROMPTS))
-        raise UnknownQuestionType(
-            f"no prompt for question type {kind!r}; valid types: {valid}"
-        ) from None
+    """The prompt for the type ``kind``; :class:`UnknownQuestionType`, naming the valid ones, for another."""
+    qtypes.get(kind)
+    return PROMPTS[kind]
 
 
 def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:

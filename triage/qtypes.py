@@ -1,0 +1,380 @@
+"""Question types: what each one means, in one place.
+
+A question's ``type`` (:data:`triage.models.QuestionType`) decides what an
+answer to it may be, how the answer reads, which conditions may test it and
+how FHIR carries it. Each type has one handler here, in :data:`REGISTRY`
+(:func:`get` looks one up by name and lists the valid names for any other;
+:func:`of` gives a question's own):
+
+* :meth:`QType.check` normalises a value from an answers file, or says what
+  is wrong with it (:meth:`QType.expected_text` words what it must be);
+* :meth:`QType.answer_text` is an answer in words: "Yes", "Not sure", "45",
+  "Lower back, Upper back", "None of these";
+* ``operators`` are the condition operators that suit the type, and
+  :meth:`QType.compared_problems` checks the value a condition compares
+  with; ``options`` and ``min_max`` say which keys its questions take (the
+  loader checks all of these);
+* ``fhir_type``, ``fhir_repeats``, ``fhir_values``, ``fhir_expected`` and
+  ``fhir_coding`` say how FHIR carries it (:mod:`triage.fhir` builds and
+  reads the resources from them);
+* :meth:`QType.demo_keys` are the keys that give a value to a fresh terminal
+  prompt: what a demo plays, key by key.
+
+This module imports no terminal library (questionary, rich); the prompts
+live in :mod:`triage.terminal.prompts`.
+
+A new question type touches these files, and no others:
+
+1. ``triage/models.py``: its name in ``QuestionType``;
+2. ``triage/qtypes.py``: its handler, in :data:`REGISTRY`;
+3. ``triage/terminal/prompts.py``: its prompt (``_prompt``), the choices it
+   lists and the hint under it;
+4. ``triage/constants.py``: what its answers may be, in ``ANSWER_KINDS``;
+5. ``triage/fhir.py`` (its Questionnaire item and answers) and
+   ``triage/describe.py`` (a condition on it, in words).
+
+The places in 3 and 5 are ``match`` statements on the type that end in
+``case _: assert_never(...)``, so mypy names each one the new type is
+missing from; ``tests/test_qtypes.py`` fails until :data:`REGISTRY`, the
+prompts and ``ANSWER_KINDS`` know every type.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from triage import constants, errors
+from triage.models import NOT_SURE, AnswerValue, Operator, Question, QuestionType
+
+Checked = tuple[AnswerValue | None, str | None]
+"""(the value normalised, None), or (None, why it does not fit the question)."""
+Problems = list[tuple[str, dict[str, object]]]
+"""(a template from :mod:`triage.errors`, its fields) for each problem found."""
+
+NONE_OF_THESE: Final = "None of these"
+"""A multi answered with none of its options, in words."""
+
+DOWN: Final = "down"
+"""A key of :meth:`QType.demo_keys`: the pointer moves one choice down."""
+SPACE: Final = "space"
+"""A key of :meth:`QType.demo_keys`: the choice at the pointer is ticked."""
+
+YES_NO_ANSWERS: Final[tuple[tuple[AnswerValue, str], ...]] = (
+    (True, constants.YES), (False, constants.NO), (NOT_SURE, constants.NOT_SURE_LABEL))
+"""A yes/no question's answers and their words, in the order a prompt lists them."""
+
+
+def _yes_no_index(value: object) -> int | None:
+    """Where ``value`` is in :data:`YES_NO_ANSWERS` (``1`` is not ``True`` here), or None."""
+    for index, (answer, _) in enumerate(YES_NO_ANSWERS):
+        if answer is value or (not isinstance(answer, bool) and answer == value):
+            return index
+    return None
+
+
+class UnknownQuestionType(ValueError):
+    """A question type with no handler in :data:`REGISTRY`."""
+
+
+def shown(value: object) -> str:
+    """A value from a file, as a message quotes it: true, the text "x", a list, 45."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
+
+def value_text(value: AnswerValue) -> str:
+    """An answer to no known question in words, from its value alone: "Yes", "Not sure", "45"."""
+    if isinstance(value, bool):
+        return constants.YES if value else constants.NO
+    return constants.NOT_SURE_LABEL if value == NOT_SURE else str(value)
+
+
+@dataclass(frozen=True)
+class QType(ABC):
+    """What one question type means: its answers, its conditions, its FHIR form."""
+
+    name: QuestionType
+    operators: tuple[Operator, ...]
+    """The condition operators that suit its answers; the loader refuses the others."""
+    fhir_type: str
+    """The type of its Questionnaire item."""
+    fhir_values: tuple[str, ...]
+    """The value[x] a QuestionnaireResponse answer to it is read from; any other is refused."""
+    fhir_expected: str
+    """What an answer to it must hold, for the message about one that does not."""
+    fhir_coding: Literal["yes_no", "options"] | None = None
+    """What a valueCoding answer names: a yes/no/don't-know code, an option of its own, or nothing."""
+    fhir_repeats: bool = False
+    """Its item takes several answers (one a chosen option); no option is an answer of its own."""
+    options: bool = False
+    """Its questions list ``options`` to choose from (no other type's may)."""
+    min_max: bool = False
+    """Its questions give their own ``min`` and ``max`` (no other type's may)."""
+
+    @abstractmethod
+    def expected_text(self, question: Question) -> str:
+        """What an answer must be: "must be true, false or not_sure"."""
+
+    @abstractmethod
+    def check(self, question: Question, value: Any) -> Checked:
+        """Normalise ``value`` (from an answers file) for ``question``, or say why it does not fit."""
+
+    @abstractmethod
+    def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
+        """What is wrong with the value a condition compares with (an operator other than ``exists``)."""
+
+    @abstractmethod
+    def answer_text(self, question: Question, value: AnswerValue) -> str:
+        """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back"."""
+
+    @abstractmethod
+    def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
+        """The keys, before Enter, that give ``value`` to a fresh (not pre-filled) prompt.
+
+        :data:`DOWN` moves the pointer one choice down, :data:`SPACE` ticks the
+        choice at the pointer, and anything else is one character typed. The
+        choices are those of :func:`triage.terminal.prompts.choices`, with the
+        pointer on the first. A demo plays them one by one, each drawn as it
+        lands::
+
+            pointer, ticked, typed = 0, set(), ""
+            for key in qtypes.of(question).demo_keys(question, value):
+                if key == qtypes.DOWN:
+                    pointer += 1
+                elif key == qtypes.SPACE:
+                    ticked.add(choices[pointer][1])
+                else:
+                    typed += key
+                draw(pointer, ticked, typed)
+
+        ``tests/test_qtypes.py`` plays them into the real prompts.
+        """
+
+    # --- shared by the handlers ---------------------------------------------------------
+    def _wrong(self, question: Question, value: Any) -> Checked:
+        return None, errors.ANSWER_WRONG_TYPE.format(
+            id=question.id, expected=self.expected_text(question), found=shown(value))
+
+    def _bad_compared(self, question: Question, value: Any, expected: str) -> Problems:
+        return [(errors.BAD_COMPARED_VALUE,
+                 {"question": question.id, "type": self.name, "expected": expected, "found": shown(value)})]
+
+    @staticmethod
+    def _unknown_option(question: Question, value: str) -> Problems:
+        return [(errors.UNKNOWN_OPTION, {"value": value, "question": question.id,
+                                         "hint": errors.did_you_mean(value, question.option_ids)})]
+
+    def _compared_option(self, question: Question, value: Any) -> Problems:
+        if not isinstance(value, str):
+            return self._bad_compared(question, value, "compare with one option id")
+        if value not in question.option_ids:
+            return self._unknown_option(question, value)
+        return []
+
+    @staticmethod
+    def _checked_option(question: Question, value: str) -> str | None:
+        """The message for an option id the question does not have, or None."""
+        if value in question.option_ids:
+            return None
+        return errors.ANSWER_UNKNOWN_OPTION.format(
+            id=question.id, value=value, hint=errors.did_you_mean(value, question.option_ids))
+
+
+@dataclass(frozen=True)
+class YesNo(QType):
+    """Yes, No or Not sure: ``true``, ``false`` or ``not_sure``."""
+
+    def expected_text(self, question: Question) -> str:
+        return "must be true, false or not_sure"
+
+    def check(self, question: Question, value: Any) -> Checked:
+        if isinstance(value, bool) or value == NOT_SURE:
+            return value, None
+        return self._wrong(question, value)
+
+    def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
+        if isinstance(value, bool) or value == NOT_SURE:
+            return []
+        return self._bad_compared(question, value, "compare with true, false or not_sure")
+
+    def answer_text(self, question: Question, value: AnswerValue) -> str:
+        index = _yes_no_index(value)
+        return str(value) if index is None else YES_NO_ANSWERS[index][1]
+
+    def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
+        index = _yes_no_index(value)
+        if index is None:
+            raise ValueError(f"{value!r} is no answer to a yes/no question")
+        return (DOWN,) * index
+
+
+@dataclass(frozen=True)
+class Number(QType):
+    """A whole number within the question's bounds (a scale's are 0 to 10)."""
+
+    def expected_text(self, question: Question) -> str:
+        low, high = question.bounds
+        return f"must be a whole number from {low} to {high}"
+
+    def check(self, question: Question, value: Any) -> Checked:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return self._wrong(question, value)
+        low, high = question.bounds
+        if not low <= value <= high:
+            return None, errors.ANSWER_OUT_OF_RANGE.format(id=question.id, min=low, max=high, found=value)
+        return value, None
+
+    def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return []
+        return self._bad_compared(question, value, "compare with a whole number")
+
+    def answer_text(self, question: Question, value: AnswerValue) -> str:
+        return str(value)
+
+    def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
+        return tuple(str(value))
+
+
+@dataclass(frozen=True)
+class Choice(QType):
+    """One of the question's options, by its id."""
+
+    def expected_text(self, question: Question) -> str:
+        return "must be one option id (" + ", ".join(question.option_ids) + ")"
+
+    def check(self, question: Question, value: Any) -> Checked:
+        if not isinstance(value, str):
+            return self._wrong(question, value)
+        unknown = self._checked_option(question, value)
+        return (None, unknown) if unknown else (value, None)
+
+    def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
+        return self._compared_option(question, value)
+
+    def answer_text(self, question: Question, value: AnswerValue) -> str:
+        return question.label(str(value))
+
+    def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
+        return (DOWN,) * question.option_ids.index(str(value))
+
+
+@dataclass(frozen=True)
+class Multi(QType):
+    """Any of the question's options, or none: a list of option ids (``[]`` for none of them)."""
+
+    def expected_text(self, question: Question) -> str:
+        return "must be a list of option ids (" + ", ".join(question.option_ids) + "), or []"
+
+    def check(self, question: Question, value: Any) -> Checked:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            return self._wrong(question, value)
+        for item in value:
+            unknown = self._checked_option(question, item)
+            if unknown:
+                return None, unknown
+        order = question.option_ids
+        return tuple(sorted(set(value), key=order.index)), None
+
+    def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
+        if op == "contains":  # one option among the answers
+            return self._compared_option(question, value)
+        if not isinstance(value, tuple):
+            return self._bad_compared(question, value,
+                                      "compare with a list of option ids (or use `contains`)")
+        return [problem for item in value if item not in question.option_ids
+                for problem in self._unknown_option(question, item)]
+
+    def answer_text(self, question: Question, value: AnswerValue) -> str:
+        items = value if isinstance(value, tuple | list) else (value,)
+        return ", ".join(question.label(str(v)) for v in items) if items else NONE_OF_THESE
+
+    def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
+        keys: list[str] = []
+        at = 0
+        for index, option in enumerate(question.option_ids):
+            if isinstance(value, tuple) and option in value:
+                keys += [DOWN] * (index - at) + [SPACE]
+                at = index
+        return tuple(keys)
+
+
+_COMPARE: Final[tuple[Operator, ...]] = ("exists", "=", "!=")
+_ORDER: Final[tuple[Operator, ...]] = (*_COMPARE, ">", "<", ">=", "<=")
+_OPTION_EXPECTED: Final = "valueCoding with an option code"
+
+REGISTRY: Final[dict[str, QType]] = {
+    "yes_no": YesNo(
+        "yes_no", _COMPARE, fhir_type="choice", fhir_values=("valueCoding", "valueBoolean"),
+        fhir_expected="valueCoding (Y, N or asked-unknown) or valueBoolean", fhir_coding="yes_no"),
+    "number": Number(
+        "number", _ORDER, fhir_type="integer", fhir_values=("valueInteger", "valueDecimal"),
+        fhir_expected="valueInteger", min_max=True),
+    "scale": Number(
+        "scale", _ORDER, fhir_type="integer", fhir_values=("valueInteger", "valueDecimal"),
+        fhir_expected="valueInteger"),
+    "choice": Choice(
+        "choice", _COMPARE, fhir_type="choice", fhir_values=("valueCoding",),
+        fhir_expected=_OPTION_EXPECTED, fhir_coding="options", options=True),
+    "multi": Multi(
+        "multi", ("exists", "contains", "=", "!="), fhir_type="choice", fhir_values=("valueCoding",),
+        fhir_expected=_OPTION_EXPECTED, fhir_coding="options", fhir_repeats=True, options=True),
+}
+"""Question type name -> its handler, in the order of ``QuestionType``."""
+
+
+def get(name: str) -> QType:
+    """The handler of the type ``name``; :class:`UnknownQuestionType`, naming the valid ones, for another."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        valid = ", ".join(sorted(REGISTRY))
+        raise UnknownQuestionType(f"unknown question type {name!r}; valid types: {valid}") from None
+
+
+def of(question: Question) -> QType:
+    """The handler of ``question``'s type."""
+    return get(question.type)
+
+
+def names(flag: Literal["options", "min_max", "fhir_repeats"]) -> str:
+    """The types whose handler has ``flag`` set, in words: "choice and multi" (for ``options``)."""
+    chosen = [name for name, handler in REGISTRY.items() if getattr(handler, flag)]
+    return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
+
+
+ASCII_DIGITS: Final = frozenset("0123456789")
+
+
+def read_number(text: str, low: int, high: int) -> int | str:
+    """A typed whole number in range, or a plain message saying what to type.
+
+    Only the digits 0-9 count: ``str.isdigit`` also accepts superscripts, which
+    ``int`` refuses, and other scripts' digits (Arabic-Indic, full-width). A
+    number with more digits than the bounds is out of range without being
+    converted (``int`` refuses thousands of digits). The terminal's prompt and
+    the kiosk's form both read numbers with it.
+    """
+    text = text.strip()
+    if not text:
+        return constants.NUMBER_EMPTY.format(min=low, max=high)
+    if not set(text) <= ASCII_DIGITS:
+        return constants.NUMBER_NOT_WHOLE.format(min=low, max=high)
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(max(abs(low), abs(high)))):
+        return constants.NUMBER_OUT_OF_RANGE.format(value=f"{digits[:12]}…", min=low, max=high)
+    value = int(digits)
+    if not low <= value <= high:
+        return constants.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
+    return value
