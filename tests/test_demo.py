@@ -1,23 +1,24 @@
-"""`triage demo`: scenarios, their checks, the question screens, pace, skipping, and a real terminal.
+"""`triage demo`: scenarios, their checks, typing into the real prompts, pace, keys, and a real terminal.
 
 In-process runs have no terminal, so they play everything at once; the
 pace and the key that skips ahead are tested with a wait that records its
-pauses (and says when a key was pressed), and in a pseudo-terminal.
+pauses (and says when a key was pressed), the key reader with a pipe for a
+keyboard, and everything together in a pseudo-terminal.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import select
+import signal
 import subprocess
 import sys
 import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,12 @@ import pexpect
 import pytest
 import yaml
 from conftest import Wheel
-from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output.vt100 import Vt100_Output
 
 from triage import constants, errors
 from triage.engine import Engine
 from triage.flow import simulate
-from triage.models import LEVELS, KnowledgeBase, rank
+from triage.models import LEVELS, KnowledgeBase, Question, rank
 from triage.terminal import demo, prompts, screens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,6 +179,8 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "unknown-key": (GOOD + "expected_level: doctor\n", 8,
                     errors.SCENARIO_UNKNOWN_KEY.format(key="expected_level",
                                                        hint=" (did you mean `expect_level`?)")),
+    "number-as-key": (GOOD + "1: doctor\n", 8,
+                      errors.SCENARIO_UNKNOWN_KEY.format(key=1, hint=errors.did_you_mean("1", demo.KEYS))),
     "bad-id": (GOOD.replace("id: tiny", "id: Tiny Case"), 1,
                errors.SCENARIO_BAD_ID.format(found="`Tiny Case`")),
     "empty-story": (GOOD.replace("story: A made-up case.", "story: ''"), 3,
@@ -262,94 +263,139 @@ def test_a_result_other_than_the_expected_one_is_reported(cli: Callable[..., Any
         expected="doctor", level="emergency") + "\n"
 
 
-# --- the question screen is the prompt's --------------------------------------------------------
-class _Size:
-    def get_size(self) -> Size:
-        return Size(rows=40, columns=60)
-
-
-def _normal(text: str) -> list[str]:
-    lines = [line.rstrip() for line in clean(text).replace("\r", "").replace("\b", "").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def _prompt_first_screen(question: Any, plain: bool) -> str:
-    """What the real prompt draws first, in a 60-column terminal."""
-    stream = io.StringIO()
-    output = Vt100_Output(stream, lambda: Size(rows=40, columns=60), term="xterm")
-    last = (prompts.choices(question) or [("", "")])[-1][0]
-    with create_pipe_input() as pipe:
-        ctx = prompts.PromptContext(header=_header(plain), plain=plain, input=pipe, output=output)
-        worker = threading.Thread(target=lambda: _quietly(prompts.ask, question, None, ctx), daemon=True)
-        worker.start()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not (last in stream.getvalue() and "back" in stream.getvalue()):
-            time.sleep(0.02)
-        time.sleep(0.1)
-        first = stream.getvalue()
-        pipe.close()
-        worker.join(timeout=5)
-    return first
-
-
-def _quietly(call: Callable[..., Any], *args: Any) -> None:
-    with contextlib.suppress(EOFError):  # the pipe is closed once the screen is drawn
-        call(*args)
-
-
-def _header(plain: bool) -> str:
-    return "Header, question 3" if plain else "Header · question 3"
-
-
-def _demo_screen(question: Any, plain: bool, state: demo.State | None = None) -> str:
-    ctx = prompts.PromptContext(header=_header(plain), plain=plain, output=_Size())
-    out = io.StringIO()
-    console = screens.make_console(plain, file=out, width=60, color_system="standard", force_terminal=True)
-    console.print(demo.question_screen(question, ctx, state or demo.State()))
-    return out.getvalue()
-
-
-@pytest.mark.parametrize("plain", [pytest.param(False, id="styled"), pytest.param(True, id="plain")])
-@pytest.mark.parametrize("qid", ["age", "saddle_numbness", "pain_severity", "pain_duration", "pain_location"])
-def test_demo_draws_the_question_as_its_prompt_does(kb: KnowledgeBase, qid: str, plain: bool) -> None:
-    question = kb.question(qid)
-    assert _normal(_demo_screen(question, plain)) == _normal(_prompt_first_screen(question, plain))
-
-
-def test_the_demo_uses_the_prompts_colours(kb: KnowledgeBase) -> None:
-    shown = _demo_screen(kb.question("pain_location"), False,
-                         demo.State(pointer=1, ticked=frozenset({"upper_back"})))
-    assert "\x1b[36mHeader · question 3" in shown  # cyan, as the prompt's question mark
-    assert "\x1b[1;36m » " in shown  # the pointer: bold cyan
-    assert "\x1b[7;36m● " in shown  # a ticked option: cyan, reversed
-    assert "   ○ Lower back" in shown
-
-
-def test_plain_screen_has_no_symbols(kb: KnowledgeBase) -> None:
-    ticked = demo.State(pointer=1, ticked=frozenset({"upper_back"}))
-    shown = _demo_screen(kb.question("pain_location"), True, ticked)
-    assert "\x1b[" not in shown
-    assert " > [x] Upper back" in shown
-    assert "   [ ] Lower back" in shown
-    assert not set(shown) & set("›»●○·")
-
-
+# --- each question is put by its real prompt ----------------------------------------------
 @pytest.mark.parametrize(("qid", "value", "expected"), [
     pytest.param("saddle_numbness", True, [], id="yes-is-first"),
-    pytest.param("saddle_numbness", "not_sure", [demo.State(1), demo.State(2)], id="not-sure"),
-    pytest.param("pain_duration", "6_to_12_weeks", [demo.State(1), demo.State(2)], id="choice"),
-    pytest.param("age", 63, [demo.State(typed="6"), demo.State(typed="63")], id="typed"),
+    pytest.param("saddle_numbness", "not_sure", [(demo.DOWN, demo.MOVE)] * 2, id="not-sure"),
+    pytest.param("pain_duration", "6_to_12_weeks", [(demo.DOWN, demo.MOVE)] * 2, id="choice"),
+    pytest.param("age", 63, [("6", demo.TYPE), ("3", demo.TYPE)], id="typed"),
     pytest.param("pain_location", ("upper_back", "side_flank"), [
-        demo.State(1), demo.State(1, frozenset({"upper_back"})),
-        demo.State(2, frozenset({"upper_back"})), demo.State(3, frozenset({"upper_back"})),
-        demo.State(3, frozenset({"upper_back", "side_flank"}))], id="ticks"),
+        (demo.DOWN, demo.MOVE), (demo.SPACE, demo.TICK),
+        (demo.DOWN, demo.MOVE), (demo.DOWN, demo.MOVE), (demo.SPACE, demo.TICK)], id="ticks"),
     pytest.param("pain_location", (), [], id="none-ticked"),
 ])
-def test_steps_are_the_keys_a_person_would_press(kb: KnowledgeBase, qid: str, value: Any,
-                                                  expected: list[demo.State]) -> None:
-    assert [state for state, _ in demo.steps(kb.question(qid), value)] == expected
+def test_presses_are_the_keys_a_person_would_press(kb: KnowledgeBase, qid: str, value: Any,
+                                                    expected: list[tuple[str, float]]) -> None:
+    assert demo.presses(kb.question(qid), value) == expected
+
+
+@dataclass
+class Played:
+    """desk-worker played at normal speed: its pauses, what was shown, and what each prompt returned."""
+
+    pauses: list[float]
+    shown: str
+    replies: list[tuple[str, Any]]
+    result: Any
+
+
+@pytest.fixture(scope="module")
+def played(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> Played:
+    replies: list[tuple[str, Any]] = []
+    real_ask = prompts.ask
+
+    def ask(question: Question, previous: Any, ctx: prompts.PromptContext) -> prompts.Reply:
+        assert ctx.input is not None  # the pipe the keys are typed into
+        reply = real_ask(question, previous, ctx)
+        replies.append((question.id, reply))
+        return reply
+
+    clock = Clock()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prompts, "ask", ask)
+        result, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, clock))
+    return Played(clock.pauses, shown, replies, result)
+
+
+def test_every_answer_is_typed_into_the_questions_own_prompt(
+        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario], played: Played) -> None:
+    scenario = demo.find(shipped, "desk-worker")
+    asked = simulate(kb, engine, scenario.answers).asked
+    assert played.replies == [(qid, scenario.answers[qid]) for qid in asked]
+    assert {kb.question(qid).type for qid in asked} == {"yes_no", "number", "scale", "choice", "multi"}
+    assert "not_sure" in scenario.answers.values()
+    assert played.result.level == scenario.expect_level
+    assert clean(played.shown).count("Answer: ") == len(asked)
+
+
+def test_the_prompt_draws_each_question(kb: KnowledgeBase, played: Played) -> None:
+    text = clean(played.shown)
+    for number, question in enumerate(kb.questions[:3], start=1):
+        assert screens.header(kb, question, number, plain=False) in text
+    assert constants.HINT_KEYS_FIRST[:30] in text  # the first question's key hints
+    assert constants.HINT_KEYS[:30] in text
+    assert "Daily life · question 31" in text
+    assert " » ○ Sitting for long periods" in text  # the list as its prompt first draws it
+    assert "\x1b[0;36m›" in played.shown  # in the prompt's own colours: a cyan question mark
+
+
+def test_plain_prompts_have_no_symbols(kb: KnowledgeBase, engine: Engine,
+                                       shipped: list[demo.Scenario]) -> None:
+    _, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, Clock()), plain=True)
+    text = clean(shown)
+    assert "Daily life, question 31" in text
+    assert " > [ ] Sitting for long periods" in text
+    assert "   [ ] Slouching" in text
+    assert not set(text) & set("›»●○·╭│╰")
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", shown)  # no colour
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
+@pytest.mark.parametrize("at", [pytest.param(2, id="reading"), pytest.param(4, id="typing")])
+def test_ctrl_c_or_end_of_input_during_a_question_stops_its_prompt(
+        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario], stop: type[BaseException],
+        at: int) -> None:
+    pauses: list[float] = []
+
+    def wait(seconds: float) -> bool:
+        pauses.append(seconds)
+        if len(pauses) == at:  # 1: the introduction, 2: reading the first question, 3-: typing
+            raise stop
+        return False
+
+    with pytest.raises(stop):
+        _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, wait))
+    assert len(pauses) == at
+    assert not [t for t in threading.enumerate() if t.name == "demo-typist"]
+
+
+def test_a_fault_while_typing_is_raised_rather_than_taken_for_the_end_of_input(
+        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(question: Question, value: Any) -> list[tuple[str, float]]:
+        raise ValueError("broken")
+
+    monkeypatch.setattr(demo, "presses", broken)
+    with pytest.raises(ValueError, match="broken"):
+        _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, Clock()))
+    assert not [t for t in threading.enumerate() if t.name == "demo-typist"]
+
+
+# --- reading keys ---------------------------------------------------------------------------
+def test_the_key_reader_waits_for_any_key() -> None:
+    with create_pipe_input() as keyboard, demo.key_reader(keyboard) as wait:
+        started = time.monotonic()
+        assert wait(0.05) is False
+        assert time.monotonic() - started >= 0.04
+        for key in ("x", " ", "\r", "\x1b[B", "\x1b"):  # an arrow is one key, a lone Escape too
+            keyboard.send_text(key)
+            assert wait(5) is True, repr(key)
+            assert wait(0.01) is False, repr(key)  # nothing left over
+
+
+@pytest.mark.parametrize(("key", "stop"), [
+    pytest.param("\x03", KeyboardInterrupt, id="ctrl-c"),
+    pytest.param("\x04", EOFError, id="ctrl-d"),
+    pytest.param(None, EOFError, id="end-of-input"),
+])
+def test_the_key_reader_stops_as_a_prompt_does(key: str | None, stop: type[BaseException]) -> None:
+    with create_pipe_input() as keyboard, demo.key_reader(keyboard) as wait:
+        if key is None:
+            keyboard.close()
+        else:
+            keyboard.send_text(key)
+        with pytest.raises(stop):
+            wait(5)
 
 
 # --- pace, skipping, plain and NO_COLOR ------------------------------------------------------
@@ -379,7 +425,6 @@ def no_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("slept")
 
     monkeypatch.setattr(time, "sleep", refuse)
-    monkeypatch.setattr(select, "select", refuse)  # the demo's key reader waits with select()
 
 
 @pytest.mark.usefixtures("no_sleeping")
@@ -406,17 +451,15 @@ def test_instant_speeds_on_the_command_line(cli: Callable[..., Any], speed: str)
     assert run.out.count("Answer: ") == 32
 
 
-def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> None:
-    scenario = demo.find(shipped, "desk-worker")
-    normal, twice = Clock(), Clock()
-    _play(kb, engine, scenario, demo.Pace(1, normal))
-    _, shown = _play(kb, engine, scenario, demo.Pace(2, twice))
-    assert len(normal.pauses) == len(twice.pauses) > 60
-    assert twice.pauses == pytest.approx([p / 2 for p in normal.pauses])
-    assert 30 < sum(normal.pauses) < 180  # readable: a few seconds a question
+def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+                                  played: Played) -> None:
+    twice = Clock()
+    _, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(2, twice))
+    assert len(played.pauses) == len(twice.pauses) > 60
+    assert twice.pauses == pytest.approx([p / 2 for p in played.pauses])
+    assert 30 < sum(played.pauses) < 180  # readable: a few seconds a question
     text = clean(shown)
-    assert "Daily life · question 31" in text  # each question drawn, with its header
-    assert "» ● Sitting for long periods" in text
+    assert "Daily life · question 31" in text  # each question drawn by its prompt, with its header
     assert text.count("Answer: ") == 32
 
 
@@ -481,6 +524,16 @@ def test_the_wheel_carries_the_scenarios(wheel: Wheel, tmp_path: Path) -> None:
 STTY_ON = (re.compile(r"(?<![-\w])echo(?!\w)"), re.compile(r"(?<![-\w])icanon(?!\w)"))
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """Ctrl-C at its default, as a shell at a terminal starts a program, whatever the tests inherited.
+
+    Tests started with SIGINT ignored (as a shell starts a background job) would pass that on: bash
+    may not ``trap`` a signal ignored at its start, and Python then leaves it ignored (no
+    ``KeyboardInterrupt``), so Ctrl-C would not stop the demonstration.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def spawn() -> Iterator[Callable[[str], pexpect.spawn]]:
     children: list[pexpect.spawn] = []
@@ -491,7 +544,7 @@ def spawn() -> Iterator[Callable[[str], pexpect.spawn]]:
         env.pop("NO_COLOR", None)
         script = f"trap : INT; {sys.executable} -m triage {command}; echo \"status=$?\"; stty -a"
         child = pexpect.spawn("bash", ["-c", script], cwd=str(ROOT), env=env, dimensions=(40, 100),
-                              encoding="utf-8", timeout=10)
+                              encoding="utf-8", timeout=10, preexec_fn=_ctrl_c_as_at_a_terminal)
         children.append(child)
         return child
 
@@ -512,6 +565,7 @@ def _finish(child: pexpect.spawn) -> str:
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.spawn]) -> None:
     child = spawn("demo leg-pain-gardening")
     child.expect("Press any key")
@@ -525,6 +579,7 @@ def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_ctrl_c_stops_calmly_and_restores_the_terminal(spawn: Callable[[str], pexpect.spawn]) -> None:
     child = spawn("demo desk-worker --speed 5")
     child.expect(r"question 3(?!\d)")
@@ -535,6 +590,7 @@ def test_ctrl_c_stops_calmly_and_restores_the_terminal(spawn: Callable[[str], pe
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_without_a_scenario_the_terminal_asks_which(spawn: Callable[[str], pexpect.spawn],
                                                     shipped: list[demo.Scenario]) -> None:
     child = spawn("demo --speed 0")

@@ -1,73 +1,105 @@
-"""``triage demo``: made-up answers played through the real questionnaire screens.
+"""``triage demo``: made-up answers typed into the real questionnaire.
 
 A demonstration (a scenario) is a small YAML file: ``id``, ``title``, a
 one-line ``story``, ``answers`` (an answers file, ``question_id: answer``)
 and ``expect_level``. The shipped ones are in ``scenarios/`` beside this
-module; ``--scenarios DIR`` reads a clinic's own.
+module; ``--scenarios DIR`` reads a clinic's own. A file is read as the
+knowledge base is: with the line of every item (:mod:`triage.yamlsrc`), into
+a frozen model (:class:`ScenarioFile`), its answers checked as an answers
+file's are (:func:`triage.answers.validate`), every problem worded by
+:mod:`triage.errors`.
 
 Playing one walks :class:`triage.flow.Interview`, exactly as a person at the
-terminal does (``ask_if``, the emergency stop). Each question is drawn as its
-prompt draws it (header, question, key hints, choices; the same words and
-wrapping from :mod:`triage.terminal.prompts`), the answer appears as if
-chosen or typed, and, as with the real prompt, the question then gives way
-to the answer that stays on screen. The result screen comes last.
+terminal does (``ask_if``, the emergency stop). Each question is put by its
+real prompt (:func:`triage.terminal.prompts.ask`), and the keys a person
+would press to give the scenario's answer are typed into it, through a pipe
+instead of the keyboard, at a readable pace. As with a person, the prompt
+then gives way to the answer that stays on screen. The result screen comes
+last.
 
 Pace: ``speed`` 1 is normal, 2 twice as fast; 0 (or :data:`INSTANT_FROM` and
 above) shows everything at once. When standard output is not a terminal
 (piped, or in tests) everything is shown at once and no key is read.
 
-Skipping: any key goes straight to the result: the remaining answers are
-given at once, one line says so, and the result follows. Keys are read
-with the terminal's echo and line buffering off (Ctrl-C still stops); the
-terminal is restored when the demonstration ends, however it ends.
+Keys: any key goes straight to the result: the remaining answers are given
+at once, one line says so, and the result follows. Ctrl-C stops, and so does
+the end of input (Ctrl-D), as in the questionnaire. Keys are read with
+prompt_toolkit, the terminal in raw mode (no echo) while the demonstration
+plays; it is restored when the demonstration ends, however it ends.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import select
+import asyncio
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final, TextIO, cast
 
-from prompt_toolkit.styles import Attrs, default_ui_style, merge_styles
-from questionary.styles import merge_styles_default
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import Input, create_input, create_pipe_input
+from prompt_toolkit.key_binding import KeyPress
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import ColorDepth, Output, create_output
+from prompt_toolkit.output.vt100 import Vt100_Output
+from pydantic import AfterValidator, ConfigDict, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
 
-from triage import constants, errors, loader, yamlsrc
+from triage import constants, errors, loader, qtypes, yamlsrc
 from triage import result as results
 from triage.answers import validate
 from triage.engine import Engine, engine_for
 from triage.errors import Problem, TriageError
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
 from triage.flow import Interview, simulate
-from triage.models import LEVELS, AnswerValue, KnowledgeBase, Question, rank
+from triage.models import LEVELS, AnswerValue, Frozen, KnowledgeBase, Level, Question, rank
 from triage.paths import display
 from triage.result import Result
 from triage.terminal import prompts, screens
 from triage.terminal.text import plain_text
 
 SCENARIOS: Final = Path(__file__).resolve().parent / "scenarios"
-KEYS: Final = ("id", "title", "story", "answers", "expect_level")
-ID_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 INSTANT_FROM: Final = 100.0
 """A speed this large, or larger, shows everything at once."""
 
 
-
 # --- scenarios ------------------------------------------------------------------------
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
+"""Text that is not blank, its spaces and line breaks made single spaces."""
+
+
+class ScenarioFile(Frozen):
+    """A demonstration file as written. Its answers are checked against the questions afterwards."""
+
+    model_config = ConfigDict(strict=True)
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    title: OneLine
+    story: OneLine
+    answers: dict[Any, Any]
+    expect_level: Level
+
+
+KEYS: Final = tuple(ScenarioFile.model_fields)
+
+
 @dataclass(frozen=True)
 class Scenario:
+    """A demonstration ready to play: the file's, with its answers as the questionnaire takes them."""
+
     id: str
     title: str
     story: str
@@ -80,79 +112,85 @@ class Scenario:
 
 
 def _found(value: object) -> str:
+    """A value as a message quotes it."""
     if value is None:
         return "nothing"
-    if isinstance(value, str):
-        return f"`{value}`"
-    if isinstance(value, bool | int | float):
+    if isinstance(value, str | bool | int | float):
         return f"`{value}`"
     return "a list" if isinstance(value, list) else "a mapping"
 
 
-def _read(kb: KnowledgeBase, engine: Engine, path: Path) -> tuple[Scenario | None, list[Problem]]:
-    """One scenario file: the scenario, or the problems that keep it from playing."""
+def _wrong_value(key: str, value: object) -> str:
+    """The message for a key whose value the model refused."""
+    found = _found(value)
+    match key:
+        case "id":
+            return errors.SCENARIO_BAD_ID.format(found=found)
+        case "title" | "story":
+            return errors.SCENARIO_NOT_TEXT.format(key=key, found=found)
+        case "expect_level":
+            hint = errors.did_you_mean(value, LEVELS) if isinstance(value, str) else ""
+            return errors.SCENARIO_BAD_LEVEL.format(found=found, hint=hint,
+                                                    levels=", ".join(f"`{lv}`" for lv in LEVELS))
+        case _:  # answers
+            return errors.SCENARIO_ANSWERS_NOT_MAPPING.format(found=found)
+
+
+def _structure_problem(error: ErrorDetails, source: yamlsrc.Source) -> Problem:
+    """One of the model's errors, worded by the catalogue, at its line."""
+    data = source.data
+    if not error["loc"]:  # not a mapping at all
+        found = "an empty file" if data is None else _found(data)
+        return Problem(source.name, source.line(()), errors.SCENARIO_NOT_MAPPING.format(found=found))
+    key = error["loc"][0]
+    if key not in KEYS:  # not a field (pydantic: extra_forbidden), or not even text (invalid_key)
+        message = errors.SCENARIO_UNKNOWN_KEY.format(key=key, hint=errors.did_you_mean(str(key), KEYS))
+    elif error["type"] == "missing":
+        return Problem(source.name, source.line(()), errors.SCENARIO_MISSING_KEY.format(
+            key=key, keys=", ".join(f"`{k}`" for k in KEYS)))
+    else:
+        message = _wrong_value(str(key), data[key])
+    return Problem(source.name, source.line((key,)), message)
+
+
+def _answer_problems(kb: KnowledgeBase, engine: Engine, raw: dict[Any, Any],
+                     source: yamlsrc.Source) -> tuple[dict[str, AnswerValue], list[Problem]]:
+    """The answers, checked as an answers file's are; then as a demonstration needs them:
+    every question the flow asks answered, and nothing it does not ask."""
+    answers, problems = validate(kb, raw, source, ("answers",))
+    if problems:
+        return answers, problems
+    flow = simulate(kb, engine, answers)
+    problems += [Problem(source.name, source.line(("answers",)), errors.SCENARIO_UNANSWERED.format(id=qid))
+                 for qid in flow.asked if qid not in answers]
+    problems += [Problem(source.name, source.line(("answers", qid)), errors.SCENARIO_NOT_ASKED.format(
+        id=qid, reason=constants.IGNORED_REASONS[reason])) for qid, reason in flow.ignored]
+    return answers, problems
+
+
+def read(kb: KnowledgeBase, engine: Engine, path: Path) -> tuple[Scenario | None, list[Problem]]:
+    """One scenario file: the scenario, or every problem that keeps it from playing, in file order."""
     name = display(path)
     try:
         source = yamlsrc.load(path, name)
     except TriageError as exc:
         return None, list(exc.problems)
-    data: Any = source.data
-    top = source.line(())
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else _found(data)
-        return None, [Problem(name, top, errors.SCENARIO_NOT_MAPPING.format(found=found))]
+    written: ScenarioFile | None = None
     problems: list[Problem] = []
-
-    def problem(at: str | None, template: str, /, **fields: object) -> None:
-        line = source.line((at,)) if at is not None else top
-        problems.append(Problem(name, line, template.format(**fields)))
-
-    for key in data:
-        if key not in KEYS:
-            problem(str(key), errors.SCENARIO_UNKNOWN_KEY, key=key, hint=errors.did_you_mean(str(key), KEYS))
-    for key in KEYS:
-        if key not in data:
-            problem(None, errors.SCENARIO_MISSING_KEY, key=key,
-                    keys=", ".join(f"`{k}`" for k in KEYS))
-    sid, level = data.get("id"), data.get("expect_level")
-    if "id" in data and not (isinstance(sid, str) and ID_PATTERN.match(sid)):
-        problem("id", errors.SCENARIO_BAD_ID, found=_found(sid))
-    for key in ("title", "story"):
-        if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            problem(key, errors.SCENARIO_NOT_TEXT, key=key, found=_found(data[key]))
-    if "expect_level" in data and level not in LEVELS:
-        hint = errors.did_you_mean(str(level), LEVELS) if isinstance(level, str) else ""
-        problem("expect_level", errors.SCENARIO_BAD_LEVEL, found=_found(level), hint=hint,
-                levels=", ".join(f"`{lv}`" for lv in LEVELS))
-    raw = data.get("answers")
+    try:
+        written = ScenarioFile.model_validate(source.data)
+    except ValidationError as exc:
+        problems += dict.fromkeys(_structure_problem(error, source) for error in exc.errors())
+    raw = source.data.get("answers") if isinstance(source.data, dict) else None
     answers: dict[str, AnswerValue] = {}
-    if "answers" in data:
-        if isinstance(raw, dict):
-            answers, wrong = validate(kb, raw, source, ("answers",))
-            problems += wrong
-            if not wrong:
-                problems += _flow_problems(kb, engine, answers, source)
-        else:
-            problem("answers", errors.SCENARIO_ANSWERS_NOT_MAPPING, found=_found(raw))
-    if problems:
-        return None, problems
-    scenario = Scenario(id=data["id"], title=" ".join(data["title"].split()),
-                        story=" ".join(data["story"].split()), answers=answers,
-                        expect_level=data["expect_level"], file=name,
-                        level_line=source.line(("expect_level",)))
-    return scenario, []
-
-
-def _flow_problems(kb: KnowledgeBase, engine: Engine, answers: dict[str, AnswerValue],
-                   source: yamlsrc.Source) -> list[Problem]:
-    """A demonstration answers every question the flow asks, and nothing it does not."""
-    flow = simulate(kb, engine, answers)
-    out = [Problem(source.name, source.line(("answers",)), errors.SCENARIO_UNANSWERED.format(id=qid))
-           for qid in flow.asked if qid not in answers]
-    out += [Problem(source.name, source.line(("answers", qid)),
-                    errors.SCENARIO_NOT_ASKED.format(id=qid, reason=constants.IGNORED_REASONS[reason]))
-            for qid, reason in flow.ignored]
-    return out
+    if isinstance(raw, dict):  # checked even when other keys are wrong: every problem at once
+        answers, wrong = _answer_problems(kb, engine, raw, source)
+        problems += wrong
+    if written is None or problems:
+        return None, sorted(problems, key=lambda p: p.line or 0)
+    return Scenario(id=written.id, title=written.title, story=written.story, answers=answers,
+                    expect_level=written.expect_level, file=name,
+                    level_line=source.line(("expect_level",))), []
 
 
 def load(kb: KnowledgeBase, engine: Engine, folder: Path | None = None) -> list[Scenario]:
@@ -172,7 +210,7 @@ def load(kb: KnowledgeBase, engine: Engine, folder: Path | None = None) -> list[
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in paths:
-        scenario, wrong = _read(kb, engine, path)
+        scenario, wrong = read(kb, engine, path)
         problems += wrong
         if scenario is None:
             continue
@@ -211,7 +249,8 @@ MOVE, TICK, TYPE, CONFIRM, AFTER, INTRO = 0.3, 0.4, 0.18, 0.6, 0.25, 3.0
 an answer, and after the introduction."""
 
 Wait = Callable[[float], bool]
-"""Wait up to this many seconds; True when a key was pressed meanwhile."""
+"""Wait up to this many seconds; True when a key was pressed meanwhile. Ctrl-C raises
+``KeyboardInterrupt``, the end of input ``EOFError``."""
 
 
 def sleep(seconds: float) -> bool:
@@ -242,134 +281,129 @@ class Pace:
             self.skipped = True
 
 
+async def _keys_within(keyboard: Input, seconds: float) -> list[KeyPress] | None:
+    """The keys pressed within ``seconds``, or None when none was."""
+    ready = asyncio.Event()
+    with keyboard.attach(ready.set):
+        try:
+            await asyncio.wait_for(ready.wait(), seconds)
+        except TimeoutError:
+            return None
+    return keyboard.read_keys() + keyboard.flush_keys()  # flushed: a lone Escape is a key too
+
+
 @contextmanager
-def key_reader() -> Iterator[Wait]:
-    """A wait that a key press cuts short, reading keys from the terminal without echo.
+def key_reader(keyboard: Input | None = None) -> Iterator[Wait]:
+    """A wait that a key press cuts short, reading keys from the terminal (or ``keyboard``).
 
-    Echo and line buffering are off while it lasts; Ctrl-C still stops. The
-    terminal's settings come back afterwards, however the demonstration ends,
-    and keys pressed meanwhile are discarded rather than left for the shell.
+    The terminal is in raw mode while it lasts (prompt_toolkit's, as for a
+    prompt): keys are not echoed, and Ctrl-C arrives as a key, which stops as
+    it does in a prompt; so does Ctrl-D, or the end of input. The terminal's
+    settings come back afterwards, however the demonstration ends, and keys
+    pressed meanwhile are read and dropped rather than left for the shell.
     """
-    import termios
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    mode = termios.tcgetattr(fd)
-    mode[3] &= ~(termios.ECHO | termios.ICANON)
-    mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
+    keys = keyboard if keyboard is not None else create_input()
 
     def wait(seconds: float) -> bool:
-        ready, _, _ = select.select([fd], [], [], seconds)
-        if not ready:
+        pressed = asyncio.run(_keys_within(keys, seconds))
+        if pressed is None:
             return False
-        os.read(fd, 1024)  # the whole key, even one sent as several bytes (arrows)
+        names = {press.key for press in pressed}
+        if Keys.ControlC in names:
+            raise KeyboardInterrupt
+        if Keys.ControlD in names or keys.closed:
+            raise EOFError
         return True
 
-    termios.tcsetattr(fd, termios.TCSANOW, mode)
-    try:
-        yield wait
-    finally:
-        termios.tcflush(fd, termios.TCIFLUSH)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    with keys.raw_mode():
+        try:
+            yield wait
+        finally:
+            if not keys.closed:
+                keys.read_keys()
+                keys.flush_keys()
 
 
-# --- the question screen --------------------------------------------------------------
-CLASSES: Final = ("qmark", "question", "instruction", "pointer", "highlighted", "selected")
+# --- typing into the real prompt ------------------------------------------------------
+ENTER: Final = "\r"
+DOWN: Final = "\x1b[B"
+SPACE: Final = " "
+CTRL_C: Final = "\x03"
+CTRL_D: Final = "\x04"
 
 
-def _rich_style(attrs: Attrs) -> str:
-    """prompt_toolkit's attributes in rich's words: Attrs(color="ansicyan", bold=True) -> "bold cyan"."""
-    words = [name for name in ("bold", "dim", "italic", "underline", "strike", "blink", "reverse")
-             if getattr(attrs, name)]
-    for colour, prefix in ((attrs.color, ""), (attrs.bgcolor, "on ")):
-        if colour and colour.startswith("ansi"):
-            words.append(prefix + colour.removeprefix("ansi").replace("bright", "bright_"))
-        elif colour:
-            words.append(f"{prefix}#{colour}")
-    return " ".join(words)
+PRESSES: Final[dict[str, tuple[str, float]]] = {qtypes.DOWN: (DOWN, MOVE), qtypes.SPACE: (SPACE, TICK)}
+"""A key of :meth:`triage.qtypes.QType.demo_keys` as typed into the prompt, with the pause after it."""
 
 
-def styles(plain: bool) -> dict[str, str]:
-    """Each part of a prompt in the colours the prompt shows it in; none in plain mode.
+def presses(question: Question, value: AnswerValue) -> list[tuple[str, float]]:
+    """The keys that give ``value`` to a fresh prompt for ``question``, each with the pause after it.
 
-    Worked out as the prompt works them out: prompt_toolkit's defaults, then
-    questionary's, then :data:`prompts.STYLE`.
+    Enter, which confirms, comes after these. Which keys is the question type's
+    business (:meth:`triage.qtypes.QType.demo_keys`); any key other than a
+    move or a tick is a character typed.
     """
-    if plain:
-        return {}
-    merged = merge_styles([default_ui_style(), merge_styles_default([prompts.STYLE])])
-    return {name: _rich_style(merged.get_attrs_for_style_str(f"class:{name}")) for name in CLASSES}
-
-
-@dataclass(frozen=True)
-class State:
-    """Where an answer has got to: the pointer, the ticked options, the digits typed."""
-
-    pointer: int = 0
-    ticked: frozenset[str] = frozenset()
-    typed: str = ""
-
-
-def question_screen(question: Question, ctx: prompts.PromptContext, state: State = State()) -> Text:
-    """The question as its prompt shows it: header, question, key hints, then the choices or the typing."""
-    style = styles(ctx.plain)
-    text = Text()
-    text.append(ctx.qmark, style.get("qmark", ""))
-    text.append(f" {ctx.question(question)} ", style.get("question", ""))
-    if question.type in ("number", "scale"):
-        text.append(f" {prompts.instruction(question, ctx)} ", style.get("instruction", ""))
-        text.append(state.typed)
-        if not ctx.plain:
-            text.append(" ", "reverse")  # the cursor
-        return text
-    text.append(prompts.instruction(question, ctx), style.get("instruction", ""))
-    multi = question.type == "multi"
-    ticked_box, empty_box = prompts.indicators(ctx.plain)
-    for index, (title, value) in enumerate(prompts.choices(question)):
-        text.append("\n")
-        if index == state.pointer:
-            text.append(f" {ctx.pointer} ", style.get("pointer", ""))
-        else:
-            text.append(" " * (2 + len(ctx.pointer)))
-        ticked = value in state.ticked
-        if multi and ticked:
-            text.append(f"{ticked_box} ", style.get("selected", ""))
-        elif multi:
-            text.append(f"{empty_box} ")
-        label_style = "selected" if ticked else "highlighted" if index == state.pointer else ""
-        text.append(ctx.label(title, tick_box=multi), style.get(label_style, ""))
-    return text
-
-
-def steps(question: Question, value: AnswerValue) -> Iterator[tuple[State, float]]:
-    """The answer as keys would give it to a fresh prompt: each state, and the pause after it."""
-    if question.type in ("number", "scale"):
-        typed = str(value)
-        for end in range(1, len(typed) + 1):
-            yield State(typed=typed[:end]), TYPE
-        return
-    values = [v for _, v in prompts.choices(question)]
-    if question.type == "multi":
-        chosen = value if isinstance(value, tuple) else ()
-        at, ticked = 0, frozenset[str]()
-        for index, option in enumerate(values):
-            if option not in chosen:
-                continue
-            for step in range(at + 1, index + 1):
-                yield State(pointer=step, ticked=ticked), MOVE
-            at, ticked = index, ticked | {option}
-            yield State(pointer=at, ticked=ticked), TICK
-        return
-    if question.type == "yes_no":
-        wanted = next(key for key, v in prompts.YES_NO_VALUES.items() if v == value)
-    else:
-        wanted = str(value)
-    for step in range(1, values.index(wanted) + 1):
-        yield State(pointer=step), MOVE
+    return [PRESSES.get(key, (key, TYPE)) for key in qtypes.of(question).demo_keys(question, value)]
 
 
 def read_time(question: Question) -> float:
     return min(READ + READ_PER_CHAR * len(question.text), READ_MOST)
+
+
+def prompt_output(console: Console) -> Output:
+    """Where the prompts draw: the console's terminal (or, in tests, its file, at its size).
+
+    The terminal is never asked where its cursor is: the reply would arrive
+    among the keys of the person watching, and count as one.
+    """
+    if console.file is sys.stdout and sys.stdout.isatty():
+        output = create_output()
+    else:  # as create_output() would make it for a terminal of the console's size
+        output = Vt100_Output(cast("TextIO", console.file),
+                              lambda: Size(rows=console.height, columns=console.width), term="xterm",
+                              default_color_depth=ColorDepth.from_env())
+    if isinstance(output, Vt100_Output):
+        output.enable_cpr = False
+    return output
+
+
+def type_answer(question: Question, value: AnswerValue, ctx: prompts.PromptContext, pace: Pace) -> None:
+    """Put ``question`` with its real prompt, and type the keys that give ``value``, at the pace.
+
+    The prompt runs here, as in the questionnaire, reading a pipe instead of
+    the keyboard; a second thread types into the pipe, pausing between keys
+    (where a key from the person watching makes the rest come at once).
+    Ctrl-C or the end of input meanwhile is typed into the prompt, which then
+    stops as it does in the questionnaire.
+    """
+    failed: list[BaseException] = []
+    with create_pipe_input() as pipe:
+        def typist() -> None:
+            try:
+                pace.pause(read_time(question))
+                for key, after in presses(question, value):
+                    pipe.send_text(key)
+                    pace.pause(after)
+                pace.pause(CONFIRM)
+                pipe.send_text(ENTER)
+            except KeyboardInterrupt:
+                pipe.send_text(CTRL_C)
+            except EOFError:
+                pipe.send_text(CTRL_D)
+            except BaseException as exc:  # noqa: BLE001 - raised again below, by the prompt's thread
+                failed.append(exc)
+                pipe.close()  # the prompt ends rather than wait for keys that will not come
+
+        thread = threading.Thread(target=typist, name="demo-typist", daemon=True)
+        thread.start()
+        try:
+            reply = prompts.ask(question, None, replace(ctx, input=pipe))
+        finally:
+            thread.join()
+            if failed:  # the typist's own error, rather than the end of input it caused
+                raise failed[0]
+    if reply != value:
+        raise RuntimeError(f"the keys typed for `{question.id}` gave {reply!r}, not {value!r}")
 
 
 # --- playing --------------------------------------------------------------------------
@@ -382,20 +416,6 @@ def intro(scenario: Scenario, plain: bool, reads_keys: bool) -> RenderableType:
                  *(Text(line, style="dim") for line in lines))
     return Panel(body, title=Text(constants.DEMO_TITLE, style="bold"), title_align="left",
                  box=box.ROUNDED, padding=(0, 1))
-
-
-def _show(console: Console, question: Question, value: AnswerValue, ctx: prompts.PromptContext,
-          pace: Pace) -> None:
-    """Draw the question and the answer arriving; the drawing is erased when done."""
-    with Live(question_screen(question, ctx), console=console, transient=True, auto_refresh=False,
-              redirect_stdout=False, redirect_stderr=False) as live:
-        pace.pause(read_time(question))
-        for state, after in steps(question, value):
-            if pace.instant:
-                return
-            live.update(question_screen(question, ctx, state), refresh=True)
-            pace.pause(after)
-        pace.pause(CONFIRM)
 
 
 def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Console, plain: bool,
@@ -414,8 +434,9 @@ def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Cons
         else:
             if not pace.instant:
                 ctx = prompts.PromptContext(header=screens.header(kb, question, interview.number, plain),
-                                            can_go_back=bool(interview.path), plain=plain)
-                _show(console, question, value, ctx, pace)
+                                            can_go_back=bool(interview.path), plain=plain,
+                                            output=prompt_output(console))
+                type_answer(question, value, ctx, pace)
             console.print(screens.answered(kb, question, value, interview.number, plain))
             pace.pause(AFTER)
         interview.answer(value)
@@ -450,7 +471,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         scenario = choose(scenarios, plain) if keys else scenarios[0]
     speed = float(args.speed) if on_terminal else 0.0
-    keys = keys and not is_instant(speed) and sys.platform != "win32"  # keys are read with termios
+    keys = keys and not is_instant(speed)
     console = screens.make_console(plain)
     with key_reader() if keys else nullcontext(sleep) as wait:
         result = play(kb, engine, scenario, console=console, plain=plain, pace=Pace(speed, wait),
