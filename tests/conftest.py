@@ -1,8 +1,18 @@
-"""Shared fixtures: the shipped knowledge base, its engine, and the CLI."""
+"""Shared fixtures: the shipped knowledge base, its engine, and the CLI; what a run includes.
+
+A plain `uv run pytest` is the quick run: it leaves out the tests marked
+``slow`` or ``browser``, tries fewer hypothesis examples (the "dev" profile)
+and spreads the tests over the cores (pytest-xdist, ``-n auto`` in
+pyproject.toml). With ``CI=true`` in the environment, as CI sets it, every
+test runs with every example (the "ci" profile), one after another. Naming
+test files or tests on the command line runs them all in one process; ``-m``
+chooses by marker (``-m ""``: every test).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -12,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from triage import loader
 from triage.__main__ import main
@@ -20,6 +31,67 @@ from triage.models import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+FULL_RUN = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+"""CI's run: every test, and every property with all its examples."""
+
+# "ci" is Hypothesis's own profile for CI (derandomized, no example database), with the counts the
+# tests give; "dev", for the quick run, keeps the example database and tries a tenth of them.
+settings.register_profile("dev", settings.get_profile("default"), max_examples=10)
+settings.load_profile("ci" if FULL_RUN else "dev")
+
+
+def examples(ci: int, *, at_least: int = 10) -> int:
+    """How many examples a property tries: ``ci`` in CI's run, a tenth of them in the quick run.
+
+    The share follows the loaded profile (``--hypothesis-profile ci`` gives them all); never fewer
+    than ``at_least``, so each safety property keeps a meaningful number in the quick run too.
+    """
+    share = settings().max_examples / 100  # 1 under "ci" (Hypothesis's 100), a tenth under "dev"
+    return min(ci, max(at_least, round(ci * share)))
+
+
+LEFT_OUT = ("slow", "browser")
+"""Markers of the tests the quick run leaves out."""
+
+
+def _quick_run(config: pytest.Config) -> bool:
+    """`uv run pytest` naming no test (pyproject.toml's ``testpaths``), outside CI."""
+    return not FULL_RUN and config.args_source is pytest.Config.ArgsSource.TESTPATHS
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The quick run leaves out the slow and browser tests, unless ``-m`` chooses (``-m ""``: all)."""
+    if not _quick_run(config) or any(arg.startswith("-m") for arg in config.invocation_params.args):
+        return
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        (left if any(item.get_closest_marker(name) for name in LEFT_OUT) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        # A pytest-xdist worker takes pytest's own numbered temporary folder, as one process does,
+        # not one inside the main process's: messages shorten a file name past 80 characters
+        # (errors.MAX_NAME), and tests compare the names of their temporary files whole.
+        config.option.basetemp = None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: a worker per core for the quick run; none (one process) for CI or named tests."""
+    return None if _quick_run(config) else 0
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if FULL_RUN:
+        return "every test, every hypothesis example (CI=true)"
+    return "the quick run: slow and browser tests left out, fewer hypothesis examples (CI=true runs all)"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from strategies import answer_sets, answers_and_unanswered
 
@@ -196,7 +197,8 @@ def _nnf_leaves(rule: Rule) -> list[Condition]:
 
 
 @pytest.mark.parametrize("name", list(KNOWLEDGE_BASES))
-@settings(max_examples=int(os.environ.get("DIFFERENTIAL_EXAMPLES", "300")), deadline=None)
+@settings(max_examples=int(os.environ.get("DIFFERENTIAL_EXAMPLES", examples(300, at_least=50))),
+          deadline=None)
 @given(drawn=answers_and_unanswered(KB))
 def test_engine_equals_direct_evaluation(name: str, drawn: tuple[dict[str, Any], frozenset[str]]) -> None:
     kb, engine, reference = KNOWLEDGE_BASES[name]
@@ -211,7 +213,7 @@ def test_engine_equals_direct_evaluation(name: str, drawn: tuple[dict[str, Any],
     pytest.param(KB, ENGINE, id="one-evaluation"),
     pytest.param(NON_MONOTONE, NON_MONOTONE_ENGINE, id="answer-by-answer"),
 ])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150, at_least=50), deadline=None)
 @given(answers=answer_sets(KB))
 def test_batch_flow_equals_interactive_flow(
     kb: KnowledgeBase, engine: Engine, answers: dict[str, Any]

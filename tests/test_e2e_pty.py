@@ -24,6 +24,8 @@ from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.terminal import examples
 
+# Each run takes a second or more, so all but the first emergency are also marked slow: the
+# quick run keeps one walk through the real terminal, CI runs them all.
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +133,7 @@ def clean(output: str) -> str:
 
 
 # --- the tests -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_benign_path_ends_with_the_acupuncturist(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start()  # type: ignore[operator]
     screen.expect("not for emergencies")
@@ -150,7 +153,7 @@ PULSATING = {**{q: False for q in ("saddle_numbness", "bladder_bowel_change", "b
 
 @pytest.mark.parametrize(("answers", "flag", "last"), [
     pytest.param(examples.EMERGENCY, "Possible cauda equina syndrome", 2, id="saddle-numbness"),
-    pytest.param(PULSATING, "aortic", 6, id="pulsating-abdomen"),
+    pytest.param(PULSATING, "aortic", 6, id="pulsating-abdomen", marks=pytest.mark.slow),
 ])
 def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine, *,
                                             answers: dict[str, AnswerValue], flag: str, last: int) -> None:
@@ -166,6 +169,7 @@ def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, en
     assert "save a summary" not in screen.output
 
 
+@pytest.mark.slow
 def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: KnowledgeBase,
                                                            engine: Engine) -> None:
     screen = start()  # type: ignore[operator]
@@ -188,6 +192,7 @@ def test_going_back_to_change_an_answer_changes_the_result(start: object, kb: Kn
     assert "Discuss with your acupuncturist" not in screen.output
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_calmly(start: object, tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start(cwd=tmp_path)  # type: ignore[operator]
     interview = Interview(kb, engine)
@@ -201,6 +206,7 @@ def test_ctrl_c_stops_calmly(start: object, tmp_path: Path, kb: KnowledgeBase, e
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_end_of_input_stops_calmly(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start()  # type: ignore[operator]
     screen.wait_for_question(1)
@@ -209,6 +215,7 @@ def test_end_of_input_stops_calmly(start: object, kb: KnowledgeBase, engine: Eng
     assert constants.CANCELLED in clean(screen.output)
 
 
+@pytest.mark.slow
 def test_saving_creates_a_private_markdown_file(start: object, tmp_path: Path, kb: KnowledgeBase,
                                                 engine: Engine) -> None:
     screen = start(cwd=tmp_path)  # type: ignore[operator]
@@ -228,6 +235,7 @@ def test_saving_creates_a_private_markdown_file(start: object, tmp_path: Path, k
     assert "| How old are you (in years)? | 38 |" in content
 
 
+@pytest.mark.slow
 def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb: KnowledgeBase,
                                                engine: Engine) -> None:
     import json
@@ -243,6 +251,7 @@ def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb
     assert data["answers"] == {"age": 52, "saddle_numbness": True}
 
 
+@pytest.mark.slow
 def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start("--plain")  # type: ignore[operator]
     answer(screen, Interview(kb, engine), examples.EMERGENCY)
@@ -253,6 +262,7 @@ def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, eng
     assert not set(result) & set("│─╭╮╰╯┃━┏┓┗┛•")
 
 
+@pytest.mark.slow
 def test_no_color_keeps_the_words_and_drops_the_colours(start: object, kb: KnowledgeBase,
                                                         engine: Engine) -> None:
     screen = start(no_color=True)  # type: ignore[operator]

@@ -172,6 +172,7 @@ def test_export_to_a_file(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert again.err == f"triage: {out} already exists; choose another name or remove it first\n"
 
 
+@pytest.mark.slow  # every vignette, four commands each
 @pytest.mark.parametrize("path", VIGNETTES)
 def test_round_trip(cli: Callable[..., Any], assessed: Callable[[Path], dict[str, Any]], kb: KnowledgeBase,
                     tmp_path: Path, path: Path) -> None:

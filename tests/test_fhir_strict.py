@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import answer_sets
@@ -471,7 +472,8 @@ RESPONSES = mutated() | STRUCTURED | st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(response=RESPONSES)
 def test_any_response_is_assessed_or_refused(cli: Callable[..., Any], tmp_path: Path,
                                              response: dict[str, Any]) -> None:

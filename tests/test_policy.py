@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_oracle import FIRST_SECTION, verdict
@@ -27,7 +28,8 @@ from triage.models import Question
 
 KB = loader.load()
 ENGINE = engine_for(KB)
-EXAMPLES = int(os.environ.get("POLICY_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("POLICY_EXAMPLES", examples(400, at_least=100)))
+"""Examples of the property near no warning sign; the others try half as many (at least 50)."""
 
 
 def assess(answers: dict[str, Any]) -> result.Result:

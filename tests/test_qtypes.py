@@ -83,6 +83,7 @@ def _played(question: Question, value: AnswerValue) -> AnswerValue | prompts.Bac
         return prompts.ask(question, None, prompts.PromptContext(input=pipe, output=DummyOutput()))
 
 
+@pytest.mark.slow  # every value of every question, each through a real prompt
 def test_demo_keys_give_the_value_on_the_real_prompt(kb: KnowledgeBase) -> None:
     played = {(q.id, repr(v)): _played(q, v) for q in kb.questions for v in _values(q)}
     assert played == {(q.id, repr(v)): v for q in kb.questions for v in _values(q)}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,7 @@ def dump(data: Any, kind: str) -> str:
     return yaml.safe_dump(data, allow_unicode=True)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=ANSWERS, kind=st.sampled_from(["yaml", "json"]))
 def test_any_answers_file_gets_a_result_or_messages(data: Any, kind: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -61,7 +62,7 @@ def test_any_answers_file_gets_a_result_or_messages(data: Any, kind: str) -> Non
     assert "went wrong inside the tool" not in err and "Traceback" not in err
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=200))
 def test_any_bytes_get_a_result_or_messages(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -102,7 +103,7 @@ def damaged_knowledge_base(draw: st.DrawFn) -> tuple[str, Any]:
     return name, replaced(original, where, draw(VALUES))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damage=damaged_knowledge_base())
 def test_any_damage_to_the_knowledge_base_gets_messages(damage: tuple[str, Any]) -> None:
     name, data = damage
