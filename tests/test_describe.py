@@ -14,6 +14,9 @@ CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
 SADDLE = ("“Do you have numbness or tingling around your genitals, your bottom (buttocks) "
           "or your inner thighs?”")
+AGE = "the answer to “How old are you (in years)?”"
+SEVERITY = ("the answer to “How bad has the pain been at its worst in the last 24 hours, from 0 (no pain) "
+            "to 10 (the worst pain you can imagine)?”")
 FEVER = "“Do you have a fever or chills, or feel hot and shivery, with the back pain?”"
 WHERE = "“Where is the pain? Choose all that apply.”"
 HABITS = "“Which of these are part of your day? Choose all that apply, or none.”"
@@ -40,18 +43,18 @@ def cond(data: dict[str, Any]) -> Condition:
                      f"you answer {FEVER}", id="exists"),
         pytest.param({"question": "fever", "operator": "exists", "answer": False},
                      f"you leave {FEVER} unanswered", id="not-exists"),
-        pytest.param({"question": "age", "operator": ">=", "answer": 50}, "age is 50 or more",
+        pytest.param({"question": "age", "operator": ">=", "answer": 50}, f"{AGE} is 50 or more",
                      id="number-ge"),
-        pytest.param({"question": "age", "operator": "<=", "answer": 30}, "age is 30 or less",
+        pytest.param({"question": "age", "operator": "<=", "answer": 30}, f"{AGE} is 30 or less",
                      id="number-le"),
-        pytest.param({"question": "age", "operator": "<", "answer": 16}, "age is less than 16",
+        pytest.param({"question": "age", "operator": "<", "answer": 16}, f"{AGE} is less than 16",
                      id="number-lt"),
-        pytest.param({"question": "age", "operator": ">", "answer": 65}, "age is more than 65",
+        pytest.param({"question": "age", "operator": ">", "answer": 65}, f"{AGE} is more than 65",
                      id="number-gt"),
-        pytest.param({"question": "age", "operator": "=", "answer": 40}, "age is 40", id="number-eq"),
-        pytest.param({"question": "age", "operator": "!=", "answer": 40}, "age is not 40", id="number-ne"),
+        pytest.param({"question": "age", "operator": "=", "answer": 40}, f"{AGE} is 40", id="number-eq"),
+        pytest.param({"question": "age", "operator": "!=", "answer": 40}, f"{AGE} is not 40", id="number-ne"),
         pytest.param({"question": "pain_severity", "operator": ">=", "answer": 7},
-                     "pain severity is 7 or more out of 10", id="scale"),
+                     f"{SEVERITY} is 7 or more out of 10", id="scale"),
         pytest.param({"question": "pain_duration", "operator": "=", "answer": "over_12_weeks"},
                      f"you answer ‘More than 12 weeks’ to {HOW_LONG}", id="choice-eq"),
         pytest.param({"question": "pain_duration", "operator": "!=", "answer": "under_1_week"},
@@ -73,17 +76,17 @@ def cond(data: dict[str, Any]) -> Condition:
                      id="red-flag"),
         pytest.param({"all": [{"question": "age", "operator": ">=", "answer": 50},
                               {"question": "fever", "operator": "=", "answer": True}]},
-                     f"all of: age is 50 or more; you answer Yes to {FEVER}", id="all"),
+                     f"all of: {AGE} is 50 or more; you answer Yes to {FEVER}", id="all"),
         pytest.param({"any": [{"question": "age", "operator": ">=", "answer": 50}, {"cause": "infection"}]},
-                     "any of: age is 50 or more; the cause ‘Infection’ is found", id="any"),
+                     f"any of: {AGE} is 50 or more; the cause ‘Infection’ is found", id="any"),
         pytest.param({"not": {"question": "fever", "operator": "=", "answer": True}},
                      f"not: you answer Yes to {FEVER}", id="not"),
         pytest.param({"all": [{"cause": "infection"},
                               {"any": [{"question": "age", "operator": "<", "answer": 20},
                                        {"question": "age", "operator": ">", "answer": 70}]}]},
-                     "all of: the cause ‘Infection’ is found; (any of: age is less than 20; "
-                     "age is more than 70)", id="nested-in-brackets"),
-        pytest.param({"all": [{"question": "age", "operator": "<", "answer": 16}]}, "age is less than 16",
+                     f"all of: the cause ‘Infection’ is found; (any of: {AGE} is less than 20; "
+                     f"{AGE} is more than 70)", id="nested-in-brackets"),
+        pytest.param({"all": [{"question": "age", "operator": "<", "answer": 16}]}, f"{AGE} is less than 16",
                      id="all-of-one-is-the-one"),
         pytest.param({"all": []}, "always (no condition)", id="all-of-nothing"),
         pytest.param({"any": []}, "never", id="any-of-nothing"),

@@ -68,7 +68,8 @@ def test_question_says_why_and_where_it_is_used(cli: Callable[..., Any]) -> None
     assert "Section: About your pain, question 9 of 36" in run.out
     assert ("Why we ask: Where it hurts helps tell muscle and spine problems apart from\n"
             "kidney problems or pain all over the body.") in run.out
-    assert "When it is asked:\n- only when:\n  - not:\n    - age is less than 16\n" in run.out
+    assert ("When it is asked:\n- only when:\n  - not:\n"
+            "    - the answer to “How old are you (in years)?” is less than 16\n") in run.out
     assert "Rule `kidney_stones_pattern`\nLeads to: the possible cause ‘Kidney stones’\n" in run.out
     assert "Questions asked only depending on this answer" in run.out
     assert "- `pain_comes_in_waves`: “Does the pain come and go in strong waves?”, asked" in run.out

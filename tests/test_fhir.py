@@ -153,7 +153,8 @@ def test_what_fhir_cannot_say_is_noted(cli: Callable[..., Any], clinic: tuple[Pa
     assert "enableWhen" not in item
     # The section's own condition (16 or over) comes first: this ask_if has a `not`, so it
     # does not imply that the section is asked.
-    condition = ("all of: (not: age is less than 16); (all of: age is less than 55; (not: you answer "
+    age = "the answer to “How old are you (in years)?”"
+    condition = (f"all of: (not: {age} is less than 16); (all of: {age} is less than 55; (not: you answer "
                  "something other than Yes to “Do you have menstrual periods?”))")
     assert {"url": fhir.ASK_IF_EXTENSION, "valueString": condition} in item["extension"]
     assert run.err.endswith(

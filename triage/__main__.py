@@ -14,48 +14,52 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from triage.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from triage.i18n import gettext as _
 
 
 def _kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--questions", type=Path, metavar="PATH",
-                        help="questionnaire file (default: the shipped questions.yaml)")
+                        help=_("questionnaire file (default: the shipped questions.yaml)"))
     parser.add_argument("--rules", type=Path, metavar="DIR",
-                        help="folder of rule files (default: the shipped rules/)")
+                        help=_("folder of rule files (default: the shipped rules/)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage",
         description=(
-            "A back-pain triage questionnaire. Not a diagnosis and not for emergencies: "
+            _("A back-pain triage questionnaire. Not a diagnosis and not for emergencies: "
             "if you have an emergency, call the emergency number now. "
-            "With no command, the questionnaire starts."
+            "With no command, the questionnaire starts.")
         ),
     )
     _kb_options(parser)
+    parser.add_argument("--lang", metavar="LANG",
+                        help=_("the language to use: en (English) or es (Español); without it, the "
+                               "environment's (LANGUAGE, LC_ALL, LANG), else English"))
     parser.add_argument("--plain", action="store_true",
-                        help="no colour, boxes or symbols (for screen readers and copy-paste)")
+                        help=_("no colour, boxes or symbols (for screen readers and copy-paste)"))
     parser.add_argument("--answers-out", type=Path, metavar="FILE",
-                        help="save the summary to FILE at the end without asking "
+                        help=_("save the summary to FILE at the end without asking "
                              "(.fhir.json: FHIR QuestionnaireResponse, .json: JSON, "
-                             "otherwise Markdown)")
+                             "otherwise Markdown)"))
     parser.add_argument("--format", dest="save_format", choices=("markdown", "json", "fhir"),
-                        help="the format of --answers-out, whatever the file name ends with")
+                        help=_("the format of --answers-out, whatever the file name ends with"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     assess = sub.add_parser("assess",
-                            help="assess answers files (YAML, JSON or a FHIR QuestionnaireResponse)",
-                            description="Assess answers files through the questionnaire's flow.")
+                            help=_("assess answers files (YAML, JSON or a FHIR QuestionnaireResponse)"),
+                            description=_("Assess answers files through the questionnaire's flow."))
     assess.add_argument("files", nargs="+", type=Path, metavar="FILE")
     assess.add_argument("--format", choices=("text", "json"), default="text")
     assess.add_argument("--what-if", action="append", default=[], metavar="QUESTION=VALUE",
-                        help="also assess with this answer changed, and show what changes "
+                        help=_("also assess with this answer changed, and show what changes "
                              "(repeatable; VALUE as in an answers file: fever=true, age=70, "
-                             "pain_location=[side_flank]; empty or null: unanswered)")
+                             "pain_location=[side_flank]; empty or null: unanswered)"))
     _kb_options(assess)
 
-    check = sub.add_parser("check", help="check the knowledge base for problems",
-                           description="Validate questions.yaml and rules/; exit 1 on problems.")
+    check = sub.add_parser("check", help=_("check the knowledge base for problems"),
+                           description=_("Validate questions.yaml and rules/; exit 1 on problems."))
     _kb_options(check)
     _tool_commands(sub)
     _demo_command(sub)
@@ -64,49 +68,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The educator and clinic tools: red-flags, explain, diagram, export, schema."""
-    red = sub.add_parser("red-flags", help="list the warning signs, what they may mean and what to do",
-                         description="Every warning sign (red flag) the questionnaire looks for, "
-                                     "most urgent first, in plain words.")
+    red = sub.add_parser("red-flags", help=_("list the warning signs, what they may mean and what to do"),
+                         description=_("Every warning sign (red flag) the questionnaire looks for, "
+                                     "most urgent first, in plain words."))
     red.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _kb_options(red)
 
-    explain = sub.add_parser("explain", help="explain a question, cause, red flag or rule",
-                             description="Why a question is asked and which rules use it; or which "
-                                         "rules lead to a cause, red flag or rule, and why.")
-    explain.add_argument("id", metavar="ID", help="a question, cause, red flag or rule id")
+    explain = sub.add_parser("explain", help=_("explain a question, cause, red flag or rule"),
+                             description=_("Why a question is asked and which rules use it; or which "
+                                         "rules lead to a cause, red flag or rule, and why."))
+    explain.add_argument("id", metavar="ID", help=_("a question, cause, red flag or rule id"))
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _kb_options(explain)
 
-    diagram = sub.add_parser("diagram", help="draw the knowledge base as a graph (Mermaid or DOT)",
-                             description="Questions -> rules -> causes and red flags -> levels, "
-                                         "with the ask-conditions between questions.")
+    diagram = sub.add_parser("diagram", help=_("draw the knowledge base as a graph (Mermaid or DOT)"),
+                             description=_("Questions -> rules -> causes and red flags -> levels, "
+                                         "with the ask-conditions between questions."))
     diagram.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     diagram.add_argument("--focus", action="append", default=[], metavar="ID",
-                         help="keep only what leads to ID or follows from it (repeatable)")
+                         help=_("keep only what leads to ID or follows from it (repeatable)"))
     _kb_options(diagram)
 
-    export = sub.add_parser("export", help="export as FHIR R4 (Questionnaire, QuestionnaireResponse)",
-                            description="Export the questionnaire, or an answers file, as FHIR R4 JSON.")
+    export = sub.add_parser("export", help=_("export as FHIR R4 (Questionnaire, QuestionnaireResponse)"),
+                            description=_("Export the questionnaire, or an answers file, as FHIR R4 JSON."))
     what = export.add_subparsers(dest="export", metavar="WHAT", required=True)
-    questionnaire = what.add_parser("fhir-questionnaire", help="the questionnaire as a FHIR Questionnaire")
-    questionnaire.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    questionnaire = what.add_parser("fhir-questionnaire", help=_("the questionnaire as a FHIR Questionnaire"))
+    questionnaire.add_argument("--out", type=Path, metavar="FILE",
+                               help=_("write to FILE instead of printing"))
     _kb_options(questionnaire)
     response = what.add_parser("fhir-response",
-                               help="an answers file as a FHIR QuestionnaireResponse")
+                               help=_("an answers file as a FHIR QuestionnaireResponse"))
     response.add_argument("file", type=Path, metavar="FILE")
-    response.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    response.add_argument("--out", type=Path, metavar="FILE", help=_("write to FILE instead of printing"))
     _kb_options(response)
 
-    schema = sub.add_parser("schema", help="write JSON Schemas for questions.yaml and rules/*.yaml",
-                            description="Write questions.schema.json and rules.schema.json, "
-                                        "generated from the models, for editors to check the YAML.")
+    schema = sub.add_parser("schema", help=_("write JSON Schemas for questions.yaml and rules/*.yaml"),
+                            description=_("Write questions.schema.json and rules.schema.json, "
+                                        "generated from the models, for editors to check the YAML."))
     schema.add_argument("--out", type=Path, metavar="DIR", default=Path("schemas"),
-                        help="folder to write to (default: schemas)")
+                        help=_("folder to write to (default: schemas)"))
     schema.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the schemas in DIR are out of date")
+                        help=_("write nothing; exit 1 if the schemas in DIR are out of date"))
     schema.add_argument("--force", action="store_true",
-                        help="replace schema files that already exist in DIR (without it, "
-                             "existing files are kept and nothing is written)")
+                        help=_("replace schema files that already exist in DIR (without it, "
+                             "existing files are kept and nothing is written)"))
 
 
 def _speed(text: str) -> float:
@@ -116,7 +121,7 @@ def _speed(text: str) -> float:
     except ValueError:
         value = -1.0
     if not value >= 0:  # also refuses nan
-        from triage.constants import DEMO_SPEED
+        from triage.words import DEMO_SPEED
 
         raise argparse.ArgumentTypeError(f"{text}: {DEMO_SPEED}")
     return value
@@ -124,20 +129,20 @@ def _speed(text: str) -> float:
 
 def _demo_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser(
-        "demo", help="watch made-up answers played through the questionnaire",
-        description="Play a demonstration: made-up answers appear on the questionnaire's own "
-                    "screens, then the result. Any key goes straight to the result; Ctrl-C stops.")
+        "demo", help=_("watch made-up answers played through the questionnaire"),
+        description=_("Play a demonstration: made-up answers appear on the questionnaire's own "
+                    "screens, then the result. Any key goes straight to the result; Ctrl-C stops."))
     demo.add_argument("scenario", nargs="?", metavar="SCENARIO",
-                      help="which demonstration (see --list); without it, choose from a list "
-                           "(or, when not in a terminal, play the first)")
+                      help=_("which demonstration (see --list); without it, choose from a list "
+                           "(or, when not in a terminal, play the first)"))
     demo.add_argument("--list", action="store_true",
-                      help="list the demonstrations: id, title and expected suggestion")
+                      help=_("list the demonstrations: id, title and expected suggestion"))
     demo.add_argument("--speed", type=_speed, default=1.0, metavar="S",
-                      help="1 normal, 2 twice as fast, 0 everything at once (default: 1)")
+                      help=_("1 normal, 2 twice as fast, 0 everything at once (default: 1)"))
     demo.add_argument("--scenarios", type=Path, metavar="DIR",
-                      help="folder of demonstration files (default: the shipped ones)")
+                      help=_("folder of demonstration files (default: the shipped ones)"))
     demo.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
-                      help="no colour, boxes or symbols (for screen readers and copy-paste)")
+                      help=_("no colour, boxes or symbols (for screen readers and copy-paste)"))
     _kb_options(demo)
 
 
@@ -193,12 +198,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     kb, problems = loader.load_with_problems(*_kb_paths(args))
     if kb is not None:
         problems = check.lint(kb)
+        if args.questions is None and args.rules is None:  # the shipped knowledge base: its translations too
+            problems += check.translation_problems(kb)
+    from triage import i18n, words
     from triage.errors import report
 
     for line in report(problems):
         print(line)
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        print(i18n.plural(words.N_PROBLEMS, len(problems)).format(n=len(problems)), file=sys.stderr)
         return EXIT_PROBLEMS
     assert kb is not None
     print(check.summary(kb))
@@ -277,16 +285,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from triage import fhir, loader
 
-    kb = loader.load(*_kb_paths(args))
     if args.export == "fhir-questionnaire":
-        # The questionnaire: about nobody, so a shareable 0644 file.
-        resource, notes = fhir.questionnaire(kb)
+        # The questionnaire: about nobody, so a shareable 0644 file. Its text is English, with
+        # every translation there is as FHIR translation extensions.
+        from triage import i18n, overlay
+
+        i18n.activate(i18n.ENGLISH)
+        kb = loader.load(*_kb_paths(args))
+        shipped = args.questions is None and args.rules is None  # the translations are of the shipped one
+        translations = {language: loader.localised(kb, language) for language in i18n.LANGUAGES
+                        if shipped and language not in (i18n.ENGLISH, i18n.PSEUDO)
+                        and overlay.path(language).is_file()}
+        resource, notes = fhir.questionnaire(kb, translations)
         for note in notes:
             print(f"{kb.questions_file}: {note}", file=sys.stderr)
         about_a_person = False
     else:
         # A QuestionnaireResponse: a person's answers, so a private 0600 file.
         from triage import answers
+
+        kb = loader.load(*_kb_paths(args))
         from triage.paths import display
 
         resource = fhir.answers_to_response(kb, answers.load(kb, args.file, display(args.file)))
@@ -328,9 +346,43 @@ def _print_problems(exc: Exception) -> None:
         print(line, file=sys.stderr)
 
 
+def _language(argv: Sequence[str]) -> str | None:
+    """``--lang X`` (or ``--lang=X``) wherever it is, before the parser, whose help it changes."""
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def choose_language(argv: Sequence[str]) -> str | None:
+    """Make the requested language the active one; its tag when it is not one there is."""
+    from triage import i18n
+
+    requested = _language(argv)
+    try:
+        i18n.activate(i18n.choose(requested, os.environ))
+    except ValueError:
+        i18n.activate(i18n.ENGLISH)
+        return requested
+    argparse._ = i18n.gettext  # type: ignore[attr-defined]  # argparse's own words ("usage:")
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(argv) if argv is not None else sys.argv[1:]
+    unknown = choose_language(words)
+    if unknown is not None:
+        from triage.i18n import LANGUAGES
+        from triage.words import UNKNOWN_LANGUAGE
+
+        print(f"triage: {UNKNOWN_LANGUAGE.format(lang=unknown, valid=', '.join(LANGUAGES))}",
+              file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    args = parser.parse_args(words)
     from triage.errors import TriageError
 
     try:
@@ -339,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc)
         return exc.status
     except (KeyboardInterrupt, EOFError):
-        from triage.constants import CANCELLED
+        from triage.words import CANCELLED
 
         print(f"\n{CANCELLED}", file=sys.stderr)
         return EXIT_INTERRUPTED

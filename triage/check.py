@@ -9,7 +9,7 @@ behave as they say.
 from __future__ import annotations
 
 from triage import answers as answers_mod
-from triage import conditions, errors
+from triage import conditions, errors, i18n, words
 from triage.errors import Problem
 from triage.loader import finding_strata, late_negations, producers
 from triage.models import AllCondition, KnowledgeBase, Rule
@@ -96,14 +96,31 @@ def _behind(rule: Rule, prods: dict[tuple[str, str], list[Rule]]) -> tuple[Rule,
     return tuple(seen.values())
 
 
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def summary(kb: KnowledgeBase) -> str:
-    parts = [count(len(kb.questions), "question"), count(len(kb.rules), "rule"),
-             count(len(kb.causes), "cause"), count(len(kb.red_flags), "red flag")]
-    return f"knowledge base {kb.version}: {', '.join(parts)}; no problems"
+    """"knowledge base 1a2b: 36 questions, 56 rules, 14 causes, 8 red flags; no problems"."""
+    def n(forms: i18n.Plural, count: int) -> str:
+        return i18n.plural(forms, count).format(n=count)
+
+    return words.CHECK_SUMMARY.format(
+        version=kb.version, questions=n(words.N_QUESTIONS, len(kb.questions)),
+        rules=n(words.N_RULES, len(kb.rules)), causes=n(words.N_CAUSES, len(kb.causes)),
+        red_flags=n(words.N_RED_FLAGS, len(kb.red_flags)))
+
+
+def translation_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Each language's overlay: entries missing, unknown, or translated from older English."""
+    from triage import overlay
+
+    found: list[Problem] = []
+    for language in i18n.LANGUAGES:
+        path = overlay.path(language)
+        if language in (i18n.ENGLISH, i18n.PSEUDO) or not path.is_file():
+            continue
+        read, problems = overlay.read(path, language)
+        found += problems
+        if read is not None:
+            found += overlay.problems(kb, read)
+    return found
 
 
 def check_stops(kb: KnowledgeBase) -> list[Problem]:

@@ -2,249 +2,381 @@
 
 from __future__ import annotations
 
-APP_NAME = "Back-pain triage"
+from triage.i18n import N_, NP_
+
+APP_NAME = N_("Back-pain triage")
 
 LEVEL_ADVICE: dict[str, str] = {
     "emergency": (
-        "Seek emergency care now: call the emergency number or go to the emergency department."
+        N_("Seek emergency care now: call the emergency number or go to the emergency department.")
     ),
-    "urgent_doctor": "See a doctor today or within 24 hours.",
-    "doctor": "Book an appointment with a doctor in the coming days or weeks.",
+    "urgent_doctor": N_("See a doctor today or within 24 hours."),
+    "doctor": N_("Book an appointment with a doctor in the coming days or weeks."),
     "acupuncturist": (
-        "Discuss your back pain with your acupuncturist; see a doctor if it gets worse, "
-        "lasts, or new symptoms appear."
+        N_("Discuss your back pain with your acupuncturist; see a doctor if it gets worse, "
+        "lasts, or new symptoms appear.")
     ),
 }
 
 LEVEL_TITLE: dict[str, str] = {
-    "emergency": "EMERGENCY",
-    "urgent_doctor": "See a doctor today",
-    "doctor": "See a doctor soon",
-    "acupuncturist": "Discuss with your acupuncturist",
+    "emergency": N_("EMERGENCY"),
+    "urgent_doctor": N_("See a doctor today"),
+    "doctor": N_("See a doctor soon"),
+    "acupuncturist": N_("Discuss with your acupuncturist"),
 }
 
 DISCLAIMER = (
-    "This is not a diagnosis and does not replace medical care. It names possibly "
+    N_("This is not a diagnosis and does not replace medical care. It names possibly "
     "relevant causes to discuss with a health professional. If you feel very unwell, "
-    "or your symptoms get worse, seek medical help."
+    "or your symptoms get worse, seek medical help.")
 )
 
 EMERGENCY_NOW = (
-    "Call the emergency number or go to the nearest emergency department now. "
+    N_("Call the emergency number or go to the nearest emergency department now. "
     "Do not wait, and do not drive yourself if you can avoid it. "
-    "Tell them about your back pain and the warning signs below."
+    "Tell them about your back pain and the warning signs below.")
 )
 
-STOPPED_EARLY = "The questionnaire stopped here, so no more questions were asked."
+STOPPED_EARLY = N_("The questionnaire stopped here, so no more questions were asked.")
 
-INCOMPLETE_TITLE = "Some warning signs were not answered"
+INCOMPLETE_TITLE = N_("Some warning signs were not answered")
 INCOMPLETE_INTRO = (
-    "This result is incomplete. These questions about warning signs were left without an "
-    "answer, so they cannot be ruled out. Please answer them, or go through them with a doctor:"
+    N_("This result is incomplete. These questions about warning signs were left without an "
+    "answer, so they cannot be ruled out. Please answer them, or go through them with a doctor:")
 )
-CAUTIONS_TITLE = "Before any treatment with needles"
-IGNORED_TITLE = "Answers not used"
-IGNORED_ITEM = "“{question}”: {answer}; {reason}."
+CAUTIONS_TITLE = N_("Before any treatment with needles")
+IGNORED_TITLE = N_("Answers not used")
+IGNORED_ITEM = N_("“{question}”: {answer}; {reason}.")
 IGNORED_WARNINGS: dict[str, str] = {
     "not_asked": (
-        "You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
-        "the question is not asked with your other answers. Tell a doctor about it."
+        N_("You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
+        "the question is not asked with your other answers. Tell a doctor about it.")
     ),
     "after_stop": (
-        "You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
-        "the questionnaire stopped before it. Tell a doctor about it too."
+        N_("You answered Yes to “{question}”, a warning sign, but this result did not use that answer: "
+        "the questionnaire stopped before it. Tell a doctor about it too.")
     ),
 }
 
 
 ACUPUNCTURE_EVIDENCE = (
-    "The evidence is mixed: the American College of Physicians lists acupuncture among "
+    N_("The evidence is mixed: the American College of Physicians lists acupuncture among "
     "the non-drug options for short- and long-term low back pain (Qaseem et al., 2017), "
     "while the UK's NICE guideline NG59 (2016) advises not to offer acupuncture for low "
-    "back pain."
+    "back pain.")
 )
 
 ACUPUNCTURE_PRIMARY = (
-    "You may discuss your back pain with an acupuncturist, as a complement to medical "
-    "care, never instead of it."
+    N_("You may discuss your back pain with an acupuncturist, as a complement to medical "
+    "care, never instead of it.")
 )
 
 ACUPUNCTURE_COMPLEMENT = (
-    "Alongside seeing your doctor, you may also discuss acupuncture with them as a "
-    "complement to medical care, never instead of it."
+    N_("Alongside seeing your doctor, you may also discuss acupuncture with them as a "
+    "complement to medical care, never instead of it.")
 )
 
 WELCOME = (
-    "This questionnaire asks about your back pain and suggests where to seek help. "
+    N_("This questionnaire asks about your back pain and suggests where to seek help. "
     "It is not a diagnosis and it is not for emergencies: if you have an emergency, "
-    "call the emergency number now. It takes about 3 to 5 minutes."
+    "call the emergency number now. It takes about 3 to 5 minutes.")
 )
 
 KEYS_HELP = (
-    "Keys: arrows and Enter to answer · b: back to the previous question · "
-    "? or w: why we ask · Ctrl-C: stop"
+    N_("Keys: arrows and Enter to answer · b: back to the previous question · "
+    "? or w: why we ask · Ctrl-C: stop")
 )
 
-CANCELLED = "Stopped; nothing was saved."
+CANCELLED = N_("Stopped; nothing was saved.")
 
 
 IGNORED_REASONS: dict[str, str] = {
-    "not_asked": "not asked, because the question it depends on was answered otherwise",
-    "after_stop": "not asked, because the questionnaire stopped before it",
+    "not_asked": N_("not asked, because the question it depends on was answered otherwise"),
+    "after_stop": N_("not asked, because the questionnaire stopped before it"),
 }
 
 # --- educator and clinic tools: red-flags, explain, what-if ---------------------
-RED_FLAGS_TITLE = "Warning signs (red flags), most urgent first"
+RED_FLAGS_TITLE = N_("Warning signs (red flags), most urgent first")
 
 RED_FLAGS_INTRO = (
-    "These are the warning signs this questionnaire looks for, what each may mean and "
+    N_("These are the warning signs this questionnaire looks for, what each may mean and "
     "what to do. Having a warning sign does not mean you have the condition: it means a "
-    "doctor should check you, as soon as it says."
+    "doctor should check you, as soon as it says.")
 )
 
-LABEL_WHAT_TO_DO = "What to do"
-LABEL_SIGN = "Warning sign"
-LABEL_SIGNS = "Warning signs (any one is enough)"
-LABEL_MEANS = "What it may mean"
-LABEL_SOURCES = "Sources"
-LABEL_SOURCE = "Source"
-LABEL_BECAUSE = "Because"
-LABEL_WHEN = "When"
-LABEL_WHY_ASKED = "Why we ask"
-LABEL_WHEN_ASKED = "When it is asked"
-LABEL_ANSWERS = "Possible answers"
-LABEL_SECTION = "Section"
-LABEL_ABOUT = "About"
-LABEL_ACUPUNCTURE = "Acupuncture"
-LABEL_LEADS_TO = "Leads to"
-LABEL_STOPS = "Stops the questionnaire"
-LABEL_FIRES_FOR = "Fires, for example, with"
-LABEL_NOT_FOR = "Does not fire, for example, with"
-LABEL_DEFINED_IN = "Defined in"
+LABEL_WHAT_TO_DO = N_("What to do")
+LABEL_SIGN = N_("Warning sign")
+LABEL_SIGNS = N_("Warning signs (any one is enough)")
+LABEL_MEANS = N_("What it may mean")
+LABEL_SOURCES = N_("Sources")
+LABEL_SOURCE = N_("Source")
+LABEL_BECAUSE = N_("Because")
+LABEL_WHEN = N_("When")
+LABEL_WHY_ASKED = N_("Why we ask")
+LABEL_WHEN_ASKED = N_("When it is asked")
+LABEL_ANSWERS = N_("Possible answers")
+LABEL_SECTION = N_("Section")
+LABEL_ABOUT = N_("About")
+LABEL_ACUPUNCTURE = N_("Acupuncture")
+LABEL_LEADS_TO = N_("Leads to")
+LABEL_STOPS = N_("Stops the questionnaire")
+LABEL_FIRES_FOR = N_("Fires, for example, with")
+LABEL_NOT_FOR = N_("Does not fire, for example, with")
+LABEL_DEFINED_IN = N_("Defined in")
 
-NO_RULE_YET = "No rule in this knowledge base leads here yet."
-ALWAYS_ASKED = "always, in its turn"
-ASKED_ONLY_WHEN = "only when"
-STOPS_YES = "yes, as soon as this rule applies no more questions are asked"
-NO_ANSWERS_EXAMPLE = "no answers at all"
+NO_RULE_YET = N_("No rule in this knowledge base leads here yet.")
+ALWAYS_ASKED = N_("always, in its turn")
+ASKED_ONLY_WHEN = N_("only when")
+STOPS_YES = N_("yes, as soon as this rule applies no more questions are asked")
+NO_ANSWERS_EXAMPLE = N_("no answers at all")
 
 ACUPUNCTURE_RESPONSIVE = (
-    "this is one of the causes the seed article says acupuncture may help with, "
-    "as a complement to medical care and never instead of it."
+    N_("this is one of the causes the seed article says acupuncture may help with, "
+    "as a complement to medical care and never instead of it.")
 )
 
 ACUPUNCTURE_WITHHELD = (
-    "while this cause is possible, acupuncture is not suggested: a doctor should see "
-    "you first."
+    N_("while this cause is possible, acupuncture is not suggested: a doctor should see "
+    "you first.")
 )
 
-EXPLAIN_QUESTION_TITLE = "Question `{id}`"
-EXPLAIN_CAUSE_TITLE = "Possible cause: {name} (`{id}`)"
-EXPLAIN_RED_FLAG_TITLE = "Warning sign (red flag): {name} (`{id}`)"
-EXPLAIN_RULE_TITLE = "Rule `{id}`"
-EXPLAIN_RULES_USING = "Rules that use this answer"
-EXPLAIN_QUESTIONS_DEPENDING = "Questions asked only depending on this answer"
-EXPLAIN_NOT_USED = "No rule uses this answer directly."
-EXPLAIN_LEADS_HERE = "How the questionnaire finds it"
-EXPLAIN_FOLLOWS = "What follows from it"
-EXPLAIN_RELIES_ON = "Findings this rule relies on"
-EXPLAIN_POSITION = "question {n} of {total}"
+EXPLAIN_QUESTION_TITLE = N_("Question `{id}`")
+EXPLAIN_CAUSE_TITLE = N_("Possible cause: {name} (`{id}`)")
+EXPLAIN_RED_FLAG_TITLE = N_("Warning sign (red flag): {name} (`{id}`)")
+EXPLAIN_RULE_TITLE = N_("Rule `{id}`")
+EXPLAIN_RULES_USING = N_("Rules that use this answer")
+EXPLAIN_QUESTIONS_DEPENDING = N_("Questions asked only depending on this answer")
+EXPLAIN_NOT_USED = N_("No rule uses this answer directly.")
+EXPLAIN_LEADS_HERE = N_("How the questionnaire finds it")
+EXPLAIN_FOLLOWS = N_("What follows from it")
+EXPLAIN_RELIES_ON = N_("Findings this rule relies on")
+EXPLAIN_POSITION = N_("question {n} of {total}")
 
-CONCLUDES_CAUSE = "the possible cause {name}"
-CONCLUDES_RED_FLAG = "the warning sign {name} and the suggestion {title}. {advice}"
-CONCLUDES_LEVEL = "the suggestion {title}. {advice}"
-CONCLUDES_CAUTION = "a caution to tell an acupuncturist before any treatment with needles"
+CONCLUDES_CAUSE = N_("the possible cause {name}")
+CONCLUDES_RED_FLAG = N_("the warning sign {name} and the suggestion {title}. {advice}")
+CONCLUDES_LEVEL = N_("the suggestion {title}. {advice}")
+CONCLUDES_CAUTION = N_("a caution to tell an acupuncturist before any treatment with needles")
 
 ANSWER_KINDS: dict[str, str] = {
-    "yes_no": "Yes, No or Not sure",
-    "number": "a whole number from {min} to {max}",
-    "scale": "a whole number from 0 to 10",
-    "choice": "one of: {options}",
-    "multi": "any of: {options}; or none of them",
+    "yes_no": N_("Yes, No or Not sure"),
+    "number": N_("a whole number from {min} to {max}"),
+    "scale": N_("a whole number from 0 to 10"),
+    "choice": N_("one of: {options}"),
+    "multi": N_("any of: {options}; or none of them"),
 }
 
-WHAT_IF_BEFORE = "Before"
-WHAT_IF_AFTER = "After, if {changes}"
-WHAT_IF_CHANGED = "What changed"
-WHAT_IF_NOTHING = "Nothing changed: the same suggestion, causes and warning signs."
-WHAT_IF_LEVEL = "Suggestion: {before} -> {after}"
-WHAT_IF_SAME_LEVEL = "Suggestion: unchanged ({title})"
-WHAT_IF_NEW_RED_FLAG = "New warning sign: {name}"
-WHAT_IF_GONE_RED_FLAG = "No longer a warning sign: {name}"
-WHAT_IF_NEW_CAUSE = "New possible cause: {name}"
-WHAT_IF_GONE_CAUSE = "No longer a possible cause: {name}"
-WHAT_IF_UNANSWERED = "unanswered"
+WHAT_IF_BEFORE = N_("Before")
+WHAT_IF_AFTER = N_("After, if {changes}")
+WHAT_IF_CHANGED = N_("What changed")
+WHAT_IF_NOTHING = N_("Nothing changed: the same suggestion, causes and warning signs.")
+WHAT_IF_LEVEL = N_("Suggestion: {before} -> {after}")
+WHAT_IF_SAME_LEVEL = N_("Suggestion: unchanged ({title})")
+WHAT_IF_NEW_RED_FLAG = N_("New warning sign: {name}")
+WHAT_IF_GONE_RED_FLAG = N_("No longer a warning sign: {name}")
+WHAT_IF_NEW_CAUSE = N_("New possible cause: {name}")
+WHAT_IF_GONE_CAUSE = N_("No longer a possible cause: {name}")
+WHAT_IF_UNANSWERED = N_("unanswered")
 WHAT_IF_NOT_ASKED = (
-    "`{id}` is not asked with these answers ({reason}), so changing it changes nothing."
+    N_("`{id}` is not asked with these answers ({reason}), so changing it changes nothing.")
 )
 
 # --- the interactive questionnaire (triage/terminal) ------------------------
-QUESTION_HEADER = "{section} · question {number}"
-HINT_KEYS = "b: back · ? or w: why we ask"
-HINT_KEYS_FIRST = "? or w: why we ask"
-HINT_MULTI = "Space: tick or untick · Enter: done (nothing ticked means none of these)"
-YES, NO, NOT_SURE_LABEL = "Yes", "No", "Not sure"
-WHY_WE_ASK = "Why we ask: {why}"
-FIRST_QUESTION = "This is the first question, so there is nothing to go back to."
-ANSWER_ECHO = "Answer: {answer}"
-NUMBER_EMPTY = "Please type a number from {min} to {max}."
-NUMBER_NOT_WHOLE = "Please type a whole number, {min} to {max}."
-NUMBER_OUT_OF_RANGE = "The number must be from {min} to {max}."
+QUESTION_HEADER = N_("{section} · question {number}")
+HINT_KEYS = N_("b: back · ? or w: why we ask")
+HINT_KEYS_FIRST = N_("? or w: why we ask")
+HINT_MULTI = N_("Space: tick or untick · Enter: done (nothing ticked means none of these)")
+NONE_OF_THESE = N_("None of these")
+YES, NO, NOT_SURE_LABEL = N_("Yes"), N_("No"), N_("Not sure")
+WHY_WE_ASK = N_("Why we ask: {why}")
+FIRST_QUESTION = N_("This is the first question, so there is nothing to go back to.")
+ANSWER_ECHO = N_("Answer: {answer}")
+NUMBER_EMPTY = N_("Please type a number from {min} to {max}.")
+NUMBER_NOT_WHOLE = N_("Please type a whole number, {min} to {max}.")
+NUMBER_OUT_OF_RANGE = N_("The number must be from {min} to {max}.")
 
-HEADING_RED_FLAGS = "Warning signs (red flags)"
-HEADING_CAUSES = "Possibly relevant causes (not a diagnosis)"
-HEADING_WHY_LEVEL = "Why this suggestion"
-WHY_LEVEL_FROM_FLAGS = "The warning signs above set this suggestion."
-HEADING_ACUPUNCTURE = "About acupuncture"
-HEADING_ANSWERS = "Your answers"
-BECAUSE_YOU_SAID = "Because you said {said}"
-BECAUSE_OF_FINDING = "Because of: {names} (explained above)"
-RULE_SOURCE = "Source: {source} (rule {rule})"
-KB_FOOTER = "Knowledge base {version}; {asked} questions asked."
+HEADING_RED_FLAGS = N_("Warning signs (red flags)")
+HEADING_CAUSES = N_("Possibly relevant causes (not a diagnosis)")
+HEADING_WHY_LEVEL = N_("Why this suggestion")
+WHY_LEVEL_FROM_FLAGS = N_("The warning signs above set this suggestion.")
+HEADING_ACUPUNCTURE = N_("About acupuncture")
+HEADING_ANSWERS = N_("Your answers")
+BECAUSE_YOU_SAID = N_("Because you said {said}")
+BECAUSE_OF_FINDING = N_("Because of: {names} (explained above)")
+RULE_SOURCE = N_("Source: {source} (rule {rule})")
+KB_FOOTER = NP_("Knowledge base {version}; {asked} question asked.",
+                "Knowledge base {version}; {asked} questions asked.")
 
-SAVE_QUESTION = "Would you like to save a summary to show a doctor or therapist?"
-SAVE_NO = "No, finish here"
-SAVE_MARKDOWN = "Yes, as a document to read (Markdown, .md)"
-SAVE_JSON = "Yes, as data for a clinic system (JSON, .json)"
-SAVE_FHIR = "Yes, as a FHIR QuestionnaireResponse for health records (.fhir.json)"
-SAVE_FILE_NAME = "File name:"
-SAVE_EMPTY_NAME = "Please type a file name."
-SAVE_NO_FOLDER = "There is no folder called {folder}; please type another name."
-SAVE_EXISTS = "{name} already exists. Replace it?"
-SAVE_REPLACE_NO = "No, choose another name"
-SAVE_REPLACE_YES = "Yes, replace it"
-SAVED = "Saved to {path} (only your user account can read it)."
-SAVE_FAILED = "Could not save to {path}: {reason}."
-SUMMARY_TITLE = "Back-pain triage: summary for a clinician"
+SAVE_QUESTION = N_("Would you like to save a summary to show a doctor or therapist?")
+SAVE_NO = N_("No, finish here")
+SAVE_MARKDOWN = N_("Yes, as a document to read (Markdown, .md)")
+SAVE_JSON = N_("Yes, as data for a clinic system (JSON, .json)")
+SAVE_FHIR = N_("Yes, as a FHIR QuestionnaireResponse for health records (.fhir.json)")
+SAVE_FILE_NAME = N_("File name:")
+SAVE_EMPTY_NAME = N_("Please type a file name.")
+SAVE_NO_FOLDER = N_("There is no folder called {folder}; please type another name.")
+SAVE_EXISTS = N_("{name} already exists. Replace it?")
+SAVE_REPLACE_NO = N_("No, choose another name")
+SAVE_REPLACE_YES = N_("Yes, replace it")
+SAVED = N_("Saved to {path} (only your user account can read it).")
+SAVE_FAILED = N_("Could not save to {path}: {reason}.")
+SUMMARY_TITLE = N_("Back-pain triage: summary for a clinician")
 SUMMARY_INTRO = (
-    "Made on {date} by a back-pain questionnaire (knowledge base {version}) from the "
-    "person's own answers. It is not a diagnosis."
+    N_("Made on {date} by a back-pain questionnaire (knowledge base {version}) from the "
+    "person's own answers. It is not a diagnosis.")
 )
-SUMMARY_SUGGESTION = "Suggestion"
-SUMMARY_MATCHED = "Answered {said}"
-SUMMARY_QUESTION, SUMMARY_ANSWER = "Question", "Answer"
-SAVE_IS_FOLDER = "{name} is a folder; please type a file name."
+SUMMARY_SUGGESTION = N_("Suggestion")
+SUMMARY_MATCHED = N_("Answered {said}")
+SUMMARY_QUESTION, SUMMARY_ANSWER = N_("Question"), N_("Answer")
+SAVE_IS_FOLDER = N_("{name} is a folder; please type a file name.")
 
 FHIR_DESCRIPTION = (
-    "Fill it in with any FHIR form and assess the QuestionnaireResponse with "
+    N_("Fill it in with any FHIR form and assess the QuestionnaireResponse with "
     "`triage assess FILE`. The questionnaire stops as soon as an emergency warning sign "
     "is known; a form cannot stop early, so answers given after that point are ignored "
-    "by the assessment, and emergency advice is given."
+    "by the assessment, and emergency advice is given.")
 )
-KB_FOOTER_ONE = "Knowledge base {version}; 1 question asked."
-BACK_TO = "Back to question {number}."
+BACK_TO = N_("Back to question {number}.")
 
 # --- demonstrations (triage demo) --------------------------------------------------
-DEMO_TITLE = "Demonstration"
-DEMO_NOTE = "Made-up answers, played through the real questionnaire. Nothing is saved."
-DEMO_KEYS = "Press any key to go straight to the result · Ctrl-C: stop"
-DEMO_CHOOSE = "Which demonstration would you like to watch?"
-DEMO_SKIPPED = "Skipped ahead: {n} more answers were given at once."
-DEMO_SKIPPED_ONE = "Skipped ahead: 1 more answer was given at once."
-DEMO_SPEED = "must be a number, 0 or more: 1 is normal, 2 twice as fast, 0 shows everything at once"
+DEMO_TITLE = N_("Demonstration")
+DEMO_NOTE = N_("Made-up answers, played through the real questionnaire. Nothing is saved.")
+DEMO_KEYS = N_("Press any key to go straight to the result · Ctrl-C: stop")
+DEMO_CHOOSE = N_("Which demonstration would you like to watch?")
+DEMO_SKIPPED = NP_("Skipped ahead: {n} more answer was given at once.",
+                   "Skipped ahead: {n} more answers were given at once.")
+DEMO_SPEED = N_("must be a number, 0 or more: 1 is normal, 2 twice as fast, 0 shows everything at once")
 
 # --- hardening: saving and privacy ---
 SAVE_OTHER_NAME = (
-    "Type another file name to save the summary there, or leave it empty to show the summary here:"
+    N_("Type another file name to save the summary there, or leave it empty to show the summary here:")
 )
-SAVE_SHOWN_INSTEAD = "The summary was not saved, so here it is to copy or print:"
+SAVE_SHOWN_INSTEAD = N_("The summary was not saved, so here it is to copy or print:")
+
+# --- the intake kiosk (triage serve) -------------------------------------------------
+WEB_LANG = N_("en")
+WEB_WELCOME_TITLE = N_("Back-pain questions")
+WEB_IS = (
+    N_("This asks about your back pain, one question at a time, and suggests where to seek "
+    "help: emergency care, a doctor, or an acupuncturist alongside medical care.")
+)
+WEB_IS_NOT = (
+    N_("It is not a diagnosis and it is not for emergencies. If you have an emergency, tell "
+    "the staff or call the emergency number now.")
+)
+WEB_PRIVACY = (
+    N_("Your answers stay on this device while you answer and are wiped when you finish, "
+    "or after {minutes} minutes without activity. Nothing is saved unless you download it.")
+)
+WEB_START = N_("Start")
+WEB_NEXT = N_("Next")
+WEB_BACK = N_("Back")
+WEB_WHY = N_("Why we ask")
+WEB_PROGRESS = N_("Question {number} · Part {part} of {parts}: {section}")
+WEB_NUMBER_HINT = N_("Type a whole number from {min} to {max}.")
+WEB_MULTI_HINT = N_("Tick all that apply. Tick nothing if none of these apply.")
+WEB_CHOOSE_ONE = N_("Please choose an answer.")
+WEB_RESULT_TITLE = N_("Your result")
+WEB_FOR_CLINICIAN = N_("For the clinician")
+WEB_PRINT_HINT = N_("Use your browser's Print command (Ctrl+P) to print this page for the clinician.")
+WEB_DOWNLOAD = N_("Download the summary")
+WEB_DOWNLOAD_MARKDOWN = N_("As a document (Markdown)")
+WEB_DOWNLOAD_JSON = N_("As data for a clinic system (JSON)")
+WEB_DOWNLOAD_FHIR = N_("As a FHIR QuestionnaireResponse")
+WEB_FINISH = N_("Finish: next patient")
+WEB_FINISH_HINT = N_("Finish wipes your answers from this device.")
+WEB_EXPIRED_TITLE = N_("This page has expired")
+WEB_EXPIRED = (
+    N_("For privacy, answers are wiped after {minutes} minutes without activity or when someone "
+    "presses Finish. Nothing was kept. Please start again.")
+)
+WEB_BAD_REQUEST_TITLE = N_("Something did not work")
+WEB_BAD_REQUEST = N_("The page could not use that request. Nothing was kept. Please start again.")
+WEB_NOT_FOUND_TITLE = N_("Page not found")
+WEB_NOT_FOUND = N_("There is no page at this address.")
+WEB_START_AGAIN = N_("Start again")
+WEB_HOME = N_("Back to the start")
+WEB_STAFF_PAGES = N_("For staff and educators")
+WEB_RED_FLAGS_LINK = N_("Warning signs handout")
+WEB_DEMOS_LINK = N_("Demonstrations")
+WEB_DEMOS_TITLE = N_("Demonstrations")
+WEB_DEMO_STEP = N_("Step {number} of {total}")
+WEB_DEMO_ANSWER = N_("The made-up answer: {answer}")
+WEB_DEMO_NEXT = N_("Next step")
+WEB_DEMO_RESULT = N_("Show the result")
+WEB_EXPLAIN_TITLE = N_("Explain {id}")
+WEB_SKIP_LINK = N_("Skip to the main content")
+WEB_SERVING = N_("Serving the questionnaire at {url} (press Ctrl-C to stop).")
+WEB_NOT_LOOPBACK = (
+    N_("Warning: {host} is not a loopback address, so other computers on the network can reach "
+    "this questionnaire. Use it only on a network you trust.")
+)
+WEB_STOPPED = N_("Stopped serving.")
+WEB_IDLE_MINUTES = N_("must be a number of minutes, more than 0 and at most 1440")
+WEB_IDLE_TITLE = N_("Are you still there?")
+WEB_IDLE_WARNING = (
+    N_("For privacy, this screen will go back to the start in {seconds} seconds, and your answers "
+    "will be wiped.")
+)
+WEB_IDLE_STAY = N_("I am still here")
+
+# --- languages ------------------------------------------------------------------------
+UNKNOWN_LANGUAGE = N_("`{lang}` is not a language this tool speaks; use one of: {valid}")
+NOT_REVIEWED = N_(
+    "This translation has not yet been reviewed by a clinician. If anything is unclear, "
+    "ask the staff or use the English version.")
+ARGPARSE_WORDS = (
+    # argparse's own words, which it reads through the catalogue too.
+    N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %(args)s"),
+    N_("unrecognized arguments: %(args)s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("argument %(argument_name)s: %(message)s"),
+)
+CHECK_SUMMARY = N_("knowledge base {version}: {questions}, {rules}, {causes}, {red_flags}; no problems")
+N_QUESTIONS = NP_("{n} question", "{n} questions")
+N_RULES = NP_("{n} rule", "{n} rules")
+N_CAUSES = NP_("{n} cause", "{n} causes")
+N_RED_FLAGS = NP_("{n} red flag", "{n} red flags")
+N_PROBLEMS = NP_("{n} problem found", "{n} problems found")
+WEB_LANGUAGE = N_("Language")
+
+# --- conditions in words (explain, red-flags, FHIR's ask-if notes) ----------------------
+DESCRIBE_ALL_OF = N_("all of:")
+DESCRIBE_ANY_OF = N_("any of:")
+DESCRIBE_NOT = N_("not:")
+DESCRIBE_ALWAYS = N_("always (no condition)")
+DESCRIBE_NEVER = N_("never")
+DESCRIBE_UNANSWERED = N_("{question} is asked and left unanswered")
+DESCRIBE_ANSWERED = N_("you answer {question}")
+DESCRIBE_LEFT_UNANSWERED = N_("you leave {question} unanswered")
+DESCRIBE_ANSWER = N_("you answer {answer} to {question}")
+DESCRIBE_OTHER_ANSWER = N_("you answer something other than {answer} to {question}")
+DESCRIBE_NUMBER: dict[str, str] = {
+    "=": N_("the answer to {question} is {n}"),
+    "!=": N_("the answer to {question} is not {n}"),
+    ">": N_("the answer to {question} is more than {n}"),
+    "<": N_("the answer to {question} is less than {n}"),
+    ">=": N_("the answer to {question} is {n} or more"),
+    "<=": N_("the answer to {question} is {n} or less"),
+}
+DESCRIBE_SCALE: dict[str, str] = {
+    "=": N_("the answer to {question} is {n} out of 10"),
+    "!=": N_("the answer to {question} is not {n} out of 10"),
+    ">": N_("the answer to {question} is more than {n} out of 10"),
+    "<": N_("the answer to {question} is less than {n} out of 10"),
+    ">=": N_("the answer to {question} is {n} or more out of 10"),
+    "<=": N_("the answer to {question} is {n} or less out of 10"),
+}
+DESCRIBE_AMONG = N_("{answer} is among your answers to {question}")
+DESCRIBE_NONE_CHOSEN = N_("you choose none of the answers to {question}")
+DESCRIBE_SOME_CHOSEN = N_("you choose at least one answer to {question}")
+DESCRIBE_EXACTLY = N_("your answers to {question} are exactly {answers}")
+DESCRIBE_NOT_EXACTLY = N_("your answers to {question} are not exactly {answers}")
+DESCRIBE_CAUSE_FOUND = N_("the cause {name} is found")
+DESCRIBE_RED_FLAG_FOUND = N_("the red flag {name} is found")
+DESCRIBE_WHICH_MEANS = N_("{finding}, which means:")
+LIST_AND = N_("{items} and {last}")
+ASKED_ONLY_WHEN_COLON = N_("only when:")
+EXPLAIN_ASKED_ONLY_WHEN = N_("`{id}`: {question}, asked only when:")
+WHAT_IF_CHANGE = N_("{id} = {value} (was {was})")
+SAID = N_('"{answer}" to "{question}"')

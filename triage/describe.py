@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+from triage import words
 from triage.models import (
     NOT_SURE,
     AllCondition,
@@ -32,13 +33,6 @@ from triage.models import (
     RedFlagCondition,
     UnansweredCondition,
 )
-
-ALL_OF = "all of:"
-ANY_OF = "any of:"
-NOT = "not:"
-ALWAYS = "always (no condition)"
-NEVER = "never"
-UNANSWERED = "{question} is asked and left unanswered"
 
 
 @dataclass(frozen=True)
@@ -59,18 +53,13 @@ def named(text: str) -> str:
     return f"‘{' '.join(text.split())}’"
 
 
-def subject(question: Question) -> str:
-    """What a number is about, from the question id: ``pain_severity`` -> "pain severity"."""
-    return question.id.replace("_", " ")
-
-
 def _yes_no_word(value: object) -> str:
     if value is True:
-        return "Yes"
+        return words.YES
     if value is False:
-        return "No"
+        return words.NO
     if value == NOT_SURE:
-        return "Not sure"
+        return words.NOT_SURE_LABEL
     return str(value)
 
 
@@ -78,17 +67,7 @@ def _options(question: Question, ids: Sequence[str]) -> str:
     labels = [named(question.label(i)) for i in ids]
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-_NUMBER_OPS = {
-    "=": "is {n}",
-    "!=": "is not {n}",
-    ">": "is more than {n}",
-    "<": "is less than {n}",
-    ">=": "is {n} or more",
-    "<=": "is {n} or less",
-}
+    return words.LIST_AND.format(items=", ".join(labels[:-1]), last=labels[-1])
 
 
 def question_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> str:
@@ -99,33 +78,27 @@ def question_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> str:
     q = quoted(question.text)
     op, value = cond.operator, cond.answer
     if op == "exists":
-        return f"you answer {q}" if value else f"you leave {q} unanswered"
+        return (words.DESCRIBE_ANSWERED if value else words.DESCRIBE_LEFT_UNANSWERED).format(question=q)
     match question.type:
         case "yes_no":
-            word = _yes_no_word(value)
-            if op == "=":
-                return f"you answer {word} to {q}"
-            return f"you answer something other than {word} to {q}"
+            template = words.DESCRIBE_ANSWER if op == "=" else words.DESCRIBE_OTHER_ANSWER
+            return template.format(answer=_yes_no_word(value), question=q)
         case "number":
-            return f"{subject(question)} {_NUMBER_OPS[op].format(n=value)}"
+            return words.DESCRIBE_NUMBER[op].format(question=q, n=value)
         case "scale":
-            return f"{subject(question)} {_NUMBER_OPS[op].format(n=value)} out of 10"
+            return words.DESCRIBE_SCALE[op].format(question=q, n=value)
         case "choice":
-            label = named(question.label(str(value)))
-            if op == "=":
-                return f"you answer {label} to {q}"
-            return f"you answer something other than {label} to {q}"
+            template = words.DESCRIBE_ANSWER if op == "=" else words.DESCRIBE_OTHER_ANSWER
+            return template.format(answer=named(question.label(str(value))), question=q)
         case "multi":
             if op == "contains":
-                return f"{named(question.label(str(value)))} is among your answers to {q}"
+                return words.DESCRIBE_AMONG.format(answer=named(question.label(str(value))), question=q)
             items = tuple(value) if isinstance(value, tuple | list) else (str(value),)
             if not items:
-                if op == "=":
-                    return f"you choose none of the answers to {q}"
-                return f"you choose at least one answer to {q}"
-            if op == "=":
-                return f"your answers to {q} are exactly {_options(question, items)}"
-            return f"your answers to {q} are not exactly {_options(question, items)}"
+                return (words.DESCRIBE_NONE_CHOSEN if op == "=" else words.DESCRIBE_SOME_CHOSEN).format(
+                    question=q)
+            template = words.DESCRIBE_EXACTLY if op == "=" else words.DESCRIBE_NOT_EXACTLY
+            return template.format(question=q, answers=_options(question, items))
         case _:
             assert_never(question.type)
 
@@ -136,8 +109,8 @@ def finding_name(kb: KnowledgeBase, kind: str, fid: str) -> str:
 
 
 def finding_leaf(kb: KnowledgeBase, kind: str, fid: str) -> str:
-    label = "the cause" if kind == "cause" else "the red flag"
-    return f"{label} {named(finding_name(kb, kind, fid))} is found"
+    template = words.DESCRIBE_CAUSE_FOUND if kind == "cause" else words.DESCRIBE_RED_FLAG_FOUND
+    return template.format(name=named(finding_name(kb, kind, fid)))
 
 
 def producers(kb: KnowledgeBase, kind: str, fid: str) -> list[Condition]:
@@ -158,15 +131,16 @@ def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool | int = False) -> N
         case AllCondition(all=parts) | AnyCondition(any=parts):
             is_all = isinstance(cond, AllCondition)
             if not parts:
-                return Node(ALWAYS if is_all else NEVER)
+                return Node(words.DESCRIBE_ALWAYS if is_all else words.DESCRIBE_NEVER)
             if len(parts) == 1:
                 return tree(kb, parts[0], expand=depth)
-            return Node(ALL_OF if is_all else ANY_OF, tuple(tree(kb, p, expand=depth) for p in parts))
+            return Node(words.DESCRIBE_ALL_OF if is_all else words.DESCRIBE_ANY_OF,
+                        tuple(tree(kb, p, expand=depth) for p in parts))
         case NotCondition(not_=inner):
-            return Node(NOT, (tree(kb, inner, expand=depth),))
+            return Node(words.DESCRIBE_NOT, (tree(kb, inner, expand=depth),))
         case UnansweredCondition(unanswered=qid):
             text = quoted(kb.question(qid).text) if kb.has_question(qid) else f"`{qid}`"
-            return Node(UNANSWERED.format(question=text))
+            return Node(words.DESCRIBE_UNANSWERED.format(question=text))
         case CauseCondition(cause=fid) | RedFlagCondition(red_flag=fid):
             kind = "cause" if isinstance(cond, CauseCondition) else "red_flag"
             text = finding_leaf(kb, kind, fid)
@@ -175,7 +149,7 @@ def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool | int = False) -> N
                 return Node(text)
             signs = tree(kb, whens[0] if len(whens) == 1 else AnyCondition(any=tuple(whens)),
                          expand=depth - 1)
-            return Node(f"{text}, which means:", (signs,))
+            return Node(words.DESCRIBE_WHICH_MEANS.format(finding=text), (signs,))
     raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover
 
 

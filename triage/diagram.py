@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from triage import constants, errors
+from triage import errors, words
 from triage.conditions import findings_used, questions_used
 from triage.models import LEVELS, KnowledgeBase, ThenCause, ThenLevel, ThenRedFlag
 
@@ -59,7 +59,7 @@ def build(kb: KnowledgeBase) -> Graph:
     for flag in kb.red_flags:
         g.nodes[("red_flag", flag.id)] = flag.name
     for level in LEVELS:
-        g.nodes[("level", level)] = constants.LEVEL_TITLE[level]
+        g.nodes[("level", level)] = words.LEVEL_TITLE[level]
     for q in kb.questions:
         if q.ask_if is not None:
             for other in sorted(questions_used(q.ask_if), key=[x.id for x in kb.questions].index):

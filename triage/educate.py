@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from triage import constants as c
 from triage import errors
+from triage import words as c
 from triage.conditions import findings_used, questions_used
 from triage.describe import Node, finding_name, named, quoted, sentence, tree
 from triage.models import (
@@ -101,7 +101,7 @@ def _rule_json(kb: KnowledgeBase, rule: Rule, *, expand: bool = False) -> dict[s
 
 
 def _rule_blocks(kb: KnowledgeBase, rule: Rule, *, depth: int = 3, conclusion: bool = True) -> list[Block]:
-    blocks: list[Block] = [Heading(f"Rule `{rule.id}`", depth)]
+    blocks: list[Block] = [Heading(c.EXPLAIN_RULE_TITLE.format(id=rule.id), depth)]
     if conclusion:
         blocks.append(Para(concludes(kb, rule), c.LABEL_LEADS_TO))
     blocks += [
@@ -230,7 +230,7 @@ def _question_blocks(kb: KnowledgeBase, q: Question) -> list[Block]:
     if asked_when is None:
         blocks.append(Para(c.ALWAYS_ASKED, c.LABEL_WHEN_ASKED))
     else:
-        blocks.append(Bullets((Node(c.ASKED_ONLY_WHEN + ":", (tree(kb, asked_when),)),), c.LABEL_WHEN_ASKED))
+        blocks.append(Bullets((Node(c.ASKED_ONLY_WHEN_COLON, (tree(kb, asked_when),)),), c.LABEL_WHEN_ASKED))
     blocks.append(Heading(c.EXPLAIN_RULES_USING, 2))
     users = [r for r in kb.rules if q.id in questions_used(r.when)]
     if not users:
@@ -242,7 +242,7 @@ def _question_blocks(kb: KnowledgeBase, q: Question) -> list[Block]:
     if gated:
         blocks.append(Heading(c.EXPLAIN_QUESTIONS_DEPENDING, 2))
         blocks.append(Bullets(tuple(
-            Node(f"`{x.id}`: {quoted(x.text)}, asked {c.ASKED_ONLY_WHEN}:", (tree(kb, cond),))
+            Node(c.EXPLAIN_ASKED_ONLY_WHEN.format(id=x.id, question=quoted(x.text)), (tree(kb, cond),))
             for x, cond in gated
         )))
     return blocks

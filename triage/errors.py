@@ -8,100 +8,109 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from triage.i18n import N_, translated
 
 # --- reading files ---------------------------------------------------------
-FILE_NOT_FOUND = "cannot read the file: it does not exist; check the path"
-FILE_UNREADABLE = "cannot read the file: {reason}"
-NOT_A_DIRECTORY = "expected a folder of rule files (*.yaml); check the path"
-NO_RULE_FILES = "no rule files (*.yaml) in this folder; add at least one"
-BAD_YAML = "this is not valid YAML: {reason}; fix the syntax here"
-BAD_JSON = "this is not valid JSON: {reason}; fix the syntax here"
-DUPLICATE_KEY = "`{key}` is given twice in the same mapping; keep one"
-EXPECTED_MAPPING = "expected a mapping of {what}, found {found}"
-NOT_A_REGULAR_FILE = "cannot read it: it is {kind}, not a regular file; give the path of a file"
-TOO_LARGE = "the file is larger than {limit} (the most this tool reads); split it or check the path"
-TOO_DEEP = "lists and mappings are nested more than {limit} levels deep here; flatten the file"
-TOO_MANY_ITEMS = "a list or mapping with more than {limit} items; check the file"
-TOO_MANY_ALIASES = "more than {limit} aliases (*name); write the values out instead"
-ALIAS_TO_ITSELF = "the alias *{name} refers to a value that contains it; write the value out instead"
+FILE_NOT_FOUND = N_("cannot read the file: it does not exist; check the path")
+FILE_UNREADABLE = N_("cannot read the file: {reason}")
+NOT_A_DIRECTORY = N_("expected a folder of rule files (*.yaml); check the path")
+NO_RULE_FILES = N_("no rule files (*.yaml) in this folder; add at least one")
+BAD_YAML = N_("this is not valid YAML: {reason}; fix the syntax here")
+BAD_JSON = N_("this is not valid JSON: {reason}; fix the syntax here")
+DUPLICATE_KEY = N_("`{key}` is given twice in the same mapping; keep one")
+EXPECTED_MAPPING = N_("expected a mapping of {what}, found {found}")
+NOT_A_REGULAR_FILE = N_("cannot read it: it is {kind}, not a regular file; give the path of a file")
+TOO_LARGE = N_("the file is larger than {limit} (the most this tool reads); split it or check the path")
+TOO_DEEP = N_("lists and mappings are nested more than {limit} levels deep here; flatten the file")
+TOO_MANY_ITEMS = N_("a list or mapping with more than {limit} items; check the file")
+TOO_MANY_ALIASES = N_("more than {limit} aliases (*name); write the values out instead")
+ALIAS_TO_ITSELF = N_("the alias *{name} refers to a value that contains it; write the value out instead")
 TOO_MANY_NODES = (
-    "the aliases here would expand to more than {limit} values; write the values out instead"
+    N_("the aliases here would expand to more than {limit} values; write the values out instead")
 )
-NUMBER_TOO_LONG = "a number with more than {limit} digits; check the value"
-TEXT_TOO_LONG = "a text of {length} characters, more than the {limit} this tool reads; shorten it"
-MORE_PROBLEMS = "and {n} more problems in this file (the first {shown} are shown); fix these first"
+NUMBER_TOO_LONG = N_("a number with more than {limit} digits; check the value")
+TEXT_TOO_LONG = N_("a text of {length} characters, more than the {limit} this tool reads; shorten it")
+MORE_PROBLEMS = N_("and {n} more problems in this file (the first {shown} are shown); fix these first")
 
 # --- structure (pydantic) ----------------------------------------------------
-UNKNOWN_KEY = "{where}: unknown key `{key}`{hint}"
-MISSING_KEY = "{where}: missing required key `{key}`; add it"
-WRONG_VALUE = "{where}: {reason}"
+UNKNOWN_KEY = N_("{where}: unknown key `{key}`{hint}")
+MISSING_KEY = N_("{where}: missing required key `{key}`; add it")
+WRONG_VALUE = N_("{where}: {reason}")
 BAD_CONDITION = (
-    "{where}: a condition needs one of `question`, `all`, `any`, `not`, `cause` or "
-    "`red_flag`; found {found}"
+    N_("{where}: a condition needs one of `question`, `all`, `any`, `not`, `cause` or "
+    "`red_flag`; found {found}")
 )
-BAD_THEN = "{where}: `then` needs exactly one of {kinds}; found {found}"
+BAD_THEN = N_("{where}: `then` needs exactly one of {kinds}; found {found}")
 
 # --- references in the knowledge base ---------------------------------------
-DUPLICATE_ID = "duplicate {kind} id `{id}` (also at {other}); ids must be unique"
-UNKNOWN_QUESTION = "{where}: unknown question `{id}`{hint}"
-UNKNOWN_OPTION = "{where}: `{value}` is not an option of `{question}`{hint}"
-UNKNOWN_SECTION = "{where}: unknown section `{id}`{hint}"
-UNKNOWN_FINDING = "{where}: unknown {kind} `{id}`{hint}"
+DUPLICATE_ID = N_("duplicate {kind} id `{id}` (also at {other}); ids must be unique")
+UNKNOWN_QUESTION = N_("{where}: unknown question `{id}`{hint}")
+UNKNOWN_OPTION = N_("{where}: `{value}` is not an option of `{question}`{hint}")
+UNKNOWN_SECTION = N_("{where}: unknown section `{id}`{hint}")
+UNKNOWN_FINDING = N_("{where}: unknown {kind} `{id}`{hint}")
 BAD_OPERATOR = (
-    "{where}: operator `{operator}` does not apply to `{question}` ({type}); "
-    "use one of {valid}"
+    N_("{where}: operator `{operator}` does not apply to `{question}` ({type}); "
+    "use one of {valid}")
 )
-BAD_COMPARED_VALUE = "{where}: `{question}` is {type}; {expected}, not {found}"
-ASK_IF_FINDING = "{where}: an ask_if may only test answers, not a {kind}; use a question"
+BAD_COMPARED_VALUE = N_("{where}: `{question}` is {type}; {expected}, not {found}")
+ASK_IF_FINDING = N_("{where}: an ask_if may only test answers, not a {kind}; use a question")
 ASK_IF_LATER = (
-    "{where}: its ask_if refers to `{other}`, which is not asked before it; "
-    "ask_if may only use earlier questions"
+    N_("{where}: its ask_if refers to `{other}`, which is not asked before it; "
+    "ask_if may only use earlier questions")
 )
 UNKNOWN_SOURCE = (
-    "{where}: unknown source `{id}`{hint}; add it to a `sources` catalogue or cite one that is there"
+    N_("{where}: unknown source `{id}`{hint}; add it to a `sources` catalogue or cite one that is there")
 )
 NO_SOURCE = (
-    "{where}: needs a `source`: the ids of catalogue sources that say what it does, "
-    "or `clinical_consensus` where no published source does"
+    N_("{where}: needs a `source`: the ids of catalogue sources that say what it does, "
+    "or `clinical_consensus` where no published source does")
 )
-ADVICE_TWICE = "{where}: there is already {kind} advice for `{level}` (at {other}); keep one"
+ADVICE_TWICE = N_("{where}: there is already {kind} advice for `{level}` (at {other}); keep one")
 STOP_BEFORE_NEGATED = (
-    "{where}: it stops the questionnaire and tests that `{other}` does not hold, but it can hold "
-    "before `{other}` is asked; ask `{other}` earlier"
+    N_("{where}: it stops the questionnaire and tests that `{other}` does not hold, but it can hold "
+    "before `{other}` is asked; ask `{other}` earlier")
 )
 TOO_COMPLEX = (
-    "{where}: its condition has more than {limit} ways to hold once its `all`s and `any`s are "
-    "multiplied out; split it into several rules, or give a part its own rule and test that finding"
+    N_("{where}: its condition has more than {limit} ways to hold once its `all`s and `any`s are "
+    "multiplied out; split it into several rules, or give a part its own rule and test that finding")
 )
-FINDING_CYCLE = "{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle"
-UNREACHABLE = "{where}: no rule declares it; add a rule that does, or remove it"
-UNUSED_QUESTION = "{where}: no rule or ask_if uses it; use it in a rule or remove it"
+FINDING_CYCLE = N_("{where}: rules for {kind} `{id}` depend on themselves ({path}); break the cycle")
+UNREACHABLE = N_("{where}: no rule declares it; add a rule that does, or remove it")
+UNUSED_QUESTION = N_("{where}: no rule or ask_if uses it; use it in a rule or remove it")
 NO_EXAMPLES = (
-    "{where}: needs `examples`: answers that fire it (`fires`) and answers that must not "
-    "(`does_not_fire`)"
+    N_("{where}: needs `examples`: answers that fire it (`fires`) and answers that must not "
+    "(`does_not_fire`)")
 )
-EXAMPLE_FAILS = "{where}: example {n} of `{group}` {actual}; fix the rule or the example"
+EXAMPLE_FAILS = N_("{where}: example {n} of `{group}` {actual}; fix the rule or the example")
 
 # --- answers files ----------------------------------------------------------
-ANSWER_UNKNOWN_QUESTION = "`{id}` is not a question{hint}"
-ANSWER_WRONG_TYPE = "`{id}` {expected}, not {found}"
-ANSWER_OUT_OF_RANGE = "`{id}` must be a whole number from {min} to {max}, not {found}"
-ANSWER_UNKNOWN_OPTION = "`{id}`: `{value}` is not an option{hint}"
+ANSWER_UNKNOWN_QUESTION = N_("`{id}` is not a question{hint}")
+ANSWER_WRONG_TYPE = N_("`{id}` {expected}, not {found}")
+ANSWER_OUT_OF_RANGE = N_("`{id}` must be a whole number from {min} to {max}, not {found}")
+ANSWER_UNKNOWN_OPTION = N_("`{id}`: `{value}` is not an option{hint}")
 ANSWERS_NOT_MAPPING = (
-    "expected `question_id: answer` pairs (or a FHIR QuestionnaireResponse), found {found}"
+    N_("expected `question_id: answer` pairs (or a FHIR QuestionnaireResponse), found {found}")
 )
 
 # --- command line -----------------------------------------------------------
 NOT_A_TERMINAL = (
-    "the questionnaire needs a terminal to answer in. To assess answers from a file, "
-    "run: triage assess FILE"
+    N_("the questionnaire needs a terminal to answer in. To assess answers from a file, "
+    "run: triage assess FILE")
 )
-UNKNOWN_ID = "`{id}` is not a question, cause, red flag or rule{hint}"
-BAD_WHAT_IF = "--what-if {text}: {reason}"
-OUTPUT_EXISTS = "{path} already exists; choose another name or remove it first"
-INTERNAL = "something went wrong inside the tool ({kind}: {detail}); please report it"
+UNKNOWN_ID = N_("`{id}` is not a question, cause, red flag or rule{hint}")
+BAD_WHAT_IF = N_("--what-if {text}: {reason}")
+OUTPUT_EXISTS = N_("{path} already exists; choose another name or remove it first")
+INTERNAL = N_("something went wrong inside the tool ({kind}: {detail}); please report it")
+
+
+DID_YOU_MEAN = N_(" (did you mean `{word}`?)")
+VALID_CHOICES = N_(" (valid: {choices})")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -109,9 +118,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     pool = sorted({str(c) for c in choices})
     close = difflib.get_close_matches(str(word), pool, n=1, cutoff=0.6)
     if close:
-        return f" (did you mean `{close[0]}`?)"
+        return translated(DID_YOU_MEAN).format(word=close[0])
     if 0 < len(pool) <= 8:
-        return " (valid: " + ", ".join(f"`{c}`" for c in pool) + ")"
+        return translated(VALID_CHOICES).format(choices=", ".join(f"`{c}`" for c in pool))
     return ""
 
 
@@ -173,7 +182,7 @@ def report(problems: Iterable[Problem]) -> list[str]:
         else:
             hidden[problem.file] = hidden.get(problem.file, 0) + 1
     for file, n in hidden.items():
-        lines.append(str(Problem(file, None, MORE_PROBLEMS.format(n=n, shown=MAX_PER_FILE))))
+        lines.append(str(Problem(file, None, translated(MORE_PROBLEMS).format(n=n, shown=MAX_PER_FILE))))
     return lines
 
 
@@ -191,98 +200,138 @@ def fail(file: str, line: int | None, template: str, /, **fields: object) -> Tri
 
 
 # --- educator and clinic tools: what-if, export, FHIR, schemas ----------------
-WHAT_IF_NO_EQUALS = "write it as QUESTION=VALUE, for example fever=true or age=70"
-WHAT_IF_NOT_YAML = "`{value}` cannot be read as a value ({reason}); for a list write [a, b]"
-WHAT_IF_TWICE = "`{id}` is changed twice; keep one --what-if for it"
-FHIR_NOT_A_LIST = "`{key}` of a FHIR QuestionnaireResponse must be a list, found {found}"
-FHIR_NO_LINK_ID = "item {n} has no `linkId`; each answered item needs the question id as linkId"
-FHIR_ANSWERED_TWICE = "`{id}` is answered twice (also at line {other}); keep one"
-FHIR_ONE_ANSWER = "`{id}` takes one answer, but the response gives {n}; keep one"
-FHIR_BAD_ANSWER = "`{id}`: a FHIR answer needs one value[x] such as {expected}, found {found}"
+WHAT_IF_NO_EQUALS = N_("write it as QUESTION=VALUE, for example fever=true or age=70")
+WHAT_IF_NOT_YAML = N_("`{value}` cannot be read as a value ({reason}); for a list write [a, b]")
+WHAT_IF_TWICE = N_("`{id}` is changed twice; keep one --what-if for it")
+FHIR_NOT_A_LIST = N_("`{key}` of a FHIR QuestionnaireResponse must be a list, found {found}")
+FHIR_NO_LINK_ID = N_("item {n} has no `linkId`; each answered item needs the question id as linkId")
+FHIR_ANSWERED_TWICE = N_("`{id}` is answered twice (also at line {other}); keep one")
+FHIR_ONE_ANSWER = N_("`{id}` takes one answer, but the response gives {n}; keep one")
+FHIR_BAD_ANSWER = N_("`{id}`: a FHIR answer needs one value[x] such as {expected}, found {found}")
 FHIR_NOT_EXPRESSIBLE = (
-    "`{id}` is asked only when {condition}; FHIR enableWhen cannot say this, so the "
-    "exported form always shows it (the condition is kept in an extension)"
+    N_("`{id}` is asked only when {condition}; FHIR enableWhen cannot say this, so the "
+    "exported form always shows it (the condition is kept in an extension)")
 )
-SCHEMA_STALE = "out of date with the models; run: triage schema --out {folder}"
-SCHEMA_MISSING = "this schema does not exist yet; run: triage schema --out {folder}"
-CANNOT_WRITE = "cannot write the file: {reason}"
+SCHEMA_STALE = N_("out of date with the models; run: triage schema --out {folder}")
+SCHEMA_MISSING = N_("this schema does not exist yet; run: triage schema --out {folder}")
+CANNOT_WRITE = N_("cannot write the file: {reason}")
 
 # --- demonstrations (triage demo) --------------------------------------------------
-UNKNOWN_SCENARIO = "`{id}` is not a demonstration{hint}; list them with: triage demo --list"
-SCENARIOS_NOT_A_FOLDER = "expected a folder of demonstration files (*.yaml); check the path"
-NO_SCENARIOS = "no demonstration files (*.yaml) in this folder; add at least one"
+UNKNOWN_SCENARIO = N_("`{id}` is not a demonstration{hint}; list them with: triage demo --list")
+SCENARIOS_NOT_A_FOLDER = N_("expected a folder of demonstration files (*.yaml); check the path")
+NO_SCENARIOS = N_("no demonstration files (*.yaml) in this folder; add at least one")
 SCENARIO_NOT_MAPPING = (
-    "expected a demonstration with `id`, `title`, `story`, `answers` and `expect_level`; found {found}"
+    N_("expected a demonstration with `id`, `title`, `story`, `answers` and `expect_level`; found {found}")
 )
-SCENARIO_MISSING_KEY = "missing `{key}`; add it (a demonstration needs {keys})"
-SCENARIO_UNKNOWN_KEY = "unknown key `{key}`{hint}"
-SCENARIO_NOT_TEXT = "`{key}` must be text, found {found}"
+SCENARIO_MISSING_KEY = N_("missing `{key}`; add it (a demonstration needs {keys})")
+SCENARIO_UNKNOWN_KEY = N_("unknown key `{key}`{hint}")
+SCENARIO_NOT_TEXT = N_("`{key}` must be text, found {found}")
 SCENARIO_BAD_ID = (
-    "`id` must be lower-case letters and digits joined by dashes (like `desk-worker`), not {found}"
+    N_("`id` must be lower-case letters and digits joined by dashes (like `desk-worker`), not {found}")
 )
-SCENARIO_DUPLICATE_ID = "the id `{id}` is also used by {other}; give each demonstration its own id"
-SCENARIO_BAD_LEVEL = "`expect_level` must be one of {levels}, not {found}{hint}"
-SCENARIO_ANSWERS_NOT_MAPPING = "`answers` must be `question_id: answer` pairs, found {found}"
+SCENARIO_DUPLICATE_ID = N_("the id `{id}` is also used by {other}; give each demonstration its own id")
+SCENARIO_BAD_LEVEL = N_("`expect_level` must be one of {levels}, not {found}{hint}")
+SCENARIO_ANSWERS_NOT_MAPPING = N_("`answers` must be `question_id: answer` pairs, found {found}")
 SCENARIO_UNANSWERED = (
-    "the questionnaire asks `{id}` with these answers, but there is no answer to it; add one"
+    N_("the questionnaire asks `{id}` with these answers, but there is no answer to it; add one")
 )
-SCENARIO_NOT_ASKED = "`{id}` is {reason}; remove it"
+SCENARIO_NOT_ASKED = N_("`{id}` is {reason}; remove it")
 SCENARIO_LEVEL_MISSED = (
-    "`expect_level` is `{expected}`, but the rules suggest `{level}` for these answers; "
-    "check the rules, or change the answers or expect_level"
+    N_("`expect_level` is `{expected}`, but the rules suggest `{level}` for these answers; "
+    "check the rules, or change the answers or expect_level")
 )
 
 # --- hardening: saving and privacy ---
-OUTPUT_IS_FOLDER = "{path} is a folder; give the name of a new file to save the summary to"
-OUTPUT_NO_FOLDER = "there is no folder {folder} to save {path} in; create it first or choose another place"
+OUTPUT_IS_FOLDER = N_("{path} is a folder; give the name of a new file to save the summary to")
+OUTPUT_NO_FOLDER = N_(
+    "there is no folder {folder} to save {path} in; create it first or choose another place")
 OUTPUT_NOT_WRITABLE = (
-    "the folder {folder} cannot be written to, so {path} could not be saved there; choose another place"
+    N_("the folder {folder} cannot be written to, so {path} could not be saved there; choose another place")
 )
-SCHEMA_EXISTS = "this schema already exists; to replace it, run: triage schema --out {folder} --force"
+SCHEMA_EXISTS = N_("this schema already exists; to replace it, run: triage schema --out {folder} --force")
 
 # --- reading FHIR strictly ---
 FHIR_UNKNOWN_KEY = (
-    "{where}: unknown key `{key}`{hint}; correct its name (FHIR names are case-sensitive) or remove it"
+    N_("{where}: unknown key `{key}`{hint}; correct its name (FHIR names are case-sensitive) or remove it")
 )
 FHIR_MODIFIER = (
-    "{where}: `{key}` may change what the response means, which this tool cannot check; "
-    "remove it, or enter the answers without it"
+    N_("{where}: `{key}` may change what the response means, which this tool cannot check; "
+    "remove it, or enter the answers without it")
 )
 FHIR_NO_STATUS = (
-    "the QuestionnaireResponse has no `status`; a finished form has `\"status\": \"completed\"`"
+    N_("the QuestionnaireResponse has no `status`; a finished form has `\"status\": \"completed\"`")
 )
 FHIR_BAD_STATUS = (
-    "`status` is {found}, not a QuestionnaireResponse status{hint}; "
-    "a finished form has `completed` (or `amended`)"
+    N_("`status` is {found}, not a QuestionnaireResponse status{hint}; "
+    "a finished form has `completed` (or `amended`)")
 )
-FHIR_STATUS_REFUSED = "`status` is `{found}`: {why}; only a `completed` or `amended` response is assessed"
+FHIR_STATUS_REFUSED = N_("`status` is `{found}`: {why}; only a `completed` or `amended` response is assessed")
 FHIR_STATUS_WHY = {
-    "in-progress": "the form is not finished, so answers may be missing; finish the form first",
-    "stopped": "the form was stopped before its end, so answers may be missing; fill in a new form",
-    "entered-in-error": "the response was marked as entered in error; assess the corrected response",
+    "in-progress": N_("the form is not finished, so answers may be missing; finish the form first"),
+    "stopped": N_("the form was stopped before its end, so answers may be missing; fill in a new form"),
+    "entered-in-error": N_("the response was marked as entered in error; assess the corrected response"),
 }
 FHIR_OTHER_QUESTIONNAIRE = (
-    "`questionnaire` is {found}, but this tool reads answers to `{expected}` only; "
-    "answer that form (triage export fhir-questionnaire)"
+    N_("`questionnaire` is {found}, but this tool reads answers to `{expected}` only; "
+    "answer that form (triage export fhir-questionnaire)")
 )
 FHIR_OTHER_VERSION = (
-    "`questionnaire` names version `{found}`, but the questions here are version `{expected}`; "
-    "answer the current form (`{url}|{expected}`, from: triage export fhir-questionnaire)"
+    N_("`questionnaire` names version `{found}`, but the questions here are version `{expected}`; "
+    "answer the current form (`{url}|{expected}`, from: triage export fhir-questionnaire)")
 )
 FHIR_WRONG_SYSTEM = (
-    "`{id}`: the code `{code}` has {found}; the codes of `{id}` are {expected}; "
-    "use the codings of the exported form"
+    N_("`{id}`: the code `{code}` has {found}; the codes of `{id}` are {expected}; "
+    "use the codings of the exported form")
 )
-FHIR_SYSTEM_FOUND = "the system `{system}`"
-FHIR_SYSTEM_MISSING = "no `system`"
-FHIR_YES_NO_SYSTEMS = "`Y` and `N` with the system `{yes_no}`, and `asked-unknown` with `{absent}`"
-FHIR_OPTION_SYSTEM = "its option ids with the system `{system}`"
-FHIR_UNKNOWN_CODE = "`{id}`: `{code}` is not a code this questionnaire uses with the system `{system}`{hint}"
+FHIR_SYSTEM_FOUND = N_("the system `{system}`")
+FHIR_SYSTEM_MISSING = N_("no `system`")
+FHIR_YES_NO_SYSTEMS = N_("`Y` and `N` with the system `{yes_no}`, and `asked-unknown` with `{absent}`")
+FHIR_OPTION_SYSTEM = N_("its option ids with the system `{system}`")
+FHIR_UNKNOWN_CODE = N_(
+    "`{id}`: `{code}` is not a code this questionnaire uses with the system `{system}`{hint}")
 FHIR_NONE_WITH_OTHERS = (
-    "`{id}`: “None of these” (`{none}`) is given together with {others}; "
-    "keep either “None of these” or the options that apply"
+    N_("`{id}`: “None of these” (`{none}`) is given together with {others}; "
+    "keep either “None of these” or the options that apply")
 )
 FHIR_NO_ANSWERS = (
-    "the QuestionnaireResponse answers no question; fill in the form, and check that items are "
-    "under `item` and each answer under `answer`"
+    N_("the QuestionnaireResponse answers no question; fill in the form, and check that items are "
+    "under `item` and each answer under `answer`")
 )
+
+# --- translations (locales/<lang>/knowledge-base.yaml) -------------------------------
+OVERLAY_LANGUAGE = N_("`language` is {found!r}, but this file is for `{language}`; fix it")
+OVERLAY_ENTRY = N_("`{key}` needs exactly `from` (the English's fingerprint) and `text` (the translation)")
+OVERLAY_UNKNOWN = N_("`{key}` is no text in the knowledge base{hint}; remove it or fix the key")
+OVERLAY_STALE = (
+    N_("`{key}` was translated from older English; the English is now \"{english}\": "
+    "update the translation and set `from: {now}`")
+)
+OVERLAY_MISSING = N_("`{key}` has no translation; add it (English: \"{english}\"; `from: {now}`)")
+
+
+# --- what a value must be (question types) ----------------------------------------------
+SHOWN_TEXT = N_('the text "{value}"')
+SHOWN_LIST = N_("a list")
+SHOWN_MAPPING = N_("a mapping")
+EXPECTED_YES_NO = N_("must be true, false or not_sure")
+EXPECTED_NUMBER = N_("must be a whole number from {min} to {max}")
+EXPECTED_CHOICE = N_("must be one option id ({options})")
+EXPECTED_MULTI = N_("must be a list of option ids ({options}), or []")
+COMPARE_OPTION = N_("compare with one option id")
+COMPARE_YES_NO = N_("compare with true, false or not_sure")
+COMPARE_NUMBER = N_("compare with a whole number")
+COMPARE_LIST = N_("compare with a list of option ids (or use `contains`)")
+NOT_VALID_YAML = N_("not valid YAML")
+
+
+class _Catalogue(types.ModuleType):
+    """This module, whose messages read in the language of the moment (``errors.UNKNOWN_KEY``)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if name.isupper() and not name.startswith("MAX_"):
+            return translated(value)
+        return value
+
+
+sys.modules[__name__].__class__ = _Catalogue

@@ -29,11 +29,12 @@ answer is read from, the codes a coding names) is said in
 
 from __future__ import annotations
 
+import copy
 import html
 from collections.abc import Mapping
 from typing import Any, assert_never
 
-from triage import conditions, constants, errors, qtypes
+from triage import conditions, errors, i18n, qtypes, words
 from triage.describe import sentence
 from triage.errors import Problem, TriageError
 from triage.models import (
@@ -529,13 +530,65 @@ def _item_control(code: str, display: str) -> dict[str, Any]:
         "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}]}}
 
 
-def questionnaire(kb: KnowledgeBase) -> tuple[dict[str, Any], list[str]]:
-    """The Questionnaire, and a note for each ask_if that FHIR cannot express."""
+EXT_TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+
+
+def _translation(language: str, text: str) -> dict[str, Any]:
+    return {"url": EXT_TRANSLATION, "extension": [{"url": "lang", "valueCode": language},
+                                                  {"url": "content", "valueString": " ".join(text.split())}]}
+
+
+def _add_translation(element: dict[str, Any], key: str, language: str, text: str) -> None:
+    """``_text`` (or ``_display``) of an element gains the text in ``language``."""
+    extensions = element.setdefault(f"_{key}", {}).setdefault("extension", [])
+    extensions.append(_translation(language, text))
+
+
+def _yes_no_words(language: str) -> dict[str, str]:
+    """The words of the yes/no answers and of "None of these" in ``language``."""
+    from triage import qtypes
+
+    previous = i18n.active()
+    i18n.activate(language)
+    try:
+        codes = [coding["code"] for coding in (YES, NO, NOT_SURE_CODING)]
+        labels = dict(zip(codes, (text for _, text in qtypes.yes_no_answers()), strict=True))
+        return {**labels, NONE_CODE: words.NONE_OF_THESE}
+    finally:
+        i18n.activate(previous)
+
+
+def translate(resource: dict[str, Any], translations: Mapping[str, KnowledgeBase]) -> None:
+    """Carry each language's words as FHIR translation extensions, on the texts and option displays."""
+    resource["item"] = copy.deepcopy(resource["item"])  # its codings share the module's constants
+    for language, local in translations.items():
+        _add_translation(resource, "title", language, local.questionnaire.title)
+        yes_no = _yes_no_words(language)
+        for item in resource["item"]:
+            q = local.question(item["linkId"])
+            _add_translation(item, "text", language, q.text)
+            for option in item.get("answerOption", []):
+                coding = option["valueCoding"]
+                code = coding["code"]
+                text = q.label(code) if code in q.option_ids else yes_no[code]
+                _add_translation(coding, "display", language, text)
+            for help_item in item.get("item", []):
+                _add_translation(help_item, "text", language, q.why)
+
+
+def questionnaire(kb: KnowledgeBase, translations: Mapping[str, KnowledgeBase] | None = None,
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The Questionnaire, and a note for each ask_if that FHIR cannot express.
+
+    ``translations`` (language -> the knowledge base in it) add each language's
+    words as translation extensions.
+    """
     notes: list[str] = []
     items = [_question_item(kb, q, notes) for q in kb.questions]
     resource = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "language": i18n.ENGLISH,
         "text": narrative(kb.questionnaire.title, [" ".join(q.text.split()) for q in kb.questions]),
         "url": QUESTIONNAIRE_URL,
         "version": kb.version,
@@ -543,8 +596,10 @@ def questionnaire(kb: KnowledgeBase) -> tuple[dict[str, Any], list[str]]:
         "title": kb.questionnaire.title,
         "status": "active",
         "subjectType": ["Patient"],
-        "description": f"{constants.DISCLAIMER} {constants.FHIR_DESCRIPTION}",
+        "description": f"{words.DISCLAIMER} {words.FHIR_DESCRIPTION}",
         "item": items,
     }
+    if translations:
+        translate(resource, translations)
     return resource, notes
 

@@ -548,10 +548,28 @@ def load_with_problems(
     return kb, []
 
 
-def load(questions: Path | None = None, rules: Path | None = None) -> KnowledgeBase:
-    """Load the knowledge base or raise every problem found (exit status 2)."""
+def load(questions: Path | None = None, rules: Path | None = None, *,
+         language: str | None = None) -> KnowledgeBase:
+    """Load the knowledge base, its words in ``language`` (default: the active one), or raise
+    every problem found (exit status 2)."""
     kb, problems = load_with_problems(questions, rules)
     if kb is None:
         raise TriageError(problems)
-    return kb
+    return localised(kb, language)
+
+
+def localised(kb: KnowledgeBase, language: str | None = None) -> KnowledgeBase:
+    """The knowledge base with its words in ``language`` (default: the active one).
+
+    English is the knowledge base as written. The pseudo-language accents every
+    word; another language takes its overlay, ``locales/<lang>/knowledge-base.yaml``
+    (English where an entry is missing). Ids and logic never change.
+    """
+    from triage import i18n, overlay
+
+    language = language or i18n.active()
+    if language == i18n.ENGLISH:
+        return kb
+    found = overlay.for_language(kb, language)
+    return kb if found is None else overlay.apply(kb, found)
 

@@ -23,6 +23,11 @@ def default_rules() -> Path:
     return _data_root() / "rules"
 
 
+def locales() -> Path:
+    """``locales/<lang>/``: the program's catalogue (LC_MESSAGES) and the knowledge base's overlay."""
+    return _data_root() / "locales"
+
+
 def display(path: Path) -> str:
     """A path as messages show it: relative to the current folder when inside it."""
     try:

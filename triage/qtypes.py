@@ -29,7 +29,7 @@ A new question type touches these files, and no others:
 2. ``triage/qtypes.py``: its handler, in :data:`REGISTRY`;
 3. ``triage/terminal/prompts.py``: its prompt (``_prompt``), the choices it
    lists and the hint under it;
-4. ``triage/constants.py``: what its answers may be, in ``ANSWER_KINDS``;
+4. ``triage/words.py``: what its answers may be, in ``ANSWER_KINDS``;
 5. ``triage/fhir.py`` (its Questionnaire item and answers) and
    ``triage/describe.py`` (a condition on it, in words).
 
@@ -45,7 +45,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from triage import constants, errors
+from triage import errors, words
 from triage.models import NOT_SURE, AnswerValue, Operator, Question, QuestionType
 
 Checked = tuple[AnswerValue | None, str | None]
@@ -53,22 +53,24 @@ Checked = tuple[AnswerValue | None, str | None]
 Problems = list[tuple[str, dict[str, object]]]
 """(a template from :mod:`triage.errors`, its fields) for each problem found."""
 
-NONE_OF_THESE: Final = "None of these"
-"""A multi answered with none of its options, in words."""
 
 DOWN: Final = "down"
 """A key of :meth:`QType.demo_keys`: the pointer moves one choice down."""
 SPACE: Final = "space"
 """A key of :meth:`QType.demo_keys`: the choice at the pointer is ticked."""
 
-YES_NO_ANSWERS: Final[tuple[tuple[AnswerValue, str], ...]] = (
-    (True, constants.YES), (False, constants.NO), (NOT_SURE, constants.NOT_SURE_LABEL))
-"""A yes/no question's answers and their words, in the order a prompt lists them."""
+YES_NO_VALUES: Final[tuple[AnswerValue, ...]] = (True, False, NOT_SURE)
+"""A yes/no question's answers, in the order a prompt lists them."""
+
+
+def yes_no_answers() -> tuple[tuple[AnswerValue, str], ...]:
+    """A yes/no question's answers and their words (in the language of the moment), in order."""
+    return tuple(zip(YES_NO_VALUES, (words.YES, words.NO, words.NOT_SURE_LABEL), strict=True))
 
 
 def _yes_no_index(value: object) -> int | None:
-    """Where ``value`` is in :data:`YES_NO_ANSWERS` (``1`` is not ``True`` here), or None."""
-    for index, (answer, _) in enumerate(YES_NO_ANSWERS):
+    """Where ``value`` is in :data:`YES_NO_VALUES` (``1`` is not ``True`` here), or None."""
+    for index, answer in enumerate(YES_NO_VALUES):
         if answer is value or (not isinstance(answer, bool) and answer == value):
             return index
     return None
@@ -81,21 +83,21 @@ class UnknownQuestionType(ValueError):
 def shown(value: object) -> str:
     """A value from a file, as a message quotes it: true, the text "x", a list, 45."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "true" if value else "false"  # as the file writes it, in every language
     if isinstance(value, str):
-        return f'the text "{value}"'
+        return errors.SHOWN_TEXT.format(value=value)
     if isinstance(value, list | tuple):
-        return "a list"
+        return errors.SHOWN_LIST
     if isinstance(value, dict):
-        return "a mapping"
+        return errors.SHOWN_MAPPING
     return str(value)
 
 
 def value_text(value: AnswerValue) -> str:
     """An answer to no known question in words, from its value alone: "Yes", "Not sure", "45"."""
     if isinstance(value, bool):
-        return constants.YES if value else constants.NO
-    return constants.NOT_SURE_LABEL if value == NOT_SURE else str(value)
+        return words.YES if value else words.NO
+    return words.NOT_SURE_LABEL if value == NOT_SURE else str(value)
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ class QType(ABC):
 
     def _compared_option(self, question: Question, value: Any) -> Problems:
         if not isinstance(value, str):
-            return self._bad_compared(question, value, "compare with one option id")
+            return self._bad_compared(question, value, errors.COMPARE_OPTION)
         if value not in question.option_ids:
             return self._unknown_option(question, value)
         return []
@@ -194,7 +196,7 @@ class YesNo(QType):
     """Yes, No or Not sure: ``true``, ``false`` or ``not_sure``."""
 
     def expected_text(self, question: Question) -> str:
-        return "must be true, false or not_sure"
+        return errors.EXPECTED_YES_NO
 
     def check(self, question: Question, value: Any) -> Checked:
         if isinstance(value, bool) or value == NOT_SURE:
@@ -204,11 +206,11 @@ class YesNo(QType):
     def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
         if isinstance(value, bool) or value == NOT_SURE:
             return []
-        return self._bad_compared(question, value, "compare with true, false or not_sure")
+        return self._bad_compared(question, value, errors.COMPARE_YES_NO)
 
     def answer_text(self, question: Question, value: AnswerValue) -> str:
         index = _yes_no_index(value)
-        return str(value) if index is None else YES_NO_ANSWERS[index][1]
+        return str(value) if index is None else yes_no_answers()[index][1]
 
     def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
         index = _yes_no_index(value)
@@ -223,7 +225,7 @@ class Number(QType):
 
     def expected_text(self, question: Question) -> str:
         low, high = question.bounds
-        return f"must be a whole number from {low} to {high}"
+        return errors.EXPECTED_NUMBER.format(min=low, max=high)
 
     def check(self, question: Question, value: Any) -> Checked:
         if isinstance(value, float) and value.is_integer():
@@ -238,7 +240,7 @@ class Number(QType):
     def compared_problems(self, question: Question, op: Operator, value: Any) -> Problems:
         if isinstance(value, int) and not isinstance(value, bool):
             return []
-        return self._bad_compared(question, value, "compare with a whole number")
+        return self._bad_compared(question, value, errors.COMPARE_NUMBER)
 
     def answer_text(self, question: Question, value: AnswerValue) -> str:
         return str(value)
@@ -252,7 +254,7 @@ class Choice(QType):
     """One of the question's options, by its id."""
 
     def expected_text(self, question: Question) -> str:
-        return "must be one option id (" + ", ".join(question.option_ids) + ")"
+        return errors.EXPECTED_CHOICE.format(options=", ".join(question.option_ids))
 
     def check(self, question: Question, value: Any) -> Checked:
         if not isinstance(value, str):
@@ -275,7 +277,7 @@ class Multi(QType):
     """Any of the question's options, or none: a list of option ids (``[]`` for none of them)."""
 
     def expected_text(self, question: Question) -> str:
-        return "must be a list of option ids (" + ", ".join(question.option_ids) + "), or []"
+        return errors.EXPECTED_MULTI.format(options=", ".join(question.option_ids))
 
     def check(self, question: Question, value: Any) -> Checked:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
@@ -292,13 +294,13 @@ class Multi(QType):
             return self._compared_option(question, value)
         if not isinstance(value, tuple):
             return self._bad_compared(question, value,
-                                      "compare with a list of option ids (or use `contains`)")
+                                      errors.COMPARE_LIST)
         return [problem for item in value if item not in question.option_ids
                 for problem in self._unknown_option(question, item)]
 
     def answer_text(self, question: Question, value: AnswerValue) -> str:
         items = value if isinstance(value, tuple | list) else (value,)
-        return ", ".join(question.label(str(v)) for v in items) if items else NONE_OF_THESE
+        return ", ".join(question.label(str(v)) for v in items) if items else words.NONE_OF_THESE
 
     def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
         keys: list[str] = []
@@ -368,13 +370,13 @@ def read_number(text: str, low: int, high: int) -> int | str:
     """
     text = text.strip()
     if not text:
-        return constants.NUMBER_EMPTY.format(min=low, max=high)
+        return words.NUMBER_EMPTY.format(min=low, max=high)
     if not set(text) <= ASCII_DIGITS:
-        return constants.NUMBER_NOT_WHOLE.format(min=low, max=high)
+        return words.NUMBER_NOT_WHOLE.format(min=low, max=high)
     digits = text.lstrip("0") or "0"
     if len(digits) > len(str(max(abs(low), abs(high)))):
-        return constants.NUMBER_OUT_OF_RANGE.format(value=f"{digits[:12]}…", min=low, max=high)
+        return words.NUMBER_OUT_OF_RANGE.format(value=f"{digits[:12]}…", min=low, max=high)
     value = int(digits)
     if not low <= value <= high:
-        return constants.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
+        return words.NUMBER_OUT_OF_RANGE.format(value=value, min=low, max=high)
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from triage import constants, report
+from triage import report, words
 from triage.models import AnswerValue, KnowledgeBase
 from triage.result import Result
 
@@ -58,7 +58,7 @@ def _section_lines(section: report.Section, width: int) -> list[str]:
         lines += _bullet(point, width)
     for question, answer in section.rows:
         lines += _bullet(question, width)
-        lines += _wrap(constants.ANSWER_ECHO.format(answer=answer), width, "    ")
+        lines += _wrap(words.ANSWER_ECHO.format(answer=answer), width, "    ")
     for paragraph in section.fine_print:
         lines += _wrap(paragraph, width)
     return [*lines, ""]
@@ -66,7 +66,7 @@ def _section_lines(section: report.Section, width: int) -> list[str]:
 
 def plain_report(doc: report.Report, width: int = 78) -> str:
     out: list[str] = []
-    out += _wrap(f"{constants.SUMMARY_SUGGESTION}: {doc.level_title}.", width)
+    out += _wrap(f"{words.SUMMARY_SUGGESTION}: {doc.level_title}.", width)
     out += _wrap(doc.suggestion, width)
     for note in doc.notes:
         out += _wrap(note, width)

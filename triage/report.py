@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from triage import constants, render
+from triage import i18n, overlay, render, words
 from triage.conditions import questions_used
 from triage.models import KnowledgeBase
 from triage.result import Advice, Matched, Reason, Result
@@ -118,22 +118,24 @@ def question_text(kb: KnowledgeBase, qid: str) -> str:
 def said(kb: KnowledgeBase, matched: Matched) -> str:
     """'"Yes" to "Do you have a fever…?"': an answer the person gave, in their words."""
     text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
-    return f'"{render.answer_text(kb, matched.question, matched.answer)}" to "{text}"'
+    return words.SAID.format(answer=render.answer_text(kb, matched.question, matched.answer), question=text)
 
 
-def because_lines(kb: KnowledgeBase, reason: Reason, template: str = constants.BECAUSE_YOU_SAID) -> list[str]:
+def because_lines(kb: KnowledgeBase, reason: Reason, template: str | None = None) -> list[str]:
     """Why a rule fired, in the person's words.
 
     A rule that builds on a cause or red flag points to it (it is explained
-    above it) instead of repeating the answers behind it.
+    above it) instead of repeating the answers behind it. ``template`` quotes
+    an answer (default: "Because you said …").
     """
+    template = template or words.BECAUSE_YOU_SAID
     if reason.via:
         names = []
         for ref in reason.via:
             kind, fid = ref.split(":", 1)
             names.append(kb.cause(fid).name if kind == "cause" else kb.red_flag(fid).name)
         direct = [m for m in reason.matched if not _behind_findings(kb, reason, m)]
-        lines = [constants.BECAUSE_OF_FINDING.format(names=", ".join(names))]
+        lines = [words.BECAUSE_OF_FINDING.format(names=", ".join(names))]
         return lines + [template.format(said=said(kb, m)) for m in direct]
     return [template.format(said=said(kb, m)) for m in reason.matched]
 
@@ -152,14 +154,14 @@ def other_reasons(result: Result) -> tuple[Reason, ...]:
 def ignored_warnings(kb: KnowledgeBase, result: Result) -> list[str]:
     """A plain sentence for each warning sign answered Yes whose answer was not used."""
     signs = kb.required_questions
-    return [constants.IGNORED_WARNINGS[i.why].format(question=question_text(kb, i.question))
+    return [words.IGNORED_WARNINGS[i.why].format(question=question_text(kb, i.question))
             for i in result.ignored_answers if i.answer is True and i.question in signs]
 
 
 def footer(result: Result) -> str:
     """"Knowledge base 1a2b; 12 questions asked." (one question: "1 question asked")."""
-    template = constants.KB_FOOTER_ONE if result.questions_asked == 1 else constants.KB_FOOTER
-    return template.format(version=result.knowledge_base.version, asked=result.questions_asked)
+    return i18n.plural(words.KB_FOOTER, result.questions_asked).format(
+        version=result.knowledge_base.version, asked=result.questions_asked)
 
 
 def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> Report:
@@ -170,37 +172,37 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
     are listed: a person has just seen each answer on screen, a clinician
     reading a summary has not.
     """
-    template = constants.BECAUSE_YOU_SAID if audience == "person" else constants.SUMMARY_MATCHED
+    template = words.BECAUSE_YOU_SAID if audience == "person" else words.SUMMARY_MATCHED
 
     def reasonings(reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
         return tuple(
             Reasoning(rule=r.rule, said=tuple(because_lines(kb, r, template)), because=_squash(r.because),
-                      source=constants.RULE_SOURCE.format(source=r.source, rule=r.rule))
+                      source=words.RULE_SOURCE.format(source=r.source, rule=r.rule))
             for r in reasons)
 
     sections: list[Section] = []
     if not result.complete:
-        sections.append(Section("incomplete", constants.INCOMPLETE_TITLE,
-                                paragraphs=(constants.INCOMPLETE_INTRO,),
+        sections.append(Section("incomplete", words.INCOMPLETE_TITLE,
+                                paragraphs=(words.INCOMPLETE_INTRO,),
                                 points=tuple(question_text(kb, q) for q in result.unanswered)))
     if result.red_flags:
-        sections.append(Section("red_flags", constants.HEADING_RED_FLAGS, entries=tuple(
+        sections.append(Section("red_flags", words.HEADING_RED_FLAGS, entries=tuple(
             Entry(name=f.name, about=_squash(f.means), reasons=reasonings(f.rules), level=f.level,
-                  level_title=constants.LEVEL_TITLE[f.level])
+                  level_title=words.LEVEL_TITLE[f.level])
             for f in result.red_flags)))
     if result.causes:
-        sections.append(Section("causes", constants.HEADING_CAUSES, entries=tuple(
+        sections.append(Section("causes", words.HEADING_CAUSES, entries=tuple(
             Entry(name=c.name, about=_squash(c.about), reasons=reasonings(c.rules))
             for c in result.causes)))
     other = other_reasons(result)
-    sections.append(Section("why", constants.HEADING_WHY_LEVEL, reasons=reasonings(other),
-                            paragraphs=() if other else (constants.WHY_LEVEL_FROM_FLAGS,)))
+    sections.append(Section("why", words.HEADING_WHY_LEVEL, reasons=reasonings(other),
+                            paragraphs=() if other else (words.WHY_LEVEL_FROM_FLAGS,)))
     if result.acupuncture.suggested:
-        sections.append(Section("acupuncture", constants.HEADING_ACUPUNCTURE,
+        sections.append(Section("acupuncture", words.HEADING_ACUPUNCTURE,
                                 paragraphs=(_squash(result.acupuncture.note or ""),),
                                 fine_print=(_squash(result.acupuncture.evidence or ""),)))
     if result.acupuncture.cautions:
-        sections.append(Section("cautions", constants.CAUTIONS_TITLE,
+        sections.append(Section("cautions", words.CAUTIONS_TITLE,
                                 points=tuple(_squash(c.because) for c in result.acupuncture.cautions)))
     advices: tuple[tuple[SectionKey, Advice | None], ...] = (
         ("safety_net", result.safety_net), ("self_care", result.self_care))
@@ -208,23 +210,26 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
         if advice is not None:
             sections.append(Section(key, advice.title, points=tuple(_squash(p) for p in advice.points)))
     if result.ignored_answers:
-        sections.append(Section("ignored", constants.IGNORED_TITLE, points=tuple(
-            constants.IGNORED_ITEM.format(
+        sections.append(Section("ignored", words.IGNORED_TITLE, points=tuple(
+            words.IGNORED_ITEM.format(
                 question=question_text(kb, i.question), reason=i.reason,
                 answer=render.answer_text(kb, i.question, i.answer) if i.answer is not None
-                else constants.WHAT_IF_UNANSWERED)
+                else words.WHAT_IF_UNANSWERED)
             for i in result.ignored_answers)))
     if result.answers and audience == "clinician":
-        sections.append(Section("answers", constants.HEADING_ANSWERS, rows=tuple(
+        sections.append(Section("answers", words.HEADING_ANSWERS, rows=tuple(
             (question_text(kb, qid), render.answer_text(kb, qid, value))
             for qid, value in result.answers.items())))
 
     notes: list[str] = []
     if result.level == "emergency":
-        notes.append(constants.EMERGENCY_NOW)
+        notes.append(words.EMERGENCY_NOW)
     if result.stopped_early:
-        notes.append(constants.STOPPED_EARLY)
+        notes.append(words.STOPPED_EARLY)
     notes += ignored_warnings(kb, result)
-    return Report(level=result.level, level_title=constants.LEVEL_TITLE[result.level],
+    notice = overlay.review_notice()  # after what to do now: it must never push that down
+    if notice is not None:
+        notes.append(notice)
+    return Report(level=result.level, level_title=words.LEVEL_TITLE[result.level],
                   suggestion=result.suggestion, notes=tuple(notes), sections=tuple(sections),
                   disclaimer=result.disclaimer, footer=footer(result))

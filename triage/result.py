@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from triage import constants
+from triage import i18n, words
 from triage.flow import FlowResult
 from triage.models import (
     LEVELS,
@@ -109,6 +109,8 @@ class Result(_Out):
     answers: dict[str, AnswerValue]
     disclaimer: str
     knowledge_base: KbInfo
+    language: str = "en"
+    """The language of the result's sentences (its keys and ids are the same in every language)."""
 
     def to_json(self, include_answers: bool = False) -> str:
         exclude = None if include_answers else {"answers"}
@@ -191,7 +193,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     return Result(
         source=source,
         level=level,
-        suggestion=constants.LEVEL_ADVICE[level],
+        suggestion=words.LEVEL_ADVICE[level],
         red_flags=tuple(red_flags),
         causes=tuple(causes),
         level_reasons=level_reasons,
@@ -202,12 +204,13 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         unanswered=unanswered,
         questions_asked=len(flow.asked),
         stopped_early=flow.stopped_early,
-        ignored_answers=tuple(Ignored(question=q, reason=constants.IGNORED_REASONS[r],
+        ignored_answers=tuple(Ignored(question=q, reason=words.IGNORED_REASONS[r],
                                       answer=flow.ignored_values.get(q), why=r)
                               for q, r in flow.ignored),
         answers=dict(flow.answers),
-        disclaimer=constants.DISCLAIMER,
+        disclaimer=words.DISCLAIMER,
         knowledge_base=KbInfo(version=kb.version, questions=kb.questions_file, rules=kb.rules_dir),
+        language=i18n.active(),
     )
 
 
@@ -232,8 +235,8 @@ def acupuncture_note(
     """
     none = Acupuncture(suggested=False, note=None, evidence=None, cautions=cautions)
     if level == "acupuncturist":
-        return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_PRIMARY,
-                           evidence=constants.ACUPUNCTURE_EVIDENCE, cautions=cautions)
+        return Acupuncture(suggested=True, note=words.ACUPUNCTURE_PRIMARY,
+                           evidence=words.ACUPUNCTURE_EVIDENCE, cautions=cautions)
     if level != "doctor" or red_flags or any(c.acupuncture_withheld for c in causes):
         return none
     levels = [r.then for r in fired if isinstance(r.then, ThenLevel)]
@@ -243,5 +246,5 @@ def acupuncture_note(
         c.acupuncture_responsive for c in causes)
     if not responsive:
         return none
-    return Acupuncture(suggested=True, note=constants.ACUPUNCTURE_COMPLEMENT,
-                       evidence=constants.ACUPUNCTURE_EVIDENCE, cautions=cautions)
+    return Acupuncture(suggested=True, note=words.ACUPUNCTURE_COMPLEMENT,
+                       evidence=words.ACUPUNCTURE_EVIDENCE, cautions=cautions)

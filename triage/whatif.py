@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage import constants as c
 from triage import errors
+from triage import words as c
 from triage.answers import check_value
 from triage.engine import Engine
 from triage.errors import Problem, TriageError
@@ -59,7 +59,7 @@ def parse(kb: KnowledgeBase, specs: Sequence[str]) -> list[Change]:
         try:
             value = yaml.safe_load(raw)
         except yaml.YAMLError as exc:
-            reason = getattr(exc, "problem", None) or "not valid YAML"
+            reason = getattr(exc, "problem", None) or errors.NOT_VALID_YAML
             bad(spec, errors.WHAT_IF_NOT_YAML.format(value=raw, reason=reason))
             continue
         if value is None:
@@ -148,8 +148,8 @@ def _value_text(kb: KnowledgeBase, qid: str, value: AnswerValue | None) -> str:
 
 def change_text(kb: KnowledgeBase, what: WhatIf) -> str:
     return "; ".join(
-        f"{ch.question} = {_value_text(kb, ch.question, ch.value)} "
-        f"(was {_value_text(kb, ch.question, what.given.get(ch.question))})"
+        c.WHAT_IF_CHANGE.format(id=ch.question, value=_value_text(kb, ch.question, ch.value),
+                                was=_value_text(kb, ch.question, what.given.get(ch.question)))
         for ch in what.changes
     )
 

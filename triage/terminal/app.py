@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from triage import constants, errors, loader
+from triage import errors, loader, words
 from triage import result as results
 from triage.engine import engine_for
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -62,13 +62,13 @@ def questionnaire(interview: Interview, console: Console, plain: bool) -> None:
 def _file_name_check(text: str) -> bool | str:
     name = text.strip()
     if not name:
-        return constants.SAVE_EMPTY_NAME
+        return words.SAVE_EMPTY_NAME
     path = Path(name).expanduser()
     if path.is_dir():
-        return constants.SAVE_IS_FOLDER.format(name=name)
+        return words.SAVE_IS_FOLDER.format(name=name)
     folder = path.parent
     if str(folder) and not folder.is_dir():
-        return constants.SAVE_NO_FOLDER.format(folder=display(folder))
+        return words.SAVE_NO_FOLDER.format(folder=display(folder))
     return True
 
 
@@ -92,7 +92,7 @@ def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: promp
     An existing file is replaced only if the person says so. A failed write says
     why and asks again. With ``may_give_up``, an empty name gives up.
     """
-    message = constants.SAVE_OTHER_NAME if may_give_up else constants.SAVE_FILE_NAME
+    message = words.SAVE_OTHER_NAME if may_give_up else words.SAVE_FILE_NAME
     check = _name_or_nothing_check if may_give_up else _file_name_check
     while True:
         name = prompts.text(message, suggestion, check, ctx).strip()
@@ -102,8 +102,8 @@ def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: promp
         fmt = format_for(path)
         replace = False
         if os.path.lexists(path):
-            answer = prompts.select(constants.SAVE_EXISTS.format(name=name), [
-                (constants.SAVE_REPLACE_NO, ""), (constants.SAVE_REPLACE_YES, "replace"),
+            answer = prompts.select(words.SAVE_EXISTS.format(name=name), [
+                (words.SAVE_REPLACE_NO, ""), (words.SAVE_REPLACE_YES, "replace"),
             ], ctx)
             if not answer:
                 suggestion = _suggested_name(path.parent, fmt)
@@ -114,19 +114,19 @@ def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: promp
         except FileExistsError:
             continue  # it appeared meanwhile: ask again (now whether to replace it)
         except OSError as exc:
-            console.print(constants.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
+            console.print(words.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
             continue
-        console.print(constants.SAVED.format(path=display(path)))
+        console.print(words.SAVED.format(path=display(path)))
         return path
 
 
 def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext) -> None:
     """Ask whether to save a summary, in which format, and where; write nothing otherwise."""
-    fmt = prompts.select(constants.SAVE_QUESTION, [
-        (constants.SAVE_NO, ""),
-        (constants.SAVE_MARKDOWN, "markdown"),
-        (constants.SAVE_JSON, "json"),
-        (constants.SAVE_FHIR, "fhir"),
+    fmt = prompts.select(words.SAVE_QUESTION, [
+        (words.SAVE_NO, ""),
+        (words.SAVE_MARKDOWN, "markdown"),
+        (words.SAVE_JSON, "json"),
+        (words.SAVE_FHIR, "fhir"),
     ], ctx)
     if not fmt:
         return
@@ -137,7 +137,7 @@ def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts
 def _show_instead(console: Console, kb: KnowledgeBase, result: Result) -> None:
     """The summary, in Markdown, on the terminal: the last place it can go."""
     console.print()
-    console.print(constants.SAVE_SHOWN_INSTEAD)
+    console.print(words.SAVE_SHOWN_INSTEAD)
     console.print()
     console.out(save.markdown(kb, result), highlight=False)
 
@@ -156,9 +156,9 @@ def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: P
     try:
         save.write(out, save.summary(kb, result, format_for(out)))
     except OSError as exc:
-        console.print(constants.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
+        console.print(words.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
     else:
-        console.print(constants.SAVED.format(path=display(out)))
+        console.print(words.SAVED.format(path=display(out)))
         return EXIT_OK
     try:
         saved = _save_dialog(console, kb, result, ctx, format_for=format_for, may_give_up=True,

@@ -47,14 +47,14 @@ from prompt_toolkit.key_binding import KeyPress
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output, create_output
 from prompt_toolkit.output.vt100 import Vt100_Output
-from pydantic import AfterValidator, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from triage import constants, errors, loader, qtypes, yamlsrc
+from triage import errors, i18n, loader, qtypes, words, yamlsrc
 from triage import result as results
 from triage.answers import validate
 from triage.engine import Engine, engine_for
@@ -81,6 +81,24 @@ OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
 """Text that is not blank, its spaces and line breaks made single spaces."""
 
 
+class Words(Frozen):
+    """A demonstration's title and story in one other language."""
+
+    model_config = ConfigDict(strict=True)
+
+    title: OneLine
+    story: OneLine
+
+
+def _in_language(written: ScenarioFile) -> tuple[str, str]:
+    """The title and story in the active language (English where the file has no translation)."""
+    language = i18n.active()
+    if language == i18n.PSEUDO:
+        return i18n.pseudo(written.title), i18n.pseudo(written.story)
+    found = written.translations.get(language)
+    return (found.title, found.story) if found is not None else (written.title, written.story)
+
+
 class ScenarioFile(Frozen):
     """A demonstration file as written. Its answers are checked against the questions afterwards."""
 
@@ -91,9 +109,12 @@ class ScenarioFile(Frozen):
     story: OneLine
     answers: dict[Any, Any]
     expect_level: Level
+    translations: dict[str, Words] = Field(default_factory=dict)
+    """The title and story in other languages, by language (``es: {title: ..., story: ...}``)."""
 
 
 KEYS: Final = tuple(ScenarioFile.model_fields)
+REQUIRED: Final = tuple(k for k, f in ScenarioFile.model_fields.items() if f.is_required())
 
 
 @dataclass(frozen=True)
@@ -147,7 +168,7 @@ def _structure_problem(error: ErrorDetails, source: yamlsrc.Source) -> Problem:
         message = errors.SCENARIO_UNKNOWN_KEY.format(key=key, hint=errors.did_you_mean(str(key), KEYS))
     elif error["type"] == "missing":
         return Problem(source.name, source.line(()), errors.SCENARIO_MISSING_KEY.format(
-            key=key, keys=", ".join(f"`{k}`" for k in KEYS)))
+            key=key, keys=", ".join(f"`{k}`" for k in REQUIRED)))
     else:
         message = _wrong_value(str(key), data[key])
     return Problem(source.name, source.line((key,)), message)
@@ -164,7 +185,7 @@ def _answer_problems(kb: KnowledgeBase, engine: Engine, raw: dict[Any, Any],
     problems += [Problem(source.name, source.line(("answers",)), errors.SCENARIO_UNANSWERED.format(id=qid))
                  for qid in flow.asked if qid not in answers]
     problems += [Problem(source.name, source.line(("answers", qid)), errors.SCENARIO_NOT_ASKED.format(
-        id=qid, reason=constants.IGNORED_REASONS[reason])) for qid, reason in flow.ignored]
+        id=qid, reason=words.IGNORED_REASONS[reason])) for qid, reason in flow.ignored]
     return answers, problems
 
 
@@ -188,7 +209,8 @@ def read(kb: KnowledgeBase, engine: Engine, path: Path) -> tuple[Scenario | None
         problems += wrong
     if written is None or problems:
         return None, sorted(problems, key=lambda p: p.line or 0)
-    return Scenario(id=written.id, title=written.title, story=written.story, answers=answers,
+    title, story = _in_language(written)
+    return Scenario(id=written.id, title=title, story=story, answers=answers,
                     expect_level=written.expect_level, file=name,
                     level_line=source.line(("expect_level",))), []
 
@@ -408,13 +430,13 @@ def type_answer(question: Question, value: AnswerValue, ctx: prompts.PromptConte
 
 # --- playing --------------------------------------------------------------------------
 def intro(scenario: Scenario, plain: bool, reads_keys: bool) -> RenderableType:
-    lines = [constants.DEMO_NOTE] + ([constants.DEMO_KEYS] if reads_keys else [])
+    lines = [words.DEMO_NOTE] + ([words.DEMO_KEYS] if reads_keys else [])
     if plain:
-        return Text("\n".join([constants.DEMO_TITLE, scenario.title, scenario.story, "",
+        return Text("\n".join([words.DEMO_TITLE, scenario.title, scenario.story, "",
                                *(plain_text(line) for line in lines), ""]))
     body = Group(Text(scenario.title, style="bold"), Text(scenario.story), Text(""),
                  *(Text(line, style="dim") for line in lines))
-    return Panel(body, title=Text(constants.DEMO_TITLE, style="bold"), title_align="left",
+    return Panel(body, title=Text(words.DEMO_TITLE, style="bold"), title_align="left",
                  box=box.ROUNDED, padding=(0, 1))
 
 
@@ -441,7 +463,7 @@ def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Cons
             pace.pause(AFTER)
         interview.answer(value)
     if given_at_once:
-        note = constants.DEMO_SKIPPED_ONE if given_at_once == 1 else constants.DEMO_SKIPPED
+        note = i18n.plural(words.DEMO_SKIPPED, given_at_once)
         console.print(Text(note.format(n=given_at_once), style="" if plain else "dim"))
     result = results.build(kb, interview.flow_result(), source=scenario.file)
     screens.show_result(console, kb, result, plain)
@@ -450,7 +472,7 @@ def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Cons
 
 def choose(scenarios: list[Scenario], plain: bool) -> Scenario:
     """Ask which demonstration to play, with the questionnaire's own list prompt."""
-    wanted = prompts.select(constants.DEMO_CHOOSE, [(s.title, s.id) for s in scenarios],
+    wanted = prompts.select(words.DEMO_CHOOSE, [(s.title, s.id) for s in scenarios],
                             prompts.PromptContext(plain=plain))
     return find(scenarios, wanted)
 

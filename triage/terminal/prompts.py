@@ -32,7 +32,7 @@ from prompt_toolkit.styles import Style
 from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
 
-from triage import constants, qtypes
+from triage import qtypes, words
 from triage.models import NOT_SURE, AnswerValue, Question, QuestionType
 from triage.terminal.text import plain_text
 
@@ -93,7 +93,7 @@ class PromptContext:
 
     @property
     def hint(self) -> str:
-        hint = constants.HINT_KEYS if self.can_go_back else constants.HINT_KEYS_FIRST
+        hint = words.HINT_KEYS if self.can_go_back else words.HINT_KEYS_FIRST
         return self.wrap(plain_text(hint) if self.plain else hint)
 
     @property
@@ -141,13 +141,13 @@ def plain_style() -> Style:
 def _decorate(prompt: questionary.Question, question: Question, ctx: PromptContext) -> None:
     app = prompt.application
     note: list[str] = []
-    why = ctx.wrap(constants.WHY_WE_ASK.format(why=question.why))
+    why = ctx.wrap(words.WHY_WE_ASK.format(why=question.why))
 
     def back(event: KeyPressEvent) -> None:
         if ctx.can_go_back:
             event.app.exit(result=BACK)
         else:
-            note[:] = [ctx.wrap(constants.FIRST_QUESTION)]
+            note[:] = [ctx.wrap(words.FIRST_QUESTION)]
 
     def toggle_why(event: KeyPressEvent) -> None:
         note[:] = [] if note == [why] else [why]
@@ -217,7 +217,7 @@ def choices(question: Question) -> list[tuple[str, str]]:
     """(label, value) of each choice, in order; empty for a typed number."""
     match question.type:
         case "yes_no":
-            return [(constants.YES, "yes"), (constants.NO, "no"), (constants.NOT_SURE_LABEL, NOT_SURE)]
+            return [(words.YES, "yes"), (words.NO, "no"), (words.NOT_SURE_LABEL, NOT_SURE)]
         case "choice" | "multi":
             return [(option.label, option.id) for option in question.options]
         case "number" | "scale":
@@ -230,7 +230,7 @@ def instruction(question: Question, ctx: PromptContext) -> str:
     """The lines between the question and the answer: the keys (and how to tick a list)."""
     match question.type:
         case "multi":
-            multi_hint = ctx.wrap(plain_text(constants.HINT_MULTI) if ctx.plain else constants.HINT_MULTI)
+            multi_hint = ctx.wrap(plain_text(words.HINT_MULTI) if ctx.plain else words.HINT_MULTI)
             return f"\n{multi_hint}\n{ctx.hint}"
         case "number" | "scale":
             return f"\n{ctx.hint}\n"

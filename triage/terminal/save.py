@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from triage import constants, report
+from triage import report, words
 from triage.files import PRIVATE, PUBLIC, write
 
 __all__ = ["PRIVATE", "PUBLIC", "write"]  # the writer lives in triage.files; summaries use it here
@@ -51,7 +51,7 @@ def _md_section(section: report.Section) -> list[str]:
         lines += [first, *(f"  {line.removeprefix('- ')}" for line in rest)]
     lines += [f"- {point}" for point in section.points]
     if section.rows:
-        lines += [f"| {constants.SUMMARY_QUESTION} | {constants.SUMMARY_ANSWER} |", "| --- | --- |"]
+        lines += [f"| {words.SUMMARY_QUESTION} | {words.SUMMARY_ANSWER} |", "| --- | --- |"]
         lines += [f"| {_md_escape(q)} | {_md_escape(a)} |" for q, a in section.rows]
     for paragraph in section.fine_print:
         lines += ["", paragraph]
@@ -65,11 +65,11 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
     doc = report.build(kb, result, audience="clinician")
     day = (today or datetime.date.today()).isoformat()
     out = [
-        f"# {constants.SUMMARY_TITLE}",
+        f"# {words.SUMMARY_TITLE}",
         "",
-        constants.SUMMARY_INTRO.format(date=day, version=result.knowledge_base.version),
+        words.SUMMARY_INTRO.format(date=day, version=result.knowledge_base.version),
         "",
-        f"## {constants.SUMMARY_SUGGESTION}: {doc.level_title}",
+        f"## {words.SUMMARY_SUGGESTION}: {doc.level_title}",
         "",
         f"**{doc.suggestion}**",
     ]

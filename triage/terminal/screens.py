@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage import constants, render, report
+from triage import overlay, render, report, words
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Result
 from triage.terminal.text import plain_text
@@ -50,24 +50,27 @@ def make_console(plain: bool, *, file: IO[str] | None = None, width: int | None 
 
 def header(kb: KnowledgeBase, question: Question, number: int, plain: bool) -> str:
     """"About your pain · question 7"."""
-    text = constants.QUESTION_HEADER.format(section=kb.section_title(question.section), number=number)
+    text = words.QUESTION_HEADER.format(section=kb.section_title(question.section), number=number)
     return text.replace(" · ", ", ") if plain else text
 
 
 # --- welcome and answers -------------------------------------------------------------
 def welcome(plain: bool) -> RenderableType:
-    keys = plain_text(constants.KEYS_HELP) if plain else constants.KEYS_HELP
+    keys = plain_text(words.KEYS_HELP) if plain else words.KEYS_HELP
+    notice = overlay.review_notice()
+    extra = [notice, ""] if notice else []
     if plain:
-        return Text("\n".join([constants.APP_NAME, "", constants.WELCOME, "", keys, ""]))
-    body = Group(Text(constants.WELCOME), Text(""), Text(keys, style="dim"))
-    return Panel(body, title=Text(constants.APP_NAME, style="bold"), title_align="left",
+        return Text("\n".join([words.APP_NAME, "", words.WELCOME, "", *extra, keys, ""]))
+    body = Group(Text(words.WELCOME), Text(""), *(Text(line, style="bold") for line in extra),
+                 Text(keys, style="dim"))
+    return Panel(body, title=Text(words.APP_NAME, style="bold"), title_align="left",
                  box=box.ROUNDED, padding=(0, 1))
 
 
 def answered(kb: KnowledgeBase, question: Question, value: AnswerValue, number: int,
              plain: bool) -> RenderableType:
     """One answered question as it stays on screen: number, question, then the answer."""
-    answer = constants.ANSWER_ECHO.format(answer=render.answer_text(kb, question.id, value))
+    answer = words.ANSWER_ECHO.format(answer=render.answer_text(kb, question.id, value))
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column()
@@ -77,7 +80,7 @@ def answered(kb: KnowledgeBase, question: Question, value: AnswerValue, number: 
 
 
 def went_back(number: int, plain: bool) -> RenderableType:
-    return Text(constants.BACK_TO.format(number=number), style="" if plain else "dim")
+    return Text(words.BACK_TO.format(number=number), style="" if plain else "dim")
 
 
 # --- result ---------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def _section(section: report.Section) -> list[RenderableType]:
                 _indented(reasoning.source, "dim")]
     out += [_bullet(Text(point)) for point in section.points]
     for question, answer in section.rows:
-        out += [_bullet(Text(question)), _indented(constants.ANSWER_ECHO.format(answer=answer), "cyan")]
+        out += [_bullet(Text(question)), _indented(words.ANSWER_ECHO.format(answer=answer), "cyan")]
     out += [Text(paragraph, style="dim") for paragraph in section.fine_print]
     if out[-1] != Text(""):
         out.append(Text(""))

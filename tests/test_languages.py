@@ -1,0 +1,317 @@
+"""Languages: every word a person reads comes from the catalogue or an overlay, in every output.
+
+The pseudo-language ``en-XA`` accents every message and makes it a third
+longer, so any plain-English word left in an output did not pass through the
+catalogue. Spanish must be complete, the same answers must give the same
+result in every language, and ``triage check`` reports stale translations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import io
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from vignette_answers import read, vignette_files, write_answers
+
+from triage import constants, i18n, loader, overlay, report, words
+from triage.engine import Engine
+from triage.flow import simulate
+from triage.models import KnowledgeBase
+from triage.result import build
+from triage.terminal import examples, save, screens
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "locales"
+PO = LOCALES / "es" / "LC_MESSAGES" / "triage.po"
+MO = PO.with_suffix(".mo")
+
+# Words that are the same in every language: product and format names, the program's name,
+# metavariables in its help, and source citations' proper names.
+SAME_EVERYWHERE = {
+    "triage", "FHIR", "JSON", "YAML", "Markdown", "HL7", "NICE", "NHS", "CKS", "JOSPT", "BMJ", "Ann",
+    "Intern", "Med", "http", "https", "www", "org", "uk", "com", "doi", "FILE", "PATH", "DIR", "LANG",
+    "COMMAND", "WHAT", "SCENARIO", "QUESTION", "VALUE", "ID", "yaml", "json", "text", "markdown", "fhir",
+    "mermaid", "dot", "md", "txt", "questions", "rules", "schema", "csrf", "HOST", "PORT",
+    # command names, and the levels and demonstrations' ids `demo --list` shows
+    "assess", "check", "red-flags", "explain", "diagram", "export", "demo", "serve",
+    "fhir-questionnaire", "fhir-response", "emergency", "urgent_doctor", "doctor", "acupuncturist",
+    # each language is offered in its own name
+    *(name for name in i18n.LANGUAGES.values()),
+}
+PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)\w")
+WORD = re.compile(r"[^\W\d][\w\-]*")
+
+
+@pytest.fixture
+def pseudo() -> Iterator[None]:
+    i18n.activate(i18n.PSEUDO)
+    try:
+        yield
+    finally:
+        i18n.activate(i18n.ENGLISH)
+
+
+@contextlib.contextmanager
+def language(tag: str) -> Iterator[None]:
+    before = i18n.active()
+    i18n.activate(tag)
+    try:
+        yield
+    finally:
+        i18n.activate(before)
+
+
+def ids(kb: KnowledgeBase) -> set[str]:
+    from triage.terminal.demo import SCENARIOS
+
+    found = {path.stem for path in SCENARIOS.glob("*.yaml")} | {q.id for q in kb.questions}
+    found |= {c.id for c in kb.causes} | {f.id for f in kb.red_flags}
+    found |= {r.id for r in kb.rules} | {s.id for s in kb.sources} | {a.id for a in kb.advice}
+    found |= {o.id for q in kb.questions for o in q.options} | {s.id for s in kb.questionnaire.sections}
+    return found
+
+
+def english_words(text: str, known_ids: set[str]) -> list[str]:
+    """Plain-ASCII words of three letters or more that are not an id, a name kept as is, or code."""
+    text = re.sub(r"`[^`]*`|\{\w*\}", " ", text)  # ids and commands in backticks, placeholders
+    text = re.sub(r"https?://\S+|\S+\.(?:yaml|json|md|py)\b|/\S*", " ", text)  # addresses, files, paths
+    text = re.sub(r"(?<![\w-])--?[a-z][a-z-]*", " ", text)  # options
+    leaks = []
+    for found in WORD.findall(text):
+        word = found.strip("-")
+        if (len(word) < 3 or not word.isascii() or any(ch.isdigit() for ch in word)
+                or word in SAME_EVERYWHERE or word in known_ids
+                or "_" in word):
+            continue
+        leaks.append(word)
+    return leaks
+
+
+def assert_all_through_catalogue(text: str, kb: KnowledgeBase) -> None:
+    leaks = english_words(text, ids(kb))
+    assert not leaks, f"not through the catalogue: {sorted(set(leaks))[:20]}\n{text[:1500]}"
+
+
+# --- the pseudo-language -----------------------------------------------------------------------
+@pytest.mark.parametrize("message", [
+    pytest.param("Please type a number from {min} to {max}.", id="placeholders"),
+    pytest.param("`{id}` is not a question{hint}", id="ids-in-backticks"),
+    pytest.param("Knowledge base {version}; {asked} questions asked.", id="sentence"),
+])
+def test_pseudo_accents_lengthens_and_keeps_placeholders(message: str) -> None:
+    out = i18n.pseudo(message)
+    assert re.findall(r"\{[^}]*\}", out) == re.findall(r"\{[^}]*\}", message)
+    assert len(out) >= len(message) * 4 // 3
+    assert not english_words(out, set())
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from triage.__main__ import main
+
+    with contextlib.suppress(SystemExit):
+        main(argv)
+    out = capsys.readouterr()
+    return out.out + out.err
+
+
+CLI_OUTPUTS = [
+    pytest.param(["red-flags"], id="red-flags"),
+    pytest.param(["red-flags", "--format", "markdown"], id="red-flags-markdown"),
+    pytest.param(["explain", "pain_location"], id="explain-question"),
+    pytest.param(["explain", "cauda_equina"], id="explain-red-flag"),
+    pytest.param(["explain", "muscle_strain"], id="explain-cause"),
+    pytest.param(["explain", "cauda_equina_saddle_numbness"], id="explain-rule"),
+    pytest.param(["explain", "fevr"], id="error-unknown-id"),
+    pytest.param(["check"], id="check"),
+    pytest.param(["--help"], id="help"),
+    pytest.param(["assess", "--help"], id="help-assess"),
+    pytest.param(["demo", "--list"], id="demo-list"),
+    pytest.param(["assess", "--format", "x1", "x.yaml"], id="error-option"),
+]
+
+
+@pytest.mark.parametrize("argv", CLI_OUTPUTS)
+def test_every_command_speaks_through_the_catalogue(
+        argv: list[str], kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        text = _cli(["--lang", i18n.PSEUDO, *argv], capsys)
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert text.strip()
+    assert_all_through_catalogue(text, kb)
+
+
+def _answers_file(kb: KnowledgeBase, tmp_path: Path, name: str) -> Path:
+    return write_answers(kb, next(p for p in vignette_files() if p.stem.startswith(name)), tmp_path)
+
+
+@pytest.mark.parametrize("vignette", ["p01", "p12", "p20", "p42"])
+@pytest.mark.parametrize("fmt", ["text", "what-if"])
+def test_assessments_speak_through_the_catalogue(
+        vignette: str, fmt: str, kb: KnowledgeBase, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _answers_file(kb, tmp_path, vignette)
+    extra = ["--what-if", "fever=true"] if fmt == "what-if" else []
+    try:
+        text = _cli(["--lang", i18n.PSEUDO, "assess", *extra, str(path)], capsys)
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert_all_through_catalogue(text.replace(str(path), " "), kb)
+
+
+def test_errors_in_files_speak_through_the_catalogue(
+        kb: KnowledgeBase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("age: 4x\nfevr: true\npain_location: [nowhere]\n", encoding="utf-8")
+    try:
+        text = _cli(["--lang", i18n.PSEUDO, "assess", str(bad)], capsys)
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert text.count("\n") >= 3
+    assert_all_through_catalogue(text, kb)
+
+
+def _results(kb: KnowledgeBase, engine: Engine) -> list[Any]:
+    return [examples.replay(kb, engine, getattr(examples, n)) for n in ("BENIGN", "DOCTOR", "EMERGENCY")]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine, pseudo: None) -> None:
+    local = loader.load()
+    for result in _results(local, engine):
+        for plain in (False, True):
+            out = io.StringIO()
+            console = screens.make_console(plain, file=out, width=width, color_system=None)
+            console.print(screens.welcome(plain))
+            screens.show_result(console, local, result, plain=plain)
+            text = out.getvalue()
+            assert_all_through_catalogue(text, local)
+            assert all(len(line) <= width for line in text.splitlines()), "a line is wider than the screen"
+        assert_all_through_catalogue(save.markdown(local, result), local)
+
+
+# --- the same result in every language ----------------------------------------------------------
+@pytest.mark.slow  # every vignette, in three languages
+@pytest.mark.parametrize("vignette", [pytest.param(p, id=p.stem) for p in vignette_files()])
+def test_every_language_reaches_the_same_result(vignette: Path, engine: Engine) -> None:
+    given = {q: v for q, v in read(vignette)["answers"].items() if v is not None}
+    outcomes = {}
+    for tag in ("en", "es", i18n.PSEUDO):
+        with language(tag):
+            local = loader.load()
+            result = build(local, simulate(local, engine, given), vignette.stem)
+            assert result.language == tag
+            outcomes[tag] = (result.level, result.cause_ids, result.red_flag_ids, result.questions_asked,
+                             result.complete, result.unanswered, result.acupuncture.suggested)
+    assert outcomes["es"] == outcomes["en"] == outcomes[i18n.PSEUDO]
+
+
+# --- Spanish --------------------------------------------------------------------------------------
+def test_spanish_catalogue_is_complete() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    empty = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple)
+                                                                   and not all(m.string)))]
+    assert not empty
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not fuzzy
+    for message in catalog:
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[1]
+        target = message.string if isinstance(message.string, str) else (message.string or ("", ""))[1]
+        assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(target)), message.id
+
+
+def test_compiled_catalogue_matches_the_po_file() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for message in catalog:
+        if message.id and isinstance(message.id, str):
+            assert compiled.gettext(message.id) == message.string, "run: pybabel compile -D triage -d locales"
+
+
+def test_extraction_finds_nothing_outside_the_catalogue(tmp_path: Path) -> None:
+    pybabel = shutil.which("pybabel")
+    assert pybabel is not None
+    pot = tmp_path / "triage.pot"
+    subprocess.run([pybabel, "extract", "--no-default-keywords", "-k", "_", "-k", "N_", "-k", "NP_:1,2",
+                    "-o", str(pot), str(ROOT / "triage")], check=True, capture_output=True)
+    with pot.open("rb") as handle:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    with PO.open("rb") as handle:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert extracted - known == set(), "run pybabel update (see the README) and translate the new messages"
+    assert len(extracted) > 300
+
+
+def test_spanish_overlay_is_complete_and_current(kb: KnowledgeBase) -> None:
+    found, problems = overlay.read(overlay.path("es"), "es")
+    assert found is not None and not problems
+    assert overlay.problems(kb, found) == []
+
+
+def test_spanish_screens_say_the_translation_is_not_yet_reviewed(engine: Engine) -> None:
+    with language("es"):
+        local = loader.load()
+        result = examples.replay(local, engine, examples.BENIGN)
+        assert result.level == "acupuncturist"
+        spanish = words.NOT_REVIEWED
+        assert spanish != constants.NOT_REVIEWED  # the sentence itself is in Spanish
+        assert spanish in report.build(local, result).notes
+        out = io.StringIO()
+        screens.make_console(True, file=out, width=80).print(screens.welcome(True))
+        assert spanish in " ".join(out.getvalue().split())
+        assert spanish in " ".join(save.markdown(local, result).split())
+        assert local.question("fever").text.startswith("¿")
+    english = report.build(kb := loader.load(), examples.replay(kb, engine, examples.BENIGN))
+    assert not any("review" in note for note in english.notes)
+
+
+# --- triage check reports translations ------------------------------------------------------------
+def test_check_reports_stale_unknown_and_missing_entries(kb: KnowledgeBase, tmp_path: Path) -> None:
+    text = overlay.path("es").read_text(encoding="utf-8")
+    text = text.replace("  question.age.text:\n    from: ", "  question.age.text:\n    from: 000000")
+    text = text.replace("  question.fever.why:", "  question.fevr.why:")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  cause.arthritis.name:"))
+    del lines[start:start + 3]
+    changed = tmp_path / "knowledge-base.yaml"
+    changed.write_text("".join(lines), encoding="utf-8")
+    found, shape = overlay.read(changed, "es")
+    assert found is not None and not shape
+    messages = [(p.line, p.message) for p in overlay.problems(kb, found)]
+    stale = next(m for m in messages if "`question.age.text`" in m[1])
+    assert stale[0] == 1 + next(i for i, line in enumerate(lines) if line.startswith("  question.age.text:"))
+    assert "older English" in stale[1]
+    assert any("`question.fevr.why`" in m and "did you mean `question.fever.why`" in m for _, m in messages)
+    assert any("`question.fever.why` has no translation" in m for _, m in messages)
+    assert any("`cause.arthritis.name` has no translation" in m for _, m in messages)
+
+
+def test_the_fhir_questionnaire_carries_the_spanish_texts(
+        capsys: pytest.CaptureFixture[str], kb: KnowledgeBase) -> None:
+    resource = json.loads(_cli(["export", "fhir-questionnaire"], capsys).split("\n}\n")[0] + "\n}")
+    spanish = loader.localised(kb, "es")
+    assert resource["language"] == "en"
+    for item in resource["item"]:
+        (translation,) = item["_text"]["extension"]
+        assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+        parts = {e["url"]: next(v for k, v in e.items() if k.startswith("value"))
+                 for e in translation["extension"]}
+        assert parts == {"lang": "es", "content": " ".join(spanish.question(item["linkId"]).text.split())}
+        for option in item.get("answerOption", []):
+            extensions = option["valueCoding"]["_display"]["extension"]
+            assert any(e["url"].endswith("/translation") for e in extensions)
