@@ -135,8 +135,10 @@ CLI_OUTPUTS = [
     pytest.param(["check"], id="check"),
     pytest.param(["--help"], id="help"),
     pytest.param(["assess", "--help"], id="help-assess"),
+    pytest.param(["serve", "--help"], id="help-serve"),
     pytest.param(["demo", "--list"], id="demo-list"),
     pytest.param(["assess", "--format", "x1", "x.yaml"], id="error-option"),
+    pytest.param(["serve", "--idle-minutes", "0"], id="error-serve-option"),
 ]
 
 
@@ -198,6 +200,29 @@ def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine,
             assert_all_through_catalogue(text, local)
             assert all(len(line) <= width for line in text.splitlines()), "a line is wider than the screen"
         assert_all_through_catalogue(save.markdown(local, result), local)
+
+
+def test_kiosk_pages_speak_through_the_catalogue(engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from triage.web.app import create_app
+
+    english = loader.load(language=i18n.ENGLISH)
+    client = TestClient(create_app(english, engine), raise_server_exceptions=False)
+    pages = [client.get(f"/?lang={i18n.PSEUDO}")]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', pages[0].text)
+    assert csrf is not None
+    pages.append(client.post("/start", data={"csrf": csrf.group(1)}))
+    pages.append(client.post("/answer", data={"csrf": csrf.group(1), "question": "age", "answer": "x"}))
+    for url in ("/red-flags", "/explain/fever", "/demo", "/demo/desk-worker/1", "/demo/desk-worker/99",
+                "/nowhere"):
+        pages.append(client.get(f"{url}?lang={i18n.PSEUDO}"))
+    for page in pages:
+        assert f'lang="{i18n.PSEUDO}"' in page.text
+        visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page.text, flags=re.S)
+        visible = visible.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+        with language(i18n.PSEUDO):
+            assert_all_through_catalogue(visible.replace(words.APP_NAME, " "), english)
 
 
 # --- the same result in every language ----------------------------------------------------------

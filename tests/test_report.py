@@ -1,16 +1,18 @@
 """One result document, many renderers: every renderer shows every section, in order, in the same words.
 
 The document (:mod:`triage.report`) holds each sentence once; the terminal's
-rich screens, plain text (``--plain`` and ``assess``), the Markdown summary and
-the JSON must each carry all of it. The check walks every string of the
+rich screens, plain text (``--plain`` and ``assess``), the Markdown summary,
+the kiosk's result page and the JSON must each carry all of it. The check walks every string of the
 document, in order, through each output, so a dropped section, a dropped
 sentence or a reordering fails.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,14 @@ def _rich(doc: report.Report) -> str:
     out = io.StringIO()
     screens.make_console(False, file=out, width=WIDE, color_system=None).print(screens.result_view(doc))
     return out.getvalue()
+
+
+def _html(doc: report.Report) -> str:
+    """The kiosk's result page for a document, as text a person reads (tags dropped, entities read)."""
+    from triage.web.app import templates
+
+    page = templates().get_template("result.html").render(doc=doc, lang="en", title="", kiosk=False)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 def _markdown(kb: KnowledgeBase, result: Result) -> str:
@@ -123,6 +133,8 @@ def test_every_renderer_has_every_section_in_order(
     screens.show_result(screens.make_console(True, file=out, width=WIDE), kb, result, plain=True)
     assert_in_order(person, out.getvalue())
     assert_in_order(clinician, _markdown(kb, result))
+    assert_in_order(person, _html(person))
+    assert_in_order(clinician, _html(clinician))
 
     data = json.loads(result.to_json(include_answers=True))
     for key in clinician.keys:

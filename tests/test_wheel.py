@@ -1,4 +1,4 @@
-"""The wheel carries questions.yaml, rules/ and the translations, and finds them."""
+"""The wheel carries questions.yaml, rules/, the translations and the kiosk's pages, and finds them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ def test_installed_wheel_finds_its_knowledge_base(wheel: Wheel, tmp_path: Path) 
     assert "triage/_data/questions.yaml" in names
     assert "triage/_data/rules/nerves.yaml" in names
     for name in ("triage/_data/locales/es/LC_MESSAGES/triage.mo",
-                 "triage/_data/locales/es/knowledge-base.yaml"):
+                 "triage/_data/locales/es/knowledge-base.yaml",
+                 "triage/web/templates/result.html", "triage/web/static/kiosk.css"):
         assert name in names, name
     env = {**os.environ, "PYTHONPATH": str(wheel.site)}
     code = ("import sys, triage.paths, triage.__main__ as cli; "

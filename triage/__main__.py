@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     _kb_options(check)
     _tool_commands(sub)
     _demo_command(sub)
+    _serve_command(sub)
     return parser
 
 
@@ -112,6 +113,32 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     schema.add_argument("--force", action="store_true",
                         help=_("replace schema files that already exist in DIR (without it, "
                              "existing files are kept and nothing is written)"))
+
+
+def _serve_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve", help=_("serve the questionnaire as web pages (the intake kiosk)"),
+        description=_("Serve the questionnaire in a browser, one question per screen, on this "
+                    "computer only unless --host says otherwise. Answers are kept in memory, "
+                    "never written, and wiped on Finish or after --idle-minutes."))
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=_("address to listen on (default: 127.0.0.1, this computer only)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
+    serve.add_argument("--idle-minutes", type=_minutes, default=5.0, metavar="M",
+                       help=_("wipe a visit after this many minutes without activity (default: 5)"))
+    _kb_options(serve)
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 24 * 60:
+        from triage.words import WEB_IDLE_MINUTES
+
+        raise argparse.ArgumentTypeError(f"{text}: {WEB_IDLE_MINUTES}")
+    return value
 
 
 def _speed(text: str) -> float:
@@ -328,6 +355,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from triage import loader
+    from triage.web import server
+
+    return server.run(args, loader.load(*_kb_paths(args)))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from triage.terminal import demo
 
@@ -336,7 +370,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 COMMANDS = {"assess": cmd_assess, "check": cmd_check, None: cmd_questionnaire,
             "red-flags": cmd_red_flags, "explain": cmd_explain, "diagram": cmd_diagram,
-            "export": cmd_export, "schema": cmd_schema, "demo": cmd_demo}
+            "export": cmd_export, "schema": cmd_schema, "demo": cmd_demo,
+            "serve": cmd_serve}
 
 
 def _print_problems(exc: Exception) -> None:

@@ -1,0 +1,1 @@
+"""The intake kiosk (``triage serve``): the questionnaire as web pages. Imported only by ``serve``."""

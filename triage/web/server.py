@@ -1,0 +1,44 @@
+"""``triage serve``: run the kiosk with uvicorn, quietly (no access log: nothing about a visit is logged)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ipaddress
+import sys
+
+from triage import words
+from triage.engine import engine_for
+from triage.exits import EXIT_OK
+from triage.models import KnowledgeBase
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    import uvicorn
+
+    from triage.web.app import create_app
+
+    app = create_app(kb, engine_for(kb), idle_minutes=args.idle_minutes)
+    if not is_loopback(args.host):
+        print(words.WEB_NOT_LOOPBACK.format(host=args.host), file=sys.stderr)
+    print(words.WEB_SERVING.format(url=url(args.host, args.port)), flush=True)
+    config = uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning",
+                            server_header=False, date_header=False)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops cleanly on Ctrl-C, then raises it again
+        uvicorn.Server(config).run()
+    print(words.WEB_STOPPED)
+    return EXIT_OK
