@@ -340,3 +340,34 @@ def test_the_fhir_questionnaire_carries_the_spanish_texts(
         for option in item.get("answerOption", []):
             extensions = option["valueCoding"]["_display"]["extension"]
             assert any(e["url"].endswith("/translation") for e in extensions)
+
+
+# --- the whole questionnaire in Spanish, in a real terminal ----------------------------------------
+@pytest.mark.slow
+def test_the_questionnaire_runs_in_spanish_in_a_terminal(tmp_path: Path) -> None:
+    """`triage --lang es`: Spanish questions and keys, a Spanish result, and a Spanish summary saved."""
+    import os
+    import sys
+
+    import pexpect
+
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", NO_COLOR="1")
+    summary = tmp_path / "resumen.md"
+    child = pexpect.spawn(sys.executable, ["-m", "triage", "--lang", "es", "--plain", "--answers-out",
+                                           str(summary)], cwd=str(ROOT), env=env, encoding="utf-8",
+                          timeout=30, dimensions=(50, 100))
+    with language("es"):
+        age, saddle = loader.load().question("age").text, loader.load().question("saddle_numbness").text
+        keys, emergency, notice = words.HINT_KEYS_FIRST, words.LEVEL_TITLE["emergency"], words.NOT_REVIEWED
+    child.expect_exact(age.split("(")[0].strip())
+    child.expect_exact(keys)
+    child.sendline("45")
+    child.expect_exact(saddle.split(",")[0])
+    child.sendline("")  # the first choice, Sí
+    child.expect(pexpect.EOF)
+    out = " ".join(child.before.split())
+    child.close()
+    assert child.exitstatus == 0
+    assert emergency in out and " ".join(notice.split()) in out
+    text = summary.read_text(encoding="utf-8")
+    assert emergency in text and "Base de conocimiento" in text
