@@ -166,9 +166,6 @@ def sentence(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> str
     return one_line(tree(kb, cond, expand=expand))
 
 
-describe = sentence
-
-
 def lines(node: Node, indent: str = "", bullet: str = "- ", step: str = "  ") -> list[str]:
     """A tree as nested bullets: the node, then its parts indented below it."""
     out = [f"{indent}{bullet}{node.text}"]

@@ -439,9 +439,6 @@ class KnowledgeBase(Frozen):
         return sid
 
 
-Answers = dict[str, AnswerValue]
-
-
 # --- what the engine derives -------------------------------------------------
 @dataclass(frozen=True)
 class Firing:
