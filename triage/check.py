@@ -37,11 +37,11 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
         for d in defs:
             if (kind, d.id) not in declared:
                 problems.append(Problem(d.file, d.line, errors.UNREACHABLE.format(
-                    where=f"{label} `{d.id}`")))
+                    where=errors.WHERE[label].format(id=d.id))))
     for question in kb.questions:
         if question.id not in used_questions:
             problems.append(Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
-                where=f"question `{question.id}`")))
+                where=errors.WHERE["question"].format(id=question.id))))
     problems += check_stops(kb)
     problems += check_examples(kb)
     return problems
@@ -64,7 +64,7 @@ def check_examples(kb: KnowledgeBase) -> list[Problem]:
     strata, _ = finding_strata(kb.rules)
     problems: list[Problem] = []
     for rule in kb.rules:
-        where = f"rule `{rule.id}`"
+        where = errors.WHERE["rule"].format(id=rule.id)
         needs_negative = not always_holds(rule.when)
         if not rule.examples.fires or (needs_negative and not rule.examples.does_not_fire):
             problems.append(Problem(rule.file, rule.line, errors.NO_EXAMPLES.format(where=where)))
@@ -129,7 +129,8 @@ def check_stops(kb: KnowledgeBase) -> list[Problem]:
     it has not yet heard (a known kidney-stone former sent to the emergency department)."""
     late = late_negations(kb)
     return [
-        Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(where=f"rule `{rule.id}`", other=qid))
+        Problem(rule.file, rule.line, errors.STOP_BEFORE_NEGATED.format(
+            where=errors.WHERE["rule"].format(id=rule.id), other=qid))
         for rule in kb.rules if rule.id in late
         for qid in late[rule.id].questions
     ]

@@ -324,6 +324,24 @@ COMPARE_LIST = N_("compare with a list of option ids (or use `contains`)")
 NOT_VALID_YAML = N_("not valid YAML")
 
 
+# --- where in a file: the item a message is about ---------------------------------------
+WHERE: dict[str, str] = {
+    "rule": N_("rule `{id}`"), "question": N_("question `{id}`"), "cause": N_("cause `{id}`"),
+    "red flag": N_("red flag `{id}`"), "source": N_("source `{id}`"), "advice": N_("advice `{id}`"),
+    "section": N_("section `{id}`"),
+}
+WHERE_NTH: dict[str, str] = {
+    "rule": N_("rule {n}"), "question": N_("question {n}"), "cause": N_("cause {n}"),
+    "red flag": N_("red flag {n}"), "source": N_("source {n}"), "advice": N_("advice {n}"),
+    "section": N_("section {n}"),
+}
+WHERE_TOP = N_("top level")
+FHIR_ITEM = N_("item `{id}`")
+FHIR_ITEM_NTH = N_("item {n}")
+FHIR_AN_ANSWER = N_("an answer to `{id}`")
+FHIR_VALUE_CODING = N_("the valueCoding of `{id}`")
+
+
 class _Catalogue(types.ModuleType):
     """This module, whose messages read in the language of the moment (``errors.UNKNOWN_KEY``)."""
 

@@ -267,7 +267,8 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
                 problem(here, errors.FHIR_NO_LINK_ID, n=i + 1)
                 continue
             link = item.get("linkId")
-            name = f"item `{link}`" if isinstance(link, str) and link else f"item {i + 1}"
+            name = (errors.FHIR_ITEM.format(id=link) if isinstance(link, str) and link
+                    else errors.FHIR_ITEM_NTH.format(n=i + 1))
             # An unknown key is reported alone: a misspelt `linkId` is not also "no linkId".
             known = keys_ok(item, here, ITEM_KEYS, name)
             answers = item.get("answer")
@@ -287,7 +288,7 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
         if not isinstance(answer, dict):
             problem(at, errors.FHIR_BAD_ANSWER, id=link, expected=expected, found=_found(answer))
             return False, None
-        if not keys_ok(answer, at, ANSWER_KEYS, f"an answer to `{link}`"):
+        if not keys_ok(answer, at, ANSWER_KEYS, errors.FHIR_AN_ANSWER.format(id=link)):
             return False, None
         keys = [k for k in answer if k in VALUE_KEYS]
         accepted = qtypes.of(question).fhir_values if question else _UNKNOWN_QUESTION_TYPES
@@ -301,7 +302,7 @@ def response_to_answers(kb: KnowledgeBase, source: Source) -> tuple[dict[str, An
         if not isinstance(value, dict) or "code" not in value:
             problem(at, errors.FHIR_BAD_ANSWER, id=link, expected=expected, found=_found(answer))
             return False, None
-        if not keys_ok(value, where, CODING_KEYS, f"the valueCoding of `{link}`"):
+        if not keys_ok(value, where, CODING_KEYS, errors.FHIR_VALUE_CODING.format(id=link)):
             return False, None
         code = value["code"]
         if question is None:

@@ -83,8 +83,8 @@ def _where(data: Any, path: tuple[str | int, ...]) -> str:
         item = data[path[0]][path[1]]
         name = item.get("id") if isinstance(item, dict) else None
         label = kinds[str(path[0])]
-        return f"{label} `{name}`" if name else f"{label} {path[1] + 1}"
-    return "top level"
+        return errors.WHERE[label].format(id=name) if name else errors.WHERE_NTH[label].format(n=path[1] + 1)
+    return errors.WHERE_TOP
 
 
 def _keys(value: Any) -> str:
@@ -214,7 +214,7 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
             out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
                 kind="question", id=q.id, other=f"line {seen[q.id]}")))
         seen[q.id] = line
-        where = f"question `{q.id}`"
+        where = errors.WHERE["question"].format(id=q.id)
         if q.section not in section_ids:
             out.append(Problem(source.name, source.line((*base, "section")), errors.UNKNOWN_SECTION.format(
                 where=where, id=q.section, hint=errors.did_you_mean(q.section, section_ids))))
@@ -228,7 +228,7 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
         option_ids = [o.id for o in q.options]
         for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
             out.append(Problem(source.name, source.line((*base, "options")), errors.DUPLICATE_ID.format(
-                kind="option", id=dup, other=f"question `{q.id}`")))
+                kind="option", id=dup, other=errors.WHERE["question"].format(id=q.id))))
         if qtype.min_max and (q.min is None or q.max is None or q.min > q.max):
             out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
                 where=where, reason="a number question needs whole-number `min` and `max`, min <= max")))
@@ -240,11 +240,11 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
     ctx = _Ctx(questions, order, set(), set())
     # (condition, where it is, its item, the position of the first question it gates)
     gates: list[tuple[Condition, tuple[str | int, ...], str, str, int]] = [
-        (section.ask_if, ("sections", i, "ask_if"), f"section `{section.id}`", section.id,
+        (section.ask_if, ("sections", i, "ask_if"), errors.WHERE["section"].format(id=section.id), section.id,
          next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order)))
         for i, section in enumerate(qn.sections) if section.ask_if is not None
     ]
-    gates += [(q.ask_if, ("questions", i, "ask_if"), f"question `{q.id}`", q.id, i)
+    gates += [(q.ask_if, ("questions", i, "ask_if"), errors.WHERE["question"].format(id=q.id), q.id, i)
               for i, q in enumerate(qn.questions) if q.ask_if is not None]
     for condition, path, where, item, first in gates:
         problems = check_condition(condition, ctx, source, path, where, allow_findings=False)
@@ -284,7 +284,7 @@ def check_rules(
         for i, rule in enumerate(rf.rules):
             base: tuple[str | int, ...] = ("rules", i)
             line = source.line(base)
-            where = f"rule `{rule.id}`"
+            where = errors.WHERE["rule"].format(id=rule.id)
             if rule.id in rule_ids:
                 out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
                     kind="rule", id=rule.id, other=rule_ids[rule.id])))
@@ -312,7 +312,7 @@ def check_rules(
     for source, rf in files:
         for i, advice in enumerate(rf.advice):
             base = ("advice", i)
-            where = f"advice `{advice.id}`"
+            where = errors.WHERE["advice"].format(id=advice.id)
             out += _check_cited(advice.source, sources, source, (*base, "source"), where)
             for level in advice.levels:
                 other = advice_seen.get((advice.kind, level))
@@ -531,7 +531,7 @@ def load_with_problems(
         kind, fid = rule.finding or ("rule", rule.id)
         kind = kind.replace("_", " ")
         problems.append(Problem(rule.file, rule.line, errors.FINDING_CYCLE.format(
-            where=f"rule `{rule.id}`", kind=kind, id=fid, path=path)))
+            where=errors.WHERE["rule"].format(id=rule.id), kind=kind, id=fid, path=path)))
     if problems:
         return None, problems
     kb = KnowledgeBase(
