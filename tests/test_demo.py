@@ -29,13 +29,14 @@ from conftest import Wheel
 from prompt_toolkit.input import create_pipe_input
 
 from triage import constants, errors
+from triage import scenarios as scenario_files
 from triage.engine import Engine
 from triage.flow import simulate
 from triage.models import LEVELS, KnowledgeBase, Question, rank
 from triage.terminal import demo, prompts, screens
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted(demo.SCENARIOS.glob("*.yaml"))
+SHIPPED = sorted(scenario_files.SCENARIOS.glob("*.yaml"))
 SHIPPED_IDS = [yaml.safe_load(path.read_text(encoding="utf-8"))["id"] for path in SHIPPED]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -45,12 +46,12 @@ def clean(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def shipped(kb: KnowledgeBase, engine: Engine) -> list[demo.Scenario]:
-    return demo.load(kb, engine)
+def shipped(kb: KnowledgeBase, engine: Engine) -> list[scenario_files.Scenario]:
+    return scenario_files.load(kb, engine)
 
 
 # --- the shipped scenarios --------------------------------------------------------------
-def test_at_least_one_scenario_per_kind_of_suggestion(shipped: list[demo.Scenario]) -> None:
+def test_at_least_one_scenario_per_kind_of_suggestion(shipped: list[scenario_files.Scenario]) -> None:
     levels = [s.expect_level for s in shipped]
     assert len(shipped) >= 6
     assert levels.count("emergency") >= 1
@@ -59,7 +60,7 @@ def test_at_least_one_scenario_per_kind_of_suggestion(shipped: list[demo.Scenari
     assert levels.count("acupuncturist") >= 2
 
 
-def test_scenarios_are_not_copies_of_the_vignettes(shipped: list[demo.Scenario]) -> None:
+def test_scenarios_are_not_copies_of_the_vignettes(shipped: list[scenario_files.Scenario]) -> None:
     vignettes = [yaml.safe_load(p.read_text(encoding="utf-8"))
                  for p in (ROOT / "tests" / "vignettes").glob("p*.yaml")]
     for scenario in shipped:
@@ -70,8 +71,8 @@ def test_scenarios_are_not_copies_of_the_vignettes(shipped: list[demo.Scenario])
 
 @pytest.mark.parametrize("sid", [pytest.param(s, id=s) for s in SHIPPED_IDS])
 def test_shipped_scenario_plays_to_its_level(cli: Callable[..., Any], kb: KnowledgeBase, engine: Engine,
-                                             shipped: list[demo.Scenario], sid: str) -> None:
-    scenario = demo.find(shipped, sid)
+                                             shipped: list[scenario_files.Scenario], sid: str) -> None:
+    scenario = scenario_files.find(shipped, sid)
     run = cli("demo", sid, "--speed", "0")
     assert run.status == 0, run.err
     assert run.err == ""
@@ -99,7 +100,7 @@ def test_ask_if_applies_as_for_a_person(cli: Callable[..., Any], kb: KnowledgeBa
 
 
 # --- --list, choosing, unknown ids ----------------------------------------------------------
-def test_list(cli: Callable[..., Any], shipped: list[demo.Scenario]) -> None:
+def test_list(cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -> None:
     run = cli("demo", "--list")
     assert run.status == 0
     lines = run.out.splitlines()
@@ -121,7 +122,7 @@ def test_list_columns_line_up(cli: Callable[..., Any]) -> None:
 
 
 def test_without_a_scenario_and_not_in_a_terminal_the_first_one_plays(
-        cli: Callable[..., Any], shipped: list[demo.Scenario]) -> None:
+        cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -> None:
     run = cli("demo")
     assert run.status == 0
     assert shipped[0].title in run.out
@@ -180,7 +181,8 @@ BAD: dict[str, tuple[str, int | None, str]] = {
                     errors.SCENARIO_UNKNOWN_KEY.format(key="expected_level",
                                                        hint=" (did you mean `expect_level`?)")),
     "number-as-key": (GOOD + "1: doctor\n", 8,
-                      errors.SCENARIO_UNKNOWN_KEY.format(key=1, hint=errors.did_you_mean("1", demo.KEYS))),
+                      errors.SCENARIO_UNKNOWN_KEY.format(
+                          key=1, hint=errors.did_you_mean("1", scenario_files.KEYS))),
     "bad-id": (GOOD.replace("id: tiny", "id: Tiny Case"), 1,
                errors.SCENARIO_BAD_ID.format(found="`Tiny Case`")),
     "empty-story": (GOOD.replace("story: A made-up case.", "story: ''"), 3,
@@ -218,7 +220,7 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path, kb: KnowledgeBa
     (tmp_path / "b.yaml").write_text(GOOD.replace("expect_level: emergency", "expect_level: soon")
                                      .replace("title: Numb around the bottom\n", ""), encoding="utf-8")
     with pytest.raises(errors.TriageError) as caught:
-        demo.load(kb, engine, tmp_path)
+        scenario_files.load(kb, engine, tmp_path)
     problems = [str(p) for p in caught.value.problems]
     assert len(problems) == 3
     assert [p.split(":")[0] for p in problems] == [str(tmp_path / "a.yaml")] + [str(tmp_path / "b.yaml")] * 2
@@ -228,7 +230,7 @@ def test_duplicate_ids(tmp_path: Path, kb: KnowledgeBase, engine: Engine) -> Non
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(GOOD, encoding="utf-8")
     with pytest.raises(errors.TriageError) as caught:
-        demo.load(kb, engine, tmp_path)
+        scenario_files.load(kb, engine, tmp_path)
     message = errors.SCENARIO_DUPLICATE_ID.format(id="tiny", other=tmp_path / "a.yaml")
     assert [str(p) for p in caught.value.problems] == [f"{tmp_path / 'b.yaml'}: {message}"]
 
@@ -290,7 +292,7 @@ class Played:
 
 
 @pytest.fixture(scope="module")
-def played(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> Played:
+def played(kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario]) -> Played:
     replies: list[tuple[str, Any]] = []
     real_ask = prompts.ask
 
@@ -303,13 +305,13 @@ def played(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario]) -> P
     clock = Clock()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(prompts, "ask", ask)
-        result, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, clock))
+        result, shown = _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, clock))
     return Played(clock.pauses, shown, replies, result)
 
 
 def test_every_answer_is_typed_into_the_questions_own_prompt(
-        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario], played: Played) -> None:
-    scenario = demo.find(shipped, "desk-worker")
+        kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario], played: Played) -> None:
+    scenario = scenario_files.find(shipped, "desk-worker")
     asked = simulate(kb, engine, scenario.answers).asked
     assert played.replies == [(qid, scenario.answers[qid]) for qid in asked]
     assert {kb.question(qid).type for qid in asked} == {"yes_no", "number", "scale", "choice", "multi"}
@@ -330,8 +332,9 @@ def test_the_prompt_draws_each_question(kb: KnowledgeBase, played: Played) -> No
 
 
 def test_plain_prompts_have_no_symbols(kb: KnowledgeBase, engine: Engine,
-                                       shipped: list[demo.Scenario]) -> None:
-    _, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, Clock()), plain=True)
+                                       shipped: list[scenario_files.Scenario]) -> None:
+    _, shown = _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, Clock()),
+                     plain=True)
     text = clean(shown)
     assert "Daily life, question 31" in text
     assert " > [ ] Sitting for long periods" in text
@@ -343,7 +346,7 @@ def test_plain_prompts_have_no_symbols(kb: KnowledgeBase, engine: Engine,
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
 @pytest.mark.parametrize("at", [pytest.param(2, id="reading"), pytest.param(4, id="typing")])
 def test_ctrl_c_or_end_of_input_during_a_question_stops_its_prompt(
-        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario], stop: type[BaseException],
+        kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario], stop: type[BaseException],
         at: int) -> None:
     pauses: list[float] = []
 
@@ -354,20 +357,20 @@ def test_ctrl_c_or_end_of_input_during_a_question_stops_its_prompt(
         return False
 
     with pytest.raises(stop):
-        _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, wait))
+        _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, wait))
     assert len(pauses) == at
     assert not [t for t in threading.enumerate() if t.name == "demo-typist"]
 
 
 def test_a_fault_while_typing_is_raised_rather_than_taken_for_the_end_of_input(
-        kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+        kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario],
         monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(question: Question, value: Any) -> list[tuple[str, float]]:
         raise ValueError("broken")
 
     monkeypatch.setattr(demo, "presses", broken)
     with pytest.raises(ValueError, match="broken"):
-        _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(1, Clock()))
+        _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, Clock()))
     assert not [t for t in threading.enumerate() if t.name == "demo-typist"]
 
 
@@ -411,7 +414,7 @@ class Clock:
         return self.key_at is not None and len(self.pauses) >= self.key_at
 
 
-def _play(kb: KnowledgeBase, engine: Engine, scenario: demo.Scenario, pace: demo.Pace,
+def _play(kb: KnowledgeBase, engine: Engine, scenario: scenario_files.Scenario, pace: demo.Pace,
           plain: bool = False) -> tuple[Any, str]:
     out = io.StringIO()
     console = screens.make_console(plain, file=out, width=80, color_system="standard", force_terminal=True)
@@ -429,8 +432,8 @@ def no_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_sleeping")
 def test_speed_0_shows_everything_without_waiting(kb: KnowledgeBase, engine: Engine,
-                                                  shipped: list[demo.Scenario]) -> None:
-    scenario = demo.find(shipped, "leg-pain-gardening")
+                                                  shipped: list[scenario_files.Scenario]) -> None:
+    scenario = scenario_files.find(shipped, "leg-pain-gardening")
     clock = Clock()
     result, shown = _play(kb, engine, scenario, demo.Pace(0, clock))
     assert clock.pauses == []
@@ -451,10 +454,10 @@ def test_instant_speeds_on_the_command_line(cli: Callable[..., Any], speed: str)
     assert run.out.count("Answer: ") == 32
 
 
-def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario],
                                   played: Played) -> None:
     twice = Clock()
-    _, shown = _play(kb, engine, demo.find(shipped, "desk-worker"), demo.Pace(2, twice))
+    _, shown = _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(2, twice))
     assert len(played.pauses) == len(twice.pauses) > 60
     assert twice.pauses == pytest.approx([p / 2 for p in played.pauses])
     assert 30 < sum(played.pauses) < 180  # readable: a few seconds a question
@@ -465,8 +468,8 @@ def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: li
 
 @pytest.mark.parametrize("key_at", [1, 5, 40])
 def test_a_key_goes_straight_to_the_result(kb: KnowledgeBase, engine: Engine,
-                                           shipped: list[demo.Scenario], key_at: int) -> None:
-    scenario = demo.find(shipped, "fever-chemotherapy")
+                                           shipped: list[scenario_files.Scenario], key_at: int) -> None:
+    scenario = scenario_files.find(shipped, "fever-chemotherapy")
     clock = Clock(key_at=key_at)
     result, shown = _play(kb, engine, scenario, demo.Pace(1, clock))
     assert len(clock.pauses) == key_at  # not one pause after the key
@@ -487,10 +490,11 @@ def test_plain_demo_has_no_colour_or_boxes(cli: Callable[..., Any]) -> None:
     assert cli("demo", "--plain", "desk-worker").out == run.out
 
 
-def test_no_color_keeps_words_without_colour(kb: KnowledgeBase, engine: Engine, shipped: list[demo.Scenario],
+def test_no_color_keeps_words_without_colour(kb: KnowledgeBase, engine: Engine,
+                                             shipped: list[scenario_files.Scenario],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    _, shown = _play(kb, engine, demo.find(shipped, "period-pain"), demo.Pace(1, Clock()))
+    _, shown = _play(kb, engine, scenario_files.find(shipped, "period-pain"), demo.Pace(1, Clock()))
     assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", shown)  # no foreground colour
     text = clean(shown)
     assert "About you · question 1" in text
@@ -592,7 +596,7 @@ def test_ctrl_c_stops_calmly_and_restores_the_terminal(spawn: Callable[[str], pe
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_without_a_scenario_the_terminal_asks_which(spawn: Callable[[str], pexpect.spawn],
-                                                    shipped: list[demo.Scenario]) -> None:
+                                                    shipped: list[scenario_files.Scenario]) -> None:
     child = spawn("demo --speed 0")
     child.expect(re.escape(constants.DEMO_CHOOSE))
     child.send("j\r")  # the second in the list

@@ -73,7 +73,7 @@ def language(tag: str) -> Iterator[None]:
 
 
 def ids(kb: KnowledgeBase) -> set[str]:
-    from triage.terminal.demo import SCENARIOS
+    from triage.scenarios import SCENARIOS
 
     found = {path.stem for path in SCENARIOS.glob("*.yaml")} | {q.id for q in kb.questions}
     found |= {c.id for c in kb.causes} | {f.id for f in kb.red_flags}

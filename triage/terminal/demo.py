@@ -1,13 +1,8 @@
 """``triage demo``: made-up answers typed into the real questionnaire.
 
-A demonstration (a scenario) is a small YAML file: ``id``, ``title``, a
-one-line ``story``, ``answers`` (an answers file, ``question_id: answer``)
-and ``expect_level``. The shipped ones are in ``scenarios/`` beside this
-module; ``--scenarios DIR`` reads a clinic's own. A file is read as the
-knowledge base is: with the line of every item (:mod:`triage.yamlsrc`), into
-a frozen model (:class:`ScenarioFile`), its answers checked as an answers
-file's are (:func:`triage.answers.validate`), every problem worded by
-:mod:`triage.errors`.
+A demonstration (a scenario) is a small YAML file, read and checked by
+:mod:`triage.scenarios`. The shipped ones are in ``scenarios/`` beside this
+module; ``--scenarios DIR`` reads a clinic's own.
 
 Playing one walks :class:`triage.flow.Interview`, exactly as a person at the
 terminal does (``ask_if``, the emergency stop). Each question is put by its
@@ -38,8 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Annotated, Any, Final, TextIO, cast
+from typing import Final, TextIO, cast
 
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import Input, create_input, create_pipe_input
@@ -47,220 +41,25 @@ from prompt_toolkit.key_binding import KeyPress
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output, create_output
 from prompt_toolkit.output.vt100 import Vt100_Output
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError
-from pydantic_core import ErrorDetails
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from triage import errors, i18n, loader, qtypes, words, yamlsrc
+from triage import errors, i18n, loader, qtypes, words
 from triage import result as results
-from triage.answers import validate
 from triage.engine import Engine, engine_for
-from triage.errors import Problem, TriageError
+from triage.errors import Problem
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
-from triage.flow import Interview, simulate
-from triage.models import LEVELS, AnswerValue, Frozen, KnowledgeBase, Level, Question, rank
-from triage.paths import display
+from triage.flow import Interview
+from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Result
+from triage.scenarios import Scenario, find, listing, load
 from triage.terminal import prompts, screens
 from triage.terminal.text import plain_text
 
-SCENARIOS: Final = Path(__file__).resolve().parent / "scenarios"
 INSTANT_FROM: Final = 100.0
 """A speed this large, or larger, shows everything at once."""
-
-
-# --- scenarios ------------------------------------------------------------------------
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
-"""Text that is not blank, its spaces and line breaks made single spaces."""
-
-
-class Words(Frozen):
-    """A demonstration's title and story in one other language."""
-
-    model_config = ConfigDict(strict=True)
-
-    title: OneLine
-    story: OneLine
-
-
-def _in_language(written: ScenarioFile) -> tuple[str, str]:
-    """The title and story in the active language (English where the file has no translation)."""
-    language = i18n.active()
-    if language == i18n.PSEUDO:
-        return i18n.pseudo(written.title), i18n.pseudo(written.story)
-    found = written.translations.get(language)
-    return (found.title, found.story) if found is not None else (written.title, written.story)
-
-
-class ScenarioFile(Frozen):
-    """A demonstration file as written. Its answers are checked against the questions afterwards."""
-
-    model_config = ConfigDict(strict=True)
-
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    title: OneLine
-    story: OneLine
-    answers: dict[Any, Any]
-    expect_level: Level
-    translations: dict[str, Words] = Field(default_factory=dict)
-    """The title and story in other languages, by language (``es: {title: ..., story: ...}``)."""
-
-
-KEYS: Final = tuple(ScenarioFile.model_fields)
-REQUIRED: Final = tuple(k for k, f in ScenarioFile.model_fields.items() if f.is_required())
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A demonstration ready to play: the file's, with its answers as the questionnaire takes them."""
-
-    id: str
-    title: str
-    story: str
-    answers: dict[str, AnswerValue]
-    expect_level: str
-    file: str
-    """The file, as messages name it."""
-    level_line: int | None = None
-    """The line of ``expect_level``, for a message when the result differs."""
-
-
-def _found(value: object) -> str:
-    """A value as a message quotes it."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, str | bool | int | float):
-        return f"`{value}`"
-    return "a list" if isinstance(value, list) else "a mapping"
-
-
-def _wrong_value(key: str, value: object) -> str:
-    """The message for a key whose value the model refused."""
-    found = _found(value)
-    match key:
-        case "id":
-            return errors.SCENARIO_BAD_ID.format(found=found)
-        case "title" | "story":
-            return errors.SCENARIO_NOT_TEXT.format(key=key, found=found)
-        case "expect_level":
-            hint = errors.did_you_mean(value, LEVELS) if isinstance(value, str) else ""
-            return errors.SCENARIO_BAD_LEVEL.format(found=found, hint=hint,
-                                                    levels=", ".join(f"`{lv}`" for lv in LEVELS))
-        case _:  # answers
-            return errors.SCENARIO_ANSWERS_NOT_MAPPING.format(found=found)
-
-
-def _structure_problem(error: ErrorDetails, source: yamlsrc.Source) -> Problem:
-    """One of the model's errors, worded by the catalogue, at its line."""
-    data = source.data
-    if not error["loc"]:  # not a mapping at all
-        found = "an empty file" if data is None else _found(data)
-        return Problem(source.name, source.line(()), errors.SCENARIO_NOT_MAPPING.format(found=found))
-    key = error["loc"][0]
-    if key not in KEYS:  # not a field (pydantic: extra_forbidden), or not even text (invalid_key)
-        message = errors.SCENARIO_UNKNOWN_KEY.format(key=key, hint=errors.did_you_mean(str(key), KEYS))
-    elif error["type"] == "missing":
-        return Problem(source.name, source.line(()), errors.SCENARIO_MISSING_KEY.format(
-            key=key, keys=", ".join(f"`{k}`" for k in REQUIRED)))
-    else:
-        message = _wrong_value(str(key), data[key])
-    return Problem(source.name, source.line((key,)), message)
-
-
-def _answer_problems(kb: KnowledgeBase, engine: Engine, raw: dict[Any, Any],
-                     source: yamlsrc.Source) -> tuple[dict[str, AnswerValue], list[Problem]]:
-    """The answers, checked as an answers file's are; then as a demonstration needs them:
-    every question the flow asks answered, and nothing it does not ask."""
-    answers, problems = validate(kb, raw, source, ("answers",))
-    if problems:
-        return answers, problems
-    flow = simulate(kb, engine, answers)
-    problems += [Problem(source.name, source.line(("answers",)), errors.SCENARIO_UNANSWERED.format(id=qid))
-                 for qid in flow.asked if qid not in answers]
-    problems += [Problem(source.name, source.line(("answers", qid)), errors.SCENARIO_NOT_ASKED.format(
-        id=qid, reason=words.IGNORED_REASONS[reason])) for qid, reason in flow.ignored]
-    return answers, problems
-
-
-def read(kb: KnowledgeBase, engine: Engine, path: Path) -> tuple[Scenario | None, list[Problem]]:
-    """One scenario file: the scenario, or every problem that keeps it from playing, in file order."""
-    name = display(path)
-    try:
-        source = yamlsrc.load(path, name)
-    except TriageError as exc:
-        return None, list(exc.problems)
-    written: ScenarioFile | None = None
-    problems: list[Problem] = []
-    try:
-        written = ScenarioFile.model_validate(source.data)
-    except ValidationError as exc:
-        problems += dict.fromkeys(_structure_problem(error, source) for error in exc.errors())
-    raw = source.data.get("answers") if isinstance(source.data, dict) else None
-    answers: dict[str, AnswerValue] = {}
-    if isinstance(raw, dict):  # checked even when other keys are wrong: every problem at once
-        answers, wrong = _answer_problems(kb, engine, raw, source)
-        problems += wrong
-    if written is None or problems:
-        return None, sorted(problems, key=lambda p: p.line or 0)
-    title, story = _in_language(written)
-    return Scenario(id=written.id, title=title, story=story, answers=answers,
-                    expect_level=written.expect_level, file=name,
-                    level_line=source.line(("expect_level",))), []
-
-
-def load(kb: KnowledgeBase, engine: Engine, folder: Path | None = None) -> list[Scenario]:
-    """Every scenario in ``folder`` (default: the shipped ones), most urgent first.
-
-    Raises :class:`TriageError` with every problem in every file, each
-    ``file:line: message``.
-    """
-    folder = SCENARIOS if folder is None else folder
-    name = display(folder)
-    if not folder.is_dir():
-        raise errors.fail(name, None, errors.SCENARIOS_NOT_A_FOLDER)
-    paths = sorted(folder.glob("*.yaml"))
-    if not paths:
-        raise errors.fail(name, None, errors.NO_SCENARIOS)
-    scenarios: list[Scenario] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        scenario, wrong = read(kb, engine, path)
-        problems += wrong
-        if scenario is None:
-            continue
-        if scenario.id in seen:
-            problems.append(Problem(scenario.file, None, errors.SCENARIO_DUPLICATE_ID.format(
-                id=scenario.id, other=seen[scenario.id])))
-            continue
-        seen[scenario.id] = scenario.file
-        scenarios.append(scenario)
-    if problems:
-        raise TriageError(problems)
-    return sorted(scenarios, key=lambda s: rank(s.expect_level))
-
-
-def find(scenarios: list[Scenario], wanted: str) -> Scenario:
-    for scenario in scenarios:
-        if scenario.id == wanted:
-            return scenario
-    hint = errors.did_you_mean(wanted, [s.id for s in scenarios])
-    raise errors.fail("triage demo", None, errors.UNKNOWN_SCENARIO, id=wanted, hint=hint)
-
-
-def listing(scenarios: list[Scenario]) -> str:
-    """One line per scenario: id, title, expected level, in columns."""
-    id_width = max(len(s.id) for s in scenarios)
-    title_width = max(len(s.title) for s in scenarios)
-    return "".join(f"{s.id:<{id_width}}  {s.title:<{title_width}}  {s.expect_level}\n"
-                   for s in scenarios)
 
 
 # --- pace -----------------------------------------------------------------------------

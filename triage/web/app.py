@@ -29,7 +29,7 @@ from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from triage import educate, i18n, loader, overlay, qtypes, render, report, textdoc, words
+from triage import educate, i18n, loader, overlay, qtypes, render, report, scenarios, textdoc, words
 from triage.engine import Engine
 from triage.errors import TriageError
 from triage.flow import Interview
@@ -223,6 +223,14 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
     env = templates()
     default_language = i18n.active()
     localised: dict[str, KnowledgeBase] = {}
+
+    shown: dict[str, list[scenarios.Scenario]] = {}
+
+    def scenarios_in(language: str) -> list[scenarios.Scenario]:
+        """The demonstrations, their titles in ``language`` (read once, on first use)."""
+        if language not in shown:
+            shown[language] = scenarios.load(kb_in(language), engine)
+        return shown[language]
 
     def kb_in(language: str) -> KnowledgeBase:
         """The knowledge base in ``language`` (made once, on first use)."""
@@ -444,14 +452,14 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     @app.get("/demo", response_class=HTMLResponse)
     async def demos(request: Request) -> Response:
-        local, query = staff(request)
-        return page("demos.html", title=words.WEB_DEMOS_TITLE, scenarios=_scenarios(local, engine),
+        _, query = staff(request)
+        return page("demos.html", title=words.WEB_DEMOS_TITLE, scenarios=scenarios_in(i18n.active()),
                     query=query)
 
     @app.get("/demo/{scenario_id}/{step}", response_class=HTMLResponse)
     async def demo_step(request: Request, scenario_id: str, step: int) -> Response:
         local, query = staff(request)
-        scenario = next((s for s in _scenarios(local, engine) if s.id == scenario_id), None)
+        scenario = next((s for s in scenarios_in(i18n.active()) if s.id == scenario_id), None)
         if scenario is None or step < 1:
             return problem(words.WEB_NOT_FOUND_TITLE, words.WEB_NOT_FOUND, 404)
         steps = _replay(local, engine, scenario.answers)
@@ -466,12 +474,6 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
                     step=step, total=len(steps), next_url=f"/demo/{scenario.id}/{step + 1}{query}")
 
     return app
-
-
-def _scenarios(kb: KnowledgeBase, engine: Engine) -> list[Any]:
-    from triage.terminal import demo
-
-    return demo.load(kb, engine)
 
 
 def _replay(kb: KnowledgeBase, engine: Engine,
