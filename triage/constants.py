@@ -253,7 +253,6 @@ SAVE_OTHER_NAME = (
 SAVE_SHOWN_INSTEAD = N_("The summary was not saved, so here it is to copy or print:")
 
 # --- the intake kiosk (triage serve) -------------------------------------------------
-WEB_LANG = N_("en")
 WEB_WELCOME_TITLE = N_("Back-pain questions")
 WEB_IS = (
     N_("This asks about your back pain, one question at a time, and suggests where to seek "

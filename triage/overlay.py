@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from triage import errors, i18n, paths, words, yamlsrc
 from triage.errors import Problem
@@ -245,8 +244,3 @@ def _yaml_text(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)
-
-
-def to_data(overlay: Overlay) -> dict[str, Any]:
-    return {"language": overlay.language, "name": overlay.name, "reviewed_by": overlay.reviewed_by,
-            "entries": {k: {"from": e.source, "text": e.text} for k, e in overlay.entries.items()}}
