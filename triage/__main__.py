@@ -75,10 +75,10 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     red.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _kb_options(red)
 
-    explain = sub.add_parser("explain", help=_("explain a question, cause, red flag or rule"),
+    explain = sub.add_parser("explain", help=_("explain a question, cause, red flag, rule or source"),
                              description=_("Why a question is asked and which rules use it; or which "
                                          "rules lead to a cause, red flag or rule, and why."))
-    explain.add_argument("id", metavar="ID", help=_("a question, cause, red flag or rule id"))
+    explain.add_argument("id", metavar="ID", help=_("a question, cause, red flag, rule or source id"))
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _kb_options(explain)
 

@@ -9,7 +9,7 @@ behave as they say.
 from __future__ import annotations
 
 from triage import answers as answers_mod
-from triage import conditions, errors, i18n, words
+from triage import conditions, coverage, errors, i18n, words
 from triage.errors import Problem
 from triage.loader import finding_strata, late_negations, producers
 from triage.models import AllCondition, KnowledgeBase, Rule
@@ -44,6 +44,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                 where=errors.WHERE["question"].format(id=question.id))))
     problems += check_stops(kb)
     problems += check_examples(kb)
+    problems += coverage.below_tier(kb)
     return problems
 
 
@@ -102,7 +103,7 @@ def summary(kb: KnowledgeBase) -> str:
         return i18n.plural(forms, count).format(n=count)
 
     return words.CHECK_SUMMARY.format(
-        version=kb.version, questions=n(words.N_QUESTIONS, len(kb.questions)),
+        version=kb.traced_version, questions=n(words.N_QUESTIONS, len(kb.questions)),
         rules=n(words.N_RULES, len(kb.rules)), causes=n(words.N_CAUSES, len(kb.causes)),
         red_flags=n(words.N_RED_FLAGS, len(kb.red_flags)))
 

@@ -23,6 +23,7 @@ from triage.describe import Node, finding_name, named, quoted, sentence, tree
 from triage.models import (
     LEVELS,
     CauseDef,
+    CoverageItem,
     KnowledgeBase,
     Question,
     RedFlagDef,
@@ -192,17 +193,22 @@ def all_ids(kb: KnowledgeBase) -> dict[str, list[str]]:
         "cause": [x.id for x in kb.causes],
         "red_flag": [x.id for x in kb.red_flags],
         "rule": [r.id for r in kb.rules],
+        "source": [x.id for x in kb.sources],
     }
 
 
-def lookup(kb: KnowledgeBase, item_id: str) -> list[tuple[str, Question | CauseDef | RedFlagDef | Rule]]:
+Explained = Question | CauseDef | RedFlagDef | Rule | SourceDef
+
+
+def lookup(kb: KnowledgeBase, item_id: str) -> list[tuple[str, Explained]]:
     """Everything called ``item_id``; an unknown id raises with a "did you mean"."""
-    found: list[tuple[str, Question | CauseDef | RedFlagDef | Rule]] = []
+    found: list[tuple[str, Explained]] = []
     if kb.has_question(item_id):
         found.append(("question", kb.question(item_id)))
     found += [("cause", x) for x in kb.causes if x.id == item_id]
     found += [("red_flag", x) for x in kb.red_flags if x.id == item_id]
     found += [("rule", x) for x in kb.rules if x.id == item_id]
+    found += [("source", x) for x in kb.sources if x.id == item_id]
     if not found:
         pool = [i for ids in all_ids(kb).values() for i in ids]
         raise errors.fail("triage", None, errors.UNKNOWN_ID, id=item_id,
@@ -353,6 +359,42 @@ def _rule_explain_json(kb: KnowledgeBase, rule: Rule) -> dict[str, Any]:
     return out
 
 
+def _coverage_line(kb: KnowledgeBase, item: CoverageItem) -> str:
+    tier = c.LEVEL_TITLE[item.tier]
+    if item.not_asked is not None:
+        return c.COVERAGE_NOT_ASKED.format(sign=item.sign, heading=item.heading, tier=tier,
+                                           why=" ".join(item.not_asked.split()))
+    return c.COVERAGE_CAUGHT.format(sign=item.sign, heading=item.heading, tier=tier,
+                                    rules=", ".join(f"`{rid}`" for rid in item.rules),
+                                    answers=example_text(kb, item.shows or {}))
+
+
+def _source_blocks(kb: KnowledgeBase, source: SourceDef) -> list[Block]:
+    blocks: list[Block] = [Heading(c.EXPLAIN_SOURCE_TITLE.format(short=source.short, id=source.id), 1),
+                           Para(reference(source))]
+    items = [i for i in kb.coverage if i.source == source.id]
+    blocks.append(Heading(c.EXPLAIN_SOURCE_ITEMS, 2))
+    blocks.append(Bullets(tuple(Node(_coverage_line(kb, i)) for i in items)) if items
+                  else Para(c.EXPLAIN_NO_ITEMS))
+    citing = [r for r in kb.rules if source.id in r.source]
+    if citing:
+        blocks.append(Heading(c.EXPLAIN_SOURCE_RULES, 2))
+        blocks.append(Bullets(tuple(Node(f"`{r.id}`: {concludes(kb, r)}") for r in citing)))
+    return blocks
+
+
+def _source_json(kb: KnowledgeBase, source: SourceDef) -> dict[str, Any]:
+    return {
+        "kind": "source", **source_json(source),
+        "coverage": [
+            {"id": i.id, "heading": i.heading, "sign": i.sign, "tier": i.tier,
+             "shows": i.shows, "rules": list(i.rules), "not_asked": i.not_asked}
+            for i in kb.coverage if i.source == source.id
+        ],
+        "rules": [r.id for r in kb.rules if source.id in r.source],
+    }
+
+
 def explain_blocks(kb: KnowledgeBase, item_id: str) -> list[Block]:
     blocks: list[Block] = []
     for kind, item in lookup(kb, item_id):
@@ -360,6 +402,8 @@ def explain_blocks(kb: KnowledgeBase, item_id: str) -> list[Block]:
             blocks += _question_blocks(kb, item)
         elif isinstance(item, Rule):
             blocks += _rule_explain_blocks(kb, item)
+        elif isinstance(item, SourceDef):
+            blocks += _source_blocks(kb, item)
         else:
             blocks += _finding_blocks(kb, kind, item)
     return blocks
@@ -372,6 +416,8 @@ def explain_json(kb: KnowledgeBase, item_id: str) -> dict[str, Any]:
             matches.append(_question_json(kb, item))
         elif isinstance(item, Rule):
             matches.append(_rule_explain_json(kb, item))
+        elif isinstance(item, SourceDef):
+            matches.append(_source_json(kb, item))
         else:
             matches.append(_finding_json(kb, kind, item))
     return {"id": item_id, "matches": matches, "knowledge_base": kb.version}

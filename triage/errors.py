@@ -88,6 +88,20 @@ NO_EXAMPLES = (
     "(`does_not_fire`)")
 )
 EXAMPLE_FAILS = N_("{where}: example {n} of `{group}` {actual}; fix the rule or the example")
+COVERAGE_NEITHER = (
+    N_("{where}: says neither what catches it (`shows` with the `rules` that catch it) nor why it is "
+    "not asked (`not_asked`); add one of them")
+)
+COVERAGE_BOTH = (
+    N_("{where}: has `not_asked` and also `shows` or `rules`; keep what catches it, or the reason "
+    "it is not asked")
+)
+COVERAGE_HALF = N_("{where}: `shows` and `rules` go together; give both")
+COVERAGE_BELOW_TIER = (
+    N_("{where}: its `shows` answers reach `{level}`, less urgent than its tier `{tier}` (at age "
+    "{age}); add a rule that catches it or fix the answers")
+)
+HISTORY_TWICE = N_("version `{version}` is in the change log twice (also at {other}); keep one")
 
 # --- answers files ----------------------------------------------------------
 ANSWER_UNKNOWN_QUESTION = N_("`{id}` is not a question{hint}")
@@ -103,7 +117,7 @@ NOT_A_TERMINAL = (
     N_("the questionnaire needs a terminal to answer in. To assess answers from a file, "
     "run: triage assess FILE")
 )
-UNKNOWN_ID = N_("`{id}` is not a question, cause, red flag or rule{hint}")
+UNKNOWN_ID = N_("`{id}` is not a question, cause, red flag, rule or source{hint}")
 BAD_WHAT_IF = N_("--what-if {text}: {reason}")
 OUTPUT_EXISTS = N_("{path} already exists; choose another name or remove it first")
 INTERNAL = N_("something went wrong inside the tool ({kind}: {detail}); please report it")
@@ -328,12 +342,12 @@ NOT_VALID_YAML = N_("not valid YAML")
 WHERE: dict[str, str] = {
     "rule": N_("rule `{id}`"), "question": N_("question `{id}`"), "cause": N_("cause `{id}`"),
     "red flag": N_("red flag `{id}`"), "source": N_("source `{id}`"), "advice": N_("advice `{id}`"),
-    "section": N_("section `{id}`"),
+    "section": N_("section `{id}`"), "coverage": N_("coverage item `{id}`"),
 }
 WHERE_NTH: dict[str, str] = {
     "rule": N_("rule {n}"), "question": N_("question {n}"), "cause": N_("cause {n}"),
     "red flag": N_("red flag {n}"), "source": N_("source {n}"), "advice": N_("advice {n}"),
-    "section": N_("section {n}"),
+    "section": N_("section {n}"), "coverage": N_("coverage item {n}"),
 }
 WHERE_TOP = N_("top level")
 FHIR_ITEM = N_("item `{id}`")

@@ -196,8 +196,9 @@ def _questionnaire_problem(
     url, bar, version = canonical.partition("|")
     if url != QUESTIONNAIRE_URL:
         return errors.FHIR_OTHER_QUESTIONNAIRE, {"found": _shown(canonical), "expected": QUESTIONNAIRE_URL}
-    if bar and version != kb.version:
-        return errors.FHIR_OTHER_VERSION, {"found": version, "expected": kb.version, "url": QUESTIONNAIRE_URL}
+    if bar and version != kb.traced_version:
+        return errors.FHIR_OTHER_VERSION, {"found": version, "expected": kb.traced_version,
+                                           "url": QUESTIONNAIRE_URL}
     return None
 
 
@@ -412,7 +413,7 @@ def answers_to_response(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -
     rows = [f"{' '.join(q.text.split())} {answer_text(kb, q.id, enabled[q.id])}" for q in asked]
     return {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": f"{QUESTIONNAIRE_URL}|{kb.version}",
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{kb.traced_version}",
         "status": "completed",
         "item": items,
         "text": narrative(kb.questionnaire.title, rows),  # last, after the answers it sums up
@@ -592,7 +593,7 @@ def questionnaire(kb: KnowledgeBase, translations: Mapping[str, KnowledgeBase] |
         "language": i18n.ENGLISH,
         "text": narrative(kb.questionnaire.title, [" ".join(q.text.split()) for q in kb.questions]),
         "url": QUESTIONNAIRE_URL,
-        "version": kb.version,
+        "version": kb.traced_version,
         "name": "BackPainTriage",
         "title": kb.questionnaire.title,
         "status": "active",

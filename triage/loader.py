@@ -308,6 +308,15 @@ def check_rules(
                     ex_path = (*base, "examples", group, n)
                     _, problems = answers_mod.validate(stub, example, source, ex_path)
                     out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
+    out += _check_coverage(files, stub, sources, rule_ids)
+    releases: dict[str, str] = {}
+    for source, rf in files:
+        for i, release in enumerate(rf.history):
+            line = source.line(("history", i))
+            if release.version in releases:
+                out.append(Problem(source.name, line, errors.HISTORY_TWICE.format(
+                    version=release.version, other=releases[release.version])))
+            releases[release.version] = f"{source.name}:{line}"
     advice_seen: dict[tuple[str, str], str] = {}
     for source, rf in files:
         for i, advice in enumerate(rf.advice):
@@ -321,6 +330,39 @@ def check_rules(
                                                          other=other)
                     out.append(Problem(source.name, source.line((*base, "levels")), message))
                 advice_seen[(advice.kind, level)] = f"{source.name}:{source.line(base)}"
+    return out
+
+
+def _check_coverage(files: list[tuple[yamlsrc.Source, RuleFile]], stub: KnowledgeBase,
+                    sources: dict[str, str], rule_ids: dict[str, str]) -> list[Problem]:
+    """Each coverage item cites a known source and says what catches it, or why it is not asked."""
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    for source, rf in files:
+        for i, item in enumerate(rf.coverage):
+            base: tuple[str | int, ...] = ("coverage", i)
+            line = source.line(base)
+            where = errors.WHERE["coverage"].format(id=item.id)
+            if item.id in seen:
+                out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
+                    kind="coverage item", id=item.id, other=seen[item.id])))
+            seen[item.id] = f"{source.name}:{line}"
+            out += _check_cited((item.source,), sources, source, (*base, "source"), where)
+            caught = item.shows is not None or bool(item.rules)
+            if item.not_asked is not None and caught:
+                out.append(Problem(source.name, line, errors.COVERAGE_BOTH.format(where=where)))
+            elif item.not_asked is None and not caught:
+                out.append(Problem(source.name, line, errors.COVERAGE_NEITHER.format(where=where)))
+            elif caught and (item.shows is None or not item.rules):
+                out.append(Problem(source.name, line, errors.COVERAGE_HALF.format(where=where)))
+            for n, rid in enumerate(item.rules):
+                if rid not in rule_ids:
+                    message = errors.UNKNOWN_FINDING.format(
+                        where=where, kind="rule", id=rid, hint=errors.did_you_mean(rid, rule_ids))
+                    out.append(Problem(source.name, source.line((*base, "rules", n)) or line, message))
+            if item.shows is not None:
+                _, problems = answers_mod.validate(stub, item.shows, source, (*base, "shows"))
+                out += [Problem(p.file, p.line, f"{where}: {p.message}") for p in problems]
     return out
 
 
@@ -339,7 +381,7 @@ def _check_cited(cited: tuple[str, ...], sources: dict[str, str], source: yamlsr
 
 
 def _kb_stub(qn: Questionnaire) -> KnowledgeBase:
-    return KnowledgeBase(questionnaire=qn, rules=(), causes=(), red_flags=(), version="",
+    return KnowledgeBase(questionnaire=qn, rules=(), causes=(), red_flags=(), fingerprint="",
                          questions_file="", rules_dir="")
 
 
@@ -492,7 +534,7 @@ def read_rule_files(directory: Path) -> tuple[list[tuple[yamlsrc.Source, RuleFil
         if rf is not None:
             files.append((source, rf.model_copy(update={
                 key: _locate(source, key, getattr(rf, key))
-                for key in ("rules", "causes", "red_flags", "sources", "advice")
+                for key in ("rules", "causes", "red_flags", "sources", "advice", "coverage")
             })))
     return files, problems
 
@@ -541,7 +583,9 @@ def load_with_problems(
         red_flags=tuple(r for _, rf in files for r in rf.red_flags),
         sources=tuple(x for _, rf in files for x in rf.sources),
         advice=tuple(x for _, rf in files for x in rf.advice),
-        version=version_of(questions, rules.glob("*.yaml")),
+        coverage=tuple(x for _, rf in files for x in rf.coverage),
+        history=tuple(x for _, rf in files for x in rf.history),
+        fingerprint=version_of(questions, rules.glob("*.yaml")),
         questions_file=display(questions),
         rules_dir=display(rules),
     )

@@ -333,6 +333,51 @@ class AdviceDef(Located):
     source: SourceIds = Field(description="Id (or list of ids) of the sources that support the advice.")
 
 
+class CoverageItem(Located):
+    """One item of a list in a guideline the contract relies on, and what catches it.
+
+    Either ``shows`` (answers that show this item and nothing else) with the
+    ``rules`` that bring them to ``tier``, or ``not_asked`` (why the
+    questionnaire does not ask about it).
+    """
+
+    id: str = Field(description="Unique item id (snake_case), prefixed by its list.")
+    source: str = Field(description="Id of the catalogue source whose list names the item.")
+    heading: str = Field(description="Which list of that source, as it is headed there.")
+    sign: str = Field(description="The item, as the source puts it.")
+    tier: Level = Field(description="The least urgent level a result may give for it.")
+    shows: dict[str, Any] | None = Field(
+        default=None,
+        description="Answers that show this item and nothing else (other yes/no questions No, "
+                    "multi questions none).")
+    ages: tuple[int, ...] = Field(
+        default=(),
+        description="Ages to play `shows` at, each side of any threshold (default: the tests' adult ages).")
+    rules: tuple[str, ...] = Field(
+        default=(), description="Ids of the rules that bring `shows` to `tier`; each is needed.")
+    not_asked: str | None = Field(
+        default=None, description="Why the questionnaire does not ask about this item.")
+
+
+class VignetteScore(Frozen):
+    """The public vignettes' results, as published symptom-checker audits count them."""
+
+    total: int
+    level_exact: int = Field(description="Vignettes whose level is exactly the expected one.")
+    safe: int = Field(description="Vignettes whose level is at least as urgent as expected.")
+    expectations: int = Field(description="Vignettes whose every expectation holds.")
+
+
+class Release(Frozen):
+    """One version of the knowledge base, in its change log (newest first)."""
+
+    version: str = Field(description="The knowledge base's version, as results carry it.")
+    date: str = Field(description="When it was released (YYYY-MM-DD).")
+    contract: int = Field(description="The version of the clinical contract it follows.")
+    changes: tuple[str, ...] = Field(min_length=1, description="What changed, one line each.")
+    vignettes: VignetteScore = Field(description="Its results on the public vignettes.")
+
+
 class RuleFile(Frozen):
     """One topic file of ``rules/``."""
 
@@ -342,6 +387,8 @@ class RuleFile(Frozen):
     rules: tuple[Rule, ...] = ()
     sources: tuple[SourceDef, ...] = ()
     advice: tuple[AdviceDef, ...] = ()
+    coverage: tuple[CoverageItem, ...] = ()
+    history: tuple[Release, ...] = ()
 
 
 class KnowledgeBase(Frozen):
@@ -351,7 +398,9 @@ class KnowledgeBase(Frozen):
     red_flags: tuple[RedFlagDef, ...]
     sources: tuple[SourceDef, ...] = ()
     advice: tuple[AdviceDef, ...] = ()
-    version: str
+    coverage: tuple[CoverageItem, ...] = ()
+    history: tuple[Release, ...] = ()
+    fingerprint: str = Field(description="A hash of the questionnaire and rule files as read.")
     questions_file: str
     rules_dir: str
 
@@ -395,6 +444,16 @@ class KnowledgeBase(Frozen):
     def cite(self, source_ids: tuple[str, ...]) -> str:
         """Short citations: "NICE NG59 (2016, updated 2020); Finucane et al., JOSPT 2020"."""
         return "; ".join(self.source(sid).short for sid in source_ids)
+
+    @property
+    def version(self) -> str:
+        """The newest release in the change log; the fingerprint where there is no log."""
+        return self.history[0].version if self.history else self.fingerprint
+
+    @property
+    def traced_version(self) -> str:
+        """The version and the fingerprint of the files as read ("3.0.0+dbd66c69b368227a")."""
+        return self.version if self.version == self.fingerprint else f"{self.version}+{self.fingerprint}"
 
     def section(self, sid: str) -> Section:
         return next(s for s in self.questionnaire.sections if s.id == sid)

@@ -83,6 +83,7 @@ class Ignored(_Out):
 
 class KbInfo(_Out):
     version: str
+    fingerprint: str
     questions: str
     rules: str
 
@@ -209,7 +210,8 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
                               for q, r in flow.ignored),
         answers=dict(flow.answers),
         disclaimer=words.DISCLAIMER,
-        knowledge_base=KbInfo(version=kb.version, questions=kb.questions_file, rules=kb.rules_dir),
+        knowledge_base=KbInfo(version=kb.version, fingerprint=kb.fingerprint,
+                              questions=kb.questions_file, rules=kb.rules_dir),
         language=i18n.active(),
     )
 

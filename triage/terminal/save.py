@@ -60,6 +60,12 @@ def _md_section(section: report.Section) -> list[str]:
     return lines
 
 
+def _traced(result: Result) -> str:
+    """The knowledge base's version and fingerprint, for a clinician to trace the result."""
+    info = result.knowledge_base
+    return info.version if info.version == info.fingerprint else f"{info.version}+{info.fingerprint}"
+
+
 def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = None) -> str:
     """A readable summary for a clinician: the result's document, then the date and knowledge base."""
     doc = report.build(kb, result, audience="clinician")
@@ -67,7 +73,7 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
     out = [
         f"# {words.SUMMARY_TITLE}",
         "",
-        words.SUMMARY_INTRO.format(date=day, version=result.knowledge_base.version),
+        words.SUMMARY_INTRO.format(date=day, version=_traced(result)),
         "",
         f"## {words.SUMMARY_SUGGESTION}: {doc.level_title}",
         "",
