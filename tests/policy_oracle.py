@@ -35,6 +35,7 @@ QUESTION_ORDER = (
     "osteoporosis_or_steroids", "height_loss",
     # The questions about the pain.
     "pain_duration", "pain_location", "previous_kidney_stones", "pain_comes_in_waves",
+    "pregnancy_bleeding_or_belly_pain",  # a project addition (see PROJECT ADDITIONS below)
     "pain_onset", "stiff_spine_condition", "pain_severity", "pain_radiates_leg", "worse_cough_sneeze",
     "back_lump_or_shape_change", "blood_thinners", "worse_walking_better_sitting", "morning_stiffness",
     "muscle_tension", "nausea_or_vomiting", "blood_in_urine", "joint_pain_elsewhere",
@@ -103,6 +104,8 @@ def is_asked(qid: str, earlier: Mapping[str, Any]) -> bool:
         return flank
     if qid == "pain_comes_in_waves":
         return flank or earlier.get("pregnant") is True
+    if qid == "pregnancy_bleeding_or_belly_pain":
+        return earlier.get("pregnant") is True
     if qid == "stiff_spine_condition":
         return (earlier.get("pain_onset") == "after_fall_or_knock"
                 or earlier.get("recent_trauma") == "not_sure")
@@ -242,6 +245,12 @@ def _findings(a: Mapping[str, Any]) -> _Findings:
         # pregnancy_warning
         ("pregnancy_warning", yes("pregnant") and (yes("fever") or yes("pain_comes_in_waves")), "emergency"),
         ("pregnancy_warning", yes("pregnant") and sudden and at_least("pain_severity", 7), "emergency"),
+        # PROJECT ADDITIONS: signs the contract's sources name and its tables lack, added as the
+        # contract's principle asks (and said in the project's notes).
+        # NICE NG234: radicular pain in someone with cancer suggests spinal cord compression.
+        ("cancer_warning", yes("history_of_cancer") and yes("pain_radiates_leg"), "emergency"),
+        # Back pain in pregnancy: bleeding or a constant belly pain needs the maternity unit now.
+        ("pregnancy_warning", yes("pregnant") and yes("pregnancy_bleeding_or_belly_pain"), "emergency"),
     ]
     red_flags = {flag for flag, holds, _ in flag_rows if holds}
     levels = [level for _, holds, level in flag_rows if holds]
