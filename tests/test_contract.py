@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from triage import loader
+from triage import flow, loader
+from triage.engine import engine_for
 from triage.models import ThenRedFlag
 
 KB = loader.load()
@@ -24,7 +25,7 @@ CORE_QUESTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "pain_severity": ("scale", (0, 10)),
     "pain_duration": ("choice", ("under_1_week", "1_to_6_weeks", "6_to_12_weeks", "over_12_weeks")),
     "pain_location": ("multi", ("lower_back", "upper_back", "neck_shoulders", "side_flank", "widespread")),
-    "pain_onset": ("choice", ("after_lifting_or_strain", "gradual", "sudden_no_cause")),
+    "pain_onset": ("choice", ("after_lifting_or_strain", "gradual", "sudden_no_cause", "after_fall_or_knock")),
     "pain_radiates_leg": (YES_NO, ()), "worse_walking_better_sitting": (YES_NO, ()),
     "morning_stiffness": (YES_NO, ()), "joint_pain_elsewhere": (YES_NO, ()), "muscle_tension": (YES_NO, ()),
     "pain_comes_in_waves": (YES_NO, ()), "nausea_or_vomiting": (YES_NO, ()), "blood_in_urine": (YES_NO, ()),
@@ -33,19 +34,31 @@ CORE_QUESTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "posture_habits": ("multi", ("prolonged_sitting", "slouching", "heavy_bag", "looking_down_at_phone")),
     "stress_level": ("scale", (0, 10)),
     "chest_symptoms": (YES_NO, ()), "previous_kidney_stones": (YES_NO, ()), "blood_thinners": (YES_NO, ()),
+    "sexual_function_change": (YES_NO, ()), "walking_difficulty": (YES_NO, ()), "tearing_pain": (YES_NO, ()),
+    "pregnant": (YES_NO, ()), "recent_infection_or_procedure": (YES_NO, ()),
+    "stiff_spine_condition": (YES_NO, ()), "back_lump_or_shape_change": (YES_NO, ()),
+    "worse_cough_sneeze": (YES_NO, ()),
 }
 CAUSES = {"muscle_strain": True, "arthritis": True, "fibromyalgia": True, "stress_anxiety": True,
           "poor_posture": True, "disc_problem": False, "spinal_stenosis": False, "osteoporosis": False,
           "scoliosis": False, "infection": False, "cancer": False, "kidney_stones": False,
           "endometriosis": False, "polymyalgia_rheumatica": False}
-RED_FLAGS = {"cauda_equina": {"emergency"}, "aortic_aneurysm": {"emergency"}, "chest_warning": {"emergency"},
-             "kidney_infection": {"emergency"}, "spinal_infection": {"urgent_doctor", "emergency"},
-             "spinal_fracture": {"urgent_doctor"}, "cancer_warning": {"urgent_doctor", "emergency"},
-             "nerve_compression": {"urgent_doctor"}}
-WARNING_SIGNS = ["saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
-                 "pulsating_abdomen", "chest_symptoms", "fever", "immune_risk", "recent_trauma",
-                 "history_of_cancer", "unexplained_weight_loss", "night_pain", "osteoporosis_or_steroids",
-                 "height_loss"]
+RED_FLAGS = {"cauda_equina": {"urgent_doctor", "emergency"}, "aortic_aneurysm": {"emergency"},
+             "chest_warning": {"emergency"}, "kidney_infection": {"emergency"},
+             "spinal_infection": {"urgent_doctor", "emergency"}, "spinal_fracture": {"urgent_doctor", "emergency"},
+             "cancer_warning": {"urgent_doctor", "emergency"}, "nerve_compression": {"urgent_doctor", "emergency"},
+             "pregnancy_warning": {"emergency"}}
+FIRST_EIGHT = ["age", "recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
+               "pulsating_abdomen", "tearing_pain", "chest_symptoms"]
+WARNING_SIGNS = ["recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
+                 "pulsating_abdomen", "tearing_pain", "chest_symptoms", "sexual_function_change",
+                 "leg_weakness", "walking_difficulty", "fever", "pregnant", "immune_risk",
+                 "recent_infection_or_procedure", "history_of_cancer", "unexplained_weight_loss", "night_pain",
+                 "osteoporosis_or_steroids", "height_loss"]
+CHILD_QUESTIONS = ["age", "recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
+                   "tearing_pain", "chest_symptoms", "leg_weakness", "walking_difficulty", "fever", "pregnant",
+                   "immune_risk", "history_of_cancer", "unexplained_weight_loss", "night_pain", "pain_duration",
+                   "pain_comes_in_waves"]
 
 
 @pytest.mark.parametrize(("qid", "spec"), [pytest.param(k, v, id=k) for k, v in CORE_QUESTIONS.items()])
@@ -60,10 +73,10 @@ def test_core_question(qid: str, spec: tuple[str, tuple[Any, ...]]) -> None:
     assert question.text and question.why and question.section
 
 
-def test_periods_question_is_asked_only_with_periods() -> None:
-    ask_if = KB.question("pain_worse_with_periods").ask_if
-    assert ask_if is not None
-    assert ask_if.model_dump() == {"question": "has_periods", "operator": "=", "answer": True}
+@pytest.mark.parametrize(("has_periods", "asked"), [(True, True), ("not_sure", True), (False, False)])
+def test_periods_question_is_asked_with_periods_or_unsure(has_periods: Any, asked: bool) -> None:
+    question = KB.question("pain_worse_with_periods")
+    assert flow.is_asked(KB, question, {"age": 30, "has_periods": has_periods}) is asked
 
 
 @pytest.mark.parametrize(("cid", "responsive"), [pytest.param(k, v, id=k) for k, v in CAUSES.items()])
@@ -77,12 +90,38 @@ def test_red_flag_levels(flag: str, levels: set[str]) -> None:
     assert found == levels
 
 
-def test_emergency_questions_come_within_the_first_eight() -> None:
+def test_the_first_eight_questions_are_the_contracts_and_the_warning_signs_follow() -> None:
     order = [q.id for q in KB.questions]
-    for qid in ("saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
-                "pulsating_abdomen", "chest_symptoms", "fever"):
-        assert order.index(qid) < 8
-    assert order[0] == "age"
+    assert order[:8] == FIRST_EIGHT
+    assert order[:len(WARNING_SIGNS) + 1] == ["age", *WARNING_SIGNS]
+    assert order.index("previous_kidney_stones") == order.index("pain_location") + 1
+    assert order.index("stiff_spine_condition") == order.index("pain_onset") + 1
+
+
+@pytest.mark.parametrize(("age", "pregnant", "expected"), [
+    pytest.param(11, False, [q for q in CHILD_QUESTIONS if q not in ("pregnant", "pain_comes_in_waves")],
+                 id="under-12"),
+    pytest.param(14, False, [q for q in CHILD_QUESTIONS if q != "pain_comes_in_waves"], id="14-not-pregnant"),
+    pytest.param(15, True, CHILD_QUESTIONS, id="15-pregnant"),
+])
+def test_children_answer_exactly_the_contracts_list(age: int, pregnant: bool, expected: list[str]) -> None:
+    given = {q.id: False for q in KB.questions if q.type == "yes_no"}
+    given.update({"age": age, "pregnant": pregnant, "pain_duration": "under_1_week"})
+    walked = flow.simulate(KB, engine_for(KB), given)
+    assert list(walked.asked) == expected
+
+
+@pytest.mark.parametrize(("age", "asked"), [(11, False), (12, True), (55, True), (56, False), (None, True)])
+def test_pregnancy_is_asked_from_12_to_55_and_when_age_is_unknown(age: int | None, asked: bool) -> None:
+    known = {} if age is None else {"age": age}
+    assert flow.is_asked(KB, KB.question("pregnant"), known) is asked
+
+
+def test_stiff_spine_is_asked_after_a_fall_or_knock_or_an_unsure_accident() -> None:
+    question = KB.question("stiff_spine_condition")
+    assert flow.is_asked(KB, question, {"age": 40, "pain_onset": "after_fall_or_knock"})
+    assert flow.is_asked(KB, question, {"age": 40, "recent_trauma": "not_sure", "pain_onset": "gradual"})
+    assert not flow.is_asked(KB, question, {"age": 40, "recent_trauma": False, "pain_onset": "gradual"})
 
 
 def test_previous_kidney_stones_is_asked_only_with_flank_pain_and_before_the_stone_signs() -> None:
@@ -97,6 +136,14 @@ def test_previous_kidney_stones_is_asked_only_with_flank_pain_and_before_the_sto
 
 def test_unanswered_age_or_warning_sign_makes_a_result_incomplete() -> None:
     assert KB.required_questions == {"age", *WARNING_SIGNS}
+
+
+def test_every_result_carries_the_knowledge_bases_version(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("age: 30\n", encoding="utf-8")
+    result = json.loads(cli("assess", path, "--format", "json").out)
+    assert result["knowledge_base"]["version"] == KB.history[0].version == KB.version
+    assert result["knowledge_base"]["fingerprint"] == KB.fingerprint
 
 
 def test_the_bladder_question_says_burning_is_not_meant() -> None:
@@ -128,3 +175,15 @@ def test_json_result_has_the_contract_fields(cli: Callable[..., Any], tmp_path: 
     assert result["disclaimer"].startswith("This is not a diagnosis")
     assert result["acupuncture"]["suggested"] is False
     assert "answers" not in result
+
+
+@pytest.mark.parametrize("age", [16, 35, 55])
+@pytest.mark.parametrize("onset", ["after_lifting_or_strain", "gradual", "sudden_no_cause", "after_fall_or_knock"])
+def test_an_adult_with_no_warning_sign_answers_at_most_42_questions(age: int, onset: str) -> None:
+    """The contract's length: 16-55, no warning sign, no flank pain, no periods."""
+    given: dict[str, Any] = {q.id: False for q in KB.questions if q.type == "yes_no"}
+    given.update({"age": age, "pain_location": ("lower_back",), "pain_onset": onset, "pain_severity": 3,
+                  "pain_duration": "1_to_6_weeks", "posture_habits": (), "stress_level": 2})
+    walked = flow.simulate(KB, engine_for(KB), given)
+    assert not walked.stopped_early
+    assert len(walked.asked) <= 42
