@@ -137,7 +137,7 @@ def test_importing_the_engine_leaves_logging_alone() -> None:
 
 def test_emergency_stops_the_flow_at_once() -> None:
     res = flow.simulate(KB, engine.engine_for(KB), {"age": 40, "saddle_numbness": True, "fever": True})
-    assert res.asked == ("age", "saddle_numbness")
+    assert res.asked == ("age", "recent_trauma", "saddle_numbness")
     assert res.stopped_early
     assert ("fever", "after_stop") in res.ignored
 

@@ -21,9 +21,11 @@ def plain(text: str) -> str:
 @pytest.mark.parametrize(("answers", "question", "why"), [
     pytest.param("age: 40\nsaddle_numbness: true\nfever: true\n", "fever", "after_stop",
                  id="warning-sign-after-an-emergency-stop"),
-    pytest.param("age: 12\nsaddle_numbness: false\nbladder_bowel_change: false\nboth_legs_symptoms: false\n"
-                 "leg_weakness: false\npulsating_abdomen: false\nchest_symptoms: false\nfever: false\n"
-                 "history_of_cancer: true\n", "history_of_cancer", "not_asked",
+    pytest.param("age: 12\nrecent_trauma: false\nsaddle_numbness: false\nbladder_bowel_change: false\n"
+                 "both_legs_symptoms: false\ntearing_pain: false\nchest_symptoms: false\n"
+                 "leg_weakness: false\nwalking_difficulty: false\nfever: false\npregnant: false\n"
+                 "immune_risk: false\nhistory_of_cancer: false\nunexplained_weight_loss: false\n"
+                 "night_pain: false\nosteoporosis_or_steroids: true\n", "osteoporosis_or_steroids", "not_asked",
                  id="warning-sign-a-child-is-not-asked"),
 ])
 def test_an_unused_yes_to_a_warning_sign_is_said_plainly(
