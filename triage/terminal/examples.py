@@ -15,31 +15,38 @@ from triage.models import AnswerValue, KnowledgeBase
 
 BENIGN: dict[str, AnswerValue] = {
     "age": 38,
+    "recent_trauma": False,
     "saddle_numbness": False,
     "bladder_bowel_change": False,
     "both_legs_symptoms": False,
-    "leg_weakness": False,
     "pulsating_abdomen": False,
+    "tearing_pain": False,
     "chest_symptoms": False,
+    "sexual_function_change": False,
+    "leg_weakness": False,
+    "walking_difficulty": False,
     "fever": False,
-    "pain_location": ("lower_back",),
-    "nausea_or_vomiting": False,
-    "recent_trauma": False,
+    "pregnant": False,
+    "immune_risk": False,
+    "recent_infection_or_procedure": False,
     "history_of_cancer": False,
     "unexplained_weight_loss": False,
     "night_pain": False,
     "osteoporosis_or_steroids": False,
     "height_loss": False,
-    "immune_risk": False,
-    "blood_thinners": False,
-    "pain_severity": 5,
     "pain_duration": "1_to_6_weeks",
+    "pain_location": ("lower_back",),
     "pain_onset": "after_lifting_or_strain",
+    "pain_severity": 5,
     "pain_radiates_leg": False,
+    "worse_cough_sneeze": False,
+    "back_lump_or_shape_change": False,
     "worse_walking_better_sitting": False,
     "morning_stiffness": False,
-    "joint_pain_elsewhere": False,
     "muscle_tension": True,
+    "blood_thinners": False,
+    "nausea_or_vomiting": False,
+    "joint_pain_elsewhere": False,
     "widespread_pain_3_months": False,
     "fatigue_poor_sleep": False,
     "visible_curve": False,
@@ -51,9 +58,10 @@ BENIGN: dict[str, AnswerValue] = {
 
 EMERGENCY: dict[str, AnswerValue] = {
     "age": 52,
+    "recent_trauma": False,
     "saddle_numbness": True,
 }
-"""Saddle numbness: the questionnaire stops at the second question."""
+"""Saddle numbness: the questionnaire stops at the third question."""
 
 DOCTOR: dict[str, AnswerValue] = {
     **BENIGN,
