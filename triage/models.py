@@ -468,18 +468,22 @@ class KnowledgeBase(Frozen):
         """The section's ``ask_if`` and the question's own, as one condition.
 
         The section's condition is left out where the question's own implies it:
-        an ``ask_if`` that needs answers (no ``not``) to questions of sections
-        with the same condition can only hold once that condition did.
+        an ``ask_if`` that needs answers (no ``not``) to questions that are
+        asked only under the same condition can only hold once that condition did.
         """
         from triage.conditions import is_positive, questions_used
 
         gate, own = self.section(question.section).ask_if, question.ask_if
         if gate is None or own is None:
             return own if gate is None else gate
-        if is_positive(own) and all(self.section(self.question(q).section).ask_if == gate
-                                    for q in questions_used(own)):
+        if is_positive(own) and all(self._asked_only_under(self.question(q), gate) for q in questions_used(own)):
             return own
         return AllCondition(all=(gate, own))
+
+    def _asked_only_under(self, question: Question, gate: Condition) -> bool:
+        """Whether ``question`` is asked only when ``gate`` holds (its section's or its own condition)."""
+        asked = self.asked_when(question)
+        return asked == gate or (isinstance(asked, AllCondition) and gate in asked.all)
 
     def advice_for(self, kind: str, level: str) -> AdviceDef | None:
         return next((a for a in self.advice if a.kind == kind and level in a.levels), None)
