@@ -364,13 +364,14 @@ def test_the_questionnaire_runs_in_spanish_in_a_terminal(tmp_path: Path) -> None
                                            str(summary)], cwd=str(ROOT), env=env, encoding="utf-8",
                           timeout=30, dimensions=(50, 100))
     with language("es"):
-        age, saddle = loader.load().question("age").text, loader.load().question("saddle_numbness").text
+        kb = loader.load()
+        age, accident = kb.question("age").text, kb.question("recent_trauma").text
         keys, emergency, notice = words.HINT_KEYS_FIRST, words.LEVEL_TITLE["emergency"], words.NOT_REVIEWED
     child.expect_exact(age.split("(")[0].strip())
     child.expect_exact(keys)
     child.sendline("45")
-    child.expect_exact(saddle.split(",")[0])
-    child.sendline("")  # the first choice, Sí
+    child.expect_exact(accident.split("?")[0])
+    child.sendline("")  # the first choice, Sí: a serious accident is an emergency
     child.expect(pexpect.EOF)
     out = " ".join(child.before.split())
     child.close()

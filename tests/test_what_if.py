@@ -19,14 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BASE: dict[str, Any] = {
     "age": 40,
-    "saddle_numbness": False,
-    "bladder_bowel_change": False,
-    "leg_weakness": False,
-    "pulsating_abdomen": False,
-    "both_legs_symptoms": False,
-    "chest_symptoms": False,
-    "fever": False,
-    **dict.fromkeys(["immune_risk", "recent_trauma", "history_of_cancer", "unexplained_weight_loss",
+    **dict.fromkeys(["recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
+                     "pulsating_abdomen", "tearing_pain", "chest_symptoms", "sexual_function_change",
+                     "leg_weakness", "walking_difficulty", "fever", "pregnant", "immune_risk",
+                     "recent_infection_or_procedure", "history_of_cancer", "unexplained_weight_loss",
                      "night_pain", "osteoporosis_or_steroids", "height_loss"], False),
     "pain_location": ["lower_back"],
     "muscle_tension": True,
@@ -204,7 +200,7 @@ def test_run_directly(kb: KnowledgeBase, engine: Engine) -> None:
     what = whatif.run(kb, engine, {"age": 40, **signs}, changes, "memory")
     assert what.before.level == "acupuncturist"
     assert what.after.level == "doctor"
-    assert what.after.questions_asked == 8  # under 16: age and the warning signs, then no more
+    assert what.after.questions_asked == 16  # under 16: the children's list, then no more
     assert what.difference()["level"] == {"before": "acupuncturist", "after": "doctor"}
 
 

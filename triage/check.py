@@ -44,7 +44,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                 where=errors.WHERE["question"].format(id=question.id))))
     problems += check_stops(kb)
     problems += check_examples(kb)
-    problems += coverage.below_tier(kb)
+    problems += coverage.problems(kb)
     return problems
 
 

@@ -66,6 +66,21 @@ def caught(kb: KnowledgeBase) -> tuple[CoverageItem, ...]:
     return tuple(item for item in kb.coverage if item.shows is not None and item.rules)
 
 
+def problems(kb: KnowledgeBase) -> list[Problem]:
+    """Rules named that the knowledge base lacks (a clinic may drop a topic), and items below their tier."""
+    return unknown_rules(kb) + below_tier(kb)
+
+
+def unknown_rules(kb: KnowledgeBase) -> list[Problem]:
+    known = {rule.id for rule in kb.rules}
+    return [
+        Problem(item.file, item.line, errors.UNKNOWN_FINDING.format(
+            where=errors.WHERE["coverage"].format(id=item.id), kind="rule", id=rid,
+            hint=errors.did_you_mean(rid, known)))
+        for item in kb.coverage for rid in item.rules if rid not in known
+    ]
+
+
 def below_tier(kb: KnowledgeBase) -> list[Problem]:
     """Each caught item, at each of its ages, reaches at least its tier."""
     out = []

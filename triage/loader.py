@@ -308,7 +308,7 @@ def check_rules(
                     ex_path = (*base, "examples", group, n)
                     _, problems = answers_mod.validate(stub, example, source, ex_path)
                     out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
-    out += _check_coverage(files, stub, sources, rule_ids)
+    out += _check_coverage(files, stub, sources)
     releases: dict[str, str] = {}
     for source, rf in files:
         for i, release in enumerate(rf.history):
@@ -334,7 +334,7 @@ def check_rules(
 
 
 def _check_coverage(files: list[tuple[yamlsrc.Source, RuleFile]], stub: KnowledgeBase,
-                    sources: dict[str, str], rule_ids: dict[str, str]) -> list[Problem]:
+                    sources: dict[str, str]) -> list[Problem]:
     """Each coverage item cites a known source and says what catches it, or why it is not asked."""
     out: list[Problem] = []
     seen: dict[str, str] = {}
@@ -355,11 +355,6 @@ def _check_coverage(files: list[tuple[yamlsrc.Source, RuleFile]], stub: Knowledg
                 out.append(Problem(source.name, line, errors.COVERAGE_NEITHER.format(where=where)))
             elif caught and (item.shows is None or not item.rules):
                 out.append(Problem(source.name, line, errors.COVERAGE_HALF.format(where=where)))
-            for n, rid in enumerate(item.rules):
-                if rid not in rule_ids:
-                    message = errors.UNKNOWN_FINDING.format(
-                        where=where, kind="rule", id=rid, hint=errors.did_you_mean(rid, rule_ids))
-                    out.append(Problem(source.name, source.line((*base, "rules", n)) or line, message))
             if item.shows is not None:
                 _, problems = answers_mod.validate(stub, item.shows, source, (*base, "shows"))
                 out += [Problem(p.file, p.line, f"{where}: {p.message}") for p in problems]

@@ -476,7 +476,8 @@ class KnowledgeBase(Frozen):
         gate, own = self.section(question.section).ask_if, question.ask_if
         if gate is None or own is None:
             return own if gate is None else gate
-        if is_positive(own) and all(self._asked_only_under(self.question(q), gate) for q in questions_used(own)):
+        if is_positive(own) and all(self._asked_only_under(self.question(q), gate)
+                                    for q in questions_used(own)):
             return own
         return AllCondition(all=(gate, own))
 
