@@ -25,7 +25,8 @@ CORE_QUESTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "pain_severity": ("scale", (0, 10)),
     "pain_duration": ("choice", ("under_1_week", "1_to_6_weeks", "6_to_12_weeks", "over_12_weeks")),
     "pain_location": ("multi", ("lower_back", "upper_back", "neck_shoulders", "side_flank", "widespread")),
-    "pain_onset": ("choice", ("after_lifting_or_strain", "gradual", "sudden_no_cause", "after_fall_or_knock")),
+    "pain_onset": ("choice", ("after_lifting_or_strain", "gradual", "sudden_no_cause",
+                              "after_fall_or_knock")),
     "pain_radiates_leg": (YES_NO, ()), "worse_walking_better_sitting": (YES_NO, ()),
     "morning_stiffness": (YES_NO, ()), "joint_pain_elsewhere": (YES_NO, ()), "muscle_tension": (YES_NO, ()),
     "pain_comes_in_waves": (YES_NO, ()), "nausea_or_vomiting": (YES_NO, ()), "blood_in_urine": (YES_NO, ()),
@@ -43,22 +44,21 @@ CAUSES = {"muscle_strain": True, "arthritis": True, "fibromyalgia": True, "stres
           "poor_posture": True, "disc_problem": False, "spinal_stenosis": False, "osteoporosis": False,
           "scoliosis": False, "infection": False, "cancer": False, "kidney_stones": False,
           "endometriosis": False, "polymyalgia_rheumatica": False}
-RED_FLAGS = {"cauda_equina": {"urgent_doctor", "emergency"}, "aortic_aneurysm": {"emergency"},
-             "chest_warning": {"emergency"}, "kidney_infection": {"emergency"},
-             "spinal_infection": {"urgent_doctor", "emergency"}, "spinal_fracture": {"urgent_doctor", "emergency"},
-             "cancer_warning": {"urgent_doctor", "emergency"}, "nerve_compression": {"urgent_doctor", "emergency"},
-             "pregnancy_warning": {"emergency"}}
+BOTH = {"urgent_doctor", "emergency"}
+RED_FLAGS = {"cauda_equina": BOTH, "aortic_aneurysm": {"emergency"}, "chest_warning": {"emergency"},
+             "kidney_infection": {"emergency"}, "spinal_infection": BOTH, "spinal_fracture": BOTH,
+             "cancer_warning": BOTH, "nerve_compression": BOTH, "pregnancy_warning": {"emergency"}}
 FIRST_EIGHT = ["age", "recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
                "pulsating_abdomen", "tearing_pain", "chest_symptoms"]
 WARNING_SIGNS = ["recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
                  "pulsating_abdomen", "tearing_pain", "chest_symptoms", "sexual_function_change",
                  "leg_weakness", "walking_difficulty", "fever", "pregnant", "immune_risk",
-                 "recent_infection_or_procedure", "history_of_cancer", "unexplained_weight_loss", "night_pain",
-                 "osteoporosis_or_steroids", "height_loss"]
+                 "recent_infection_or_procedure", "history_of_cancer", "unexplained_weight_loss",
+                 "night_pain", "osteoporosis_or_steroids", "height_loss"]
 CHILD_QUESTIONS = ["age", "recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
-                   "tearing_pain", "chest_symptoms", "leg_weakness", "walking_difficulty", "fever", "pregnant",
-                   "immune_risk", "history_of_cancer", "unexplained_weight_loss", "night_pain", "pain_duration",
-                   "pain_comes_in_waves"]
+                   "tearing_pain", "chest_symptoms", "leg_weakness", "walking_difficulty", "fever",
+                   "pregnant", "immune_risk", "history_of_cancer", "unexplained_weight_loss", "night_pain",
+                   "pain_duration", "pain_comes_in_waves"]
 
 
 @pytest.mark.parametrize(("qid", "spec"), [pytest.param(k, v, id=k) for k, v in CORE_QUESTIONS.items()])
@@ -178,7 +178,8 @@ def test_json_result_has_the_contract_fields(cli: Callable[..., Any], tmp_path: 
 
 
 @pytest.mark.parametrize("age", [16, 35, 55])
-@pytest.mark.parametrize("onset", ["after_lifting_or_strain", "gradual", "sudden_no_cause", "after_fall_or_knock"])
+@pytest.mark.parametrize("onset", ["after_lifting_or_strain", "gradual", "sudden_no_cause",
+                                   "after_fall_or_knock"])
 def test_an_adult_with_no_warning_sign_answers_at_most_42_questions(age: int, onset: str) -> None:
     """The contract's length: 16-55, no warning sign, no flank pain, no periods."""
     given: dict[str, Any] = {q.id: False for q in KB.questions if q.type == "yes_no"}
