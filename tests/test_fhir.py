@@ -172,7 +172,8 @@ def test_export_to_a_file(cli: Callable[..., Any], tmp_path: Path) -> None:
     Questionnaire.model_validate(json.loads(out.read_text(encoding="utf-8")))
     again = cli("export", "fhir-questionnaire", "--out", out)
     assert again.status == 2
-    assert again.err.splitlines()[-1] == f"triage: {out} already exists; choose another name or remove it first"
+    refused = f"triage: {out} already exists; choose another name or remove it first"
+    assert again.err.splitlines()[-1] == refused
 
 
 @pytest.mark.slow  # every vignette, four commands each

@@ -31,8 +31,10 @@ def clinic(tmp_path: Path) -> tuple[Path, Path]:
 def test_entries_are_ordered_from_most_urgent(kb: KnowledgeBase) -> None:
     entries = educate.red_flag_entries(kb)
     assert [e.flag.id for e in entries] == [
-        "chest_warning", "kidney_infection", "aortic_aneurysm", "pregnancy_warning",  # every sign an emergency
-        "spinal_fracture", "cancer_warning", "spinal_infection", "cauda_equina",  # some a doctor today
+        # every sign an emergency:
+        "chest_warning", "kidney_infection", "aortic_aneurysm", "pregnancy_warning",
+        # some signs an emergency, others a doctor today:
+        "spinal_fracture", "cancer_warning", "spinal_infection", "cauda_equina",
         "nerve_compression",
     ]
     ranks = [LEVELS.index(e.level) for e in entries if e.level]
@@ -61,7 +63,8 @@ def test_text_gives_signs_meaning_advice_and_sources(cli: Callable[..., Any]) ->
             "website, Aortic dissection; NICE CKS, Renal or ureteric colic - acute;\n"
             "Clinical consensus\n") in run.out
     assert run.out.startswith(constants.RED_FLAGS_TITLE + "\n")
-    two_levels = {"spinal_fracture", "cancer_warning", "spinal_infection", "cauda_equina", "nerve_compression"}
+    two_levels = {"spinal_fracture", "cancer_warning", "spinal_infection", "cauda_equina",
+                  "nerve_compression"}
     assert run.out.count("What to do: ") == 9 + len(two_levels)  # said for each level of these
     assert run.out.count("What it may mean: ") == 9
     assert run.out.count("Sources: ") == 9
@@ -89,7 +92,8 @@ def test_json_structure(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
     assert cauda["what_to_do"] == constants.LEVEL_ADVICE["emergency"]
     assert [s["rule"] for s in cauda["signs"]] == [
         "cauda_equina_saddle_numbness", "cauda_equina_bladder_bowel", "cauda_equina_both_legs",
-        "cauda_equina_sexual_with_sciatica", "cauda_equina_sexual_change", "cauda_equina_walking_and_weakness"]
+        "cauda_equina_sexual_with_sciatica", "cauda_equina_sexual_change",
+        "cauda_equina_walking_and_weakness"]
     assert cauda["sources"] == ["NHS website, Back pain", "NHS website, Cauda equina syndrome",
                                 "GIRFT, National suspected cauda equina syndrome pathway (2023)",
                                 "Finucane et al., JOSPT 2020", "NICE NG234 (2023)"]
