@@ -193,3 +193,45 @@ def test_no_acupuncture_while_a_withholding_cause_is_open(answers: dict[str, Any
     res = assess({**answers, "unexplained_weight_loss": True, "muscle_tension": True})
     if "cancer" in res.cause_ids:
         assert not res.acupuncture.suggested
+
+
+# --- fewer false alarms ----------------------------------------------------------------------
+NAMED_URGENT_RULES = {
+    # Rows of the contract that reach a doctor today or an emergency without a warning sign (W):
+    "urgent_doctor_kidney_stones", "aortic_aneurysm_first_kidney_stone_over_60", "severe_pain_with_sickness",
+    "sudden_pain_over_50", "aortic_sudden_severe_over_60", "sudden_severe_pain_blood_thinners",
+    "upper_back_only_over_50", "worse_cough_sneeze_urgent", "back_lump_urgent",
+    "spinal_fracture_fall_older_or_thin_bones", "spinal_fracture_stiff_spine",
+    "emergency_sign_not_ruled_out",  # "not sure" to the stiff-spine question (not a W question)
+}
+"""Every rule that may lift a person with no warning sign above `doctor`, named one by one."""
+
+
+def no_warning_sign(age: st.SearchStrategy[int]) -> st.SearchStrategy[dict[str, Any]]:
+    """Random answers with every warning sign answered No, but for the v3 false alarms: a pulse felt
+    in the belly under 50, and slow stooping with thin bones (each drawn in or out)."""
+    signs = sorted(KB.required_questions - {"age"})
+
+    def build(parts: tuple[dict[str, Any], int, bool, bool]) -> dict[str, Any]:
+        answers, years, pulse, stoop = parts
+        answers = {**answers, **dict.fromkeys(signs, False), "age": years}
+        if pulse and years < 50:
+            answers["pulsating_abdomen"] = True
+        if stoop:
+            answers.update(height_loss=True, osteoporosis_or_steroids=True, pain_onset="gradual")
+        return answers
+
+    return st.tuples(answer_sets(KB), age, st.booleans(), st.booleans()).map(build)
+
+
+@settings(max_examples=examples(300, at_least=50), deadline=None)
+@given(answers=no_warning_sign(st.integers(16, 120)))
+def test_no_warning_sign_is_never_above_doctor_except_through_a_named_urgent_rule(
+    answers: dict[str, Any]
+) -> None:
+    res = assess(answers)
+    if urgency(res.level) < urgency("doctor"):
+        lifting = {r.rule for r in res.level_reasons}  # the rules at the result's level
+        assert lifting and lifting <= NAMED_URGENT_RULES, (answers, lifting)
+    assert "spinal_fracture" not in res.red_flag_ids or not (
+        answers.get("pain_onset") == "gradual" and answers.get("recent_trauma") is False)

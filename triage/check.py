@@ -9,7 +9,8 @@ behave as they say.
 from __future__ import annotations
 
 from triage import answers as answers_mod
-from triage import conditions, coverage, errors, i18n, words
+from triage import conditions, coverage, errors, flow, i18n, words
+from triage.engine import engine_for
 from triage.errors import Problem
 from triage.loader import finding_strata, late_negations, producers
 from triage.models import AllCondition, KnowledgeBase, Rule
@@ -44,6 +45,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                 where=errors.WHERE["question"].format(id=question.id))))
     problems += check_stops(kb)
     problems += check_examples(kb)
+    problems += check_reachable(kb)
     problems += coverage.problems(kb)
     return problems
 
@@ -81,6 +83,26 @@ def check_examples(kb: KnowledgeBase) -> list[Problem]:
                     problems.append(Problem(rule.file, rule.line, errors.EXAMPLE_FAILS.format(
                         where=where, n=n, group=group,
                         actual="fires" if fired else "does not fire")))
+    return problems
+
+
+def check_reachable(kb: KnowledgeBase) -> list[Problem]:
+    """Every rule fires for some person: at least one of its `fires` examples, answered through the
+    questionnaire's own flow (ask-conditions, the children's list, the emergency stop), fires it."""
+    engine = engine_for(kb)
+    problems = []
+    for rule in kb.rules:
+        if not rule.examples.fires:
+            continue  # reported by check_examples
+        reached = False
+        for raw in rule.examples.fires:
+            answers, _ = answers_mod.example_facts(kb, raw)
+            if rule.id in flow.simulate(kb, engine, answers).evaluation.fired:
+                reached = True
+                break
+        if not reached:
+            problems.append(Problem(rule.file, rule.line, errors.RULE_UNREACHABLE.format(
+                where=errors.WHERE["rule"].format(id=rule.id))))
     return problems
 
 

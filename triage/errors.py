@@ -88,6 +88,11 @@ NO_EXAMPLES = (
     "(`does_not_fire`)")
 )
 EXAMPLE_FAILS = N_("{where}: example {n} of `{group}` {actual}; fix the rule or the example")
+RULE_UNREACHABLE = (
+    N_("{where}: none of its `fires` examples fires when played through the questionnaire (an "
+    "ask_if or an earlier stop keeps its answers from being asked); make the rule reachable, or give "
+    "an example a person could answer")
+)
 COVERAGE_NEITHER = (
     N_("{where}: says neither what catches it (`shows` with the `rules` that catch it) nor why it is "
     "not asked (`not_asked`); add one of them")
