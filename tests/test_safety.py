@@ -235,3 +235,17 @@ def test_no_warning_sign_is_never_above_doctor_except_through_a_named_urgent_rul
         assert lifting and lifting <= NAMED_URGENT_RULES, (answers, lifting)
     assert "spinal_fracture" not in res.red_flag_ids or not (
         answers.get("pain_onset") == "gradual" and answers.get("recent_trauma") is False)
+
+
+@settings(max_examples=examples(200, at_least=50), deadline=None)
+@given(answers=answer_sets(KB), age=st.integers(16, 55))
+def test_in_pregnancy_the_emergency_and_urgent_texts_name_the_maternity_unit(
+    answers: dict[str, Any], age: int
+) -> None:
+    res = assess({**answers, "age": age, "pregnant": True})
+    said = " ".join(render.plain(KB, res).split())
+    named = "maternity unit" in said and "midwife" in said
+    if res.level in ("emergency", "urgent_doctor") and res.answers.get("pregnant") is True:
+        assert named and res.notices
+    elif res.level in ("doctor", "acupuncturist"):
+        assert not res.notices

@@ -323,6 +323,8 @@ def check_rules(
             base = ("advice", i)
             where = errors.WHERE["advice"].format(id=advice.id)
             out += _check_cited(advice.source, sources, source, (*base, "source"), where)
+            if advice.when is not None:
+                out += check_condition(advice.when, ctx, source, (*base, "when"), where, allow_findings=False)
             for level in advice.levels:
                 other = advice_seen.get((advice.kind, level))
                 if other is not None:

@@ -319,15 +319,18 @@ class SourceDef(Located):
     url: str | None = Field(default=None, description="Web address, where there is one.")
 
 
-AdviceKind = Literal["safety_net", "self_care"]
+AdviceKind = Literal["safety_net", "self_care", "notice"]
 
 
 class AdviceDef(Located):
     """Advice that every result at ``levels`` carries, in words and in the JSON."""
 
     kind: AdviceKind = Field(
-        description="safety_net (when to get help sooner) or self_care (what helps meanwhile).")
+        description="safety_net (when to get help sooner), self_care (what helps meanwhile) or notice "
+                    "(said with the suggestion, where `when` holds).")
     levels: tuple[Level, ...] = Field(description="The suggestion levels whose results carry this advice.")
+    when: Condition | None = Field(
+        default=None, description="Only when this condition on the answers holds (a notice's condition).")
     title: str = Field(description="The heading the person reads.")
     points: tuple[str, ...] = Field(min_length=1, description="The advice, one plain sentence or two each.")
     source: SourceIds = Field(description="Id (or list of ids) of the sources that support the advice.")

@@ -224,6 +224,7 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
     notes: list[str] = []
     if result.level == "emergency":
         notes.append(words.EMERGENCY_NOW)
+    notes += [_squash(point) for notice in result.notices for point in notice.points]
     if result.stopped_early:
         notes.append(words.STOPPED_EARLY)
     notes += ignored_warnings(kb, result)

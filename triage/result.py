@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from triage import i18n, words
+from triage import conditions, i18n, words
 from triage.flow import FlowResult
 from triage.models import (
     LEVELS,
@@ -100,6 +100,8 @@ class Result(_Out):
     """When to get help sooner: every result below emergency."""
     self_care: Advice | None
     """What helps meanwhile: at doctor and acupuncturist."""
+    notices: tuple[Advice, ...] = ()
+    """Said with the suggestion where the answers call for it (in pregnancy: the maternity unit)."""
     complete: bool
     """False when a question that matters was asked and left unanswered."""
     unanswered: tuple[str, ...]
@@ -201,6 +203,9 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         acupuncture=acupuncture_note(level, red_flags, causes, fired, cautions),
         safety_net=advice(kb, "safety_net", level),
         self_care=advice(kb, "self_care", level),
+        notices=tuple(Advice(title=a.title, points=a.points, sources=a.source) for a in kb.advice
+                      if a.kind == "notice" and level in a.levels
+                      and a.when is not None and conditions.holds(a.when, flow.answers)),
         complete=not unanswered,
         unanswered=unanswered,
         questions_asked=len(flow.asked),
