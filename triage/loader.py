@@ -272,12 +272,7 @@ def check_rules(
             ("source", rf.sources, sources, "sources"),
         ):
             for i, d in enumerate(defs):
-                line = source.line((key, i))
-                if d.id in table:
-                    out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
-                        kind=kind, id=d.id, other=table[d.id])))
-                else:
-                    table[d.id] = f"{source.name}:{line}"
+                out += _first_definition(table, kind, d.id, source, source.line((key, i)))
     ctx = _Ctx({q.id: q for q in qn.questions}, [q.id for q in qn.questions], set(causes), set(red_flags))
     stub = _kb_stub(qn)
     for source, rf in files:
@@ -285,11 +280,7 @@ def check_rules(
             base: tuple[str | int, ...] = ("rules", i)
             line = source.line(base)
             where = errors.WHERE["rule"].format(id=rule.id)
-            if rule.id in rule_ids:
-                out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
-                    kind="rule", id=rule.id, other=rule_ids[rule.id])))
-            else:
-                rule_ids[rule.id] = f"{source.name}:{line}"
+            out += _first_definition(rule_ids, "rule", rule.id, source, line)
             out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
             if conditions.alternatives(rule.when) > conditions.MAX_ALTERNATIVES:
                 out.append(Problem(source.name, source.line((*base, "when")), errors.TOO_COMPLEX.format(
@@ -335,6 +326,16 @@ def check_rules(
     return out
 
 
+def _first_definition(table: dict[str, str], kind: str, item_id: str, source: yamlsrc.Source,
+                      line: int | None) -> list[Problem]:
+    """Remember where ``item_id`` is first defined; a second definition is a problem."""
+    if item_id in table:
+        return [Problem(source.name, line, errors.DUPLICATE_ID.format(kind=kind, id=item_id,
+                                                                      other=table[item_id]))]
+    table[item_id] = f"{source.name}:{line}"
+    return []
+
+
 def _check_coverage(files: list[tuple[yamlsrc.Source, RuleFile]], stub: KnowledgeBase,
                     sources: dict[str, str]) -> list[Problem]:
     """Each coverage item cites a known source and says what catches it, or why it is not asked."""
@@ -345,10 +346,7 @@ def _check_coverage(files: list[tuple[yamlsrc.Source, RuleFile]], stub: Knowledg
             base: tuple[str | int, ...] = ("coverage", i)
             line = source.line(base)
             where = errors.WHERE["coverage"].format(id=item.id)
-            if item.id in seen:
-                out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
-                    kind="coverage item", id=item.id, other=seen[item.id])))
-            seen[item.id] = f"{source.name}:{line}"
+            out += _first_definition(seen, "coverage item", item.id, source, line)
             out += _check_cited((item.source,), sources, source, (*base, "source"), where)
             caught = item.shows is not None or bool(item.rules)
             if item.not_asked is not None and caught:
