@@ -79,9 +79,12 @@ def test_benign_walk_asks_in_order_with_headers(kb: KnowledgeBase, engine: Engin
     assert asked == interview.path
     assert "pain_worse_with_periods" not in asked  # has_periods is no
     assert script.asked[0][2].header == "About you · question 1"
-    assert script.asked[8][2].header == "About your pain · question 9"
+    assert script.asked[1][2].header == "Warning signs · question 2"
+    assert asked[20] == "pain_duration"  # the first question about the pain, after the warning signs
+    assert script.asked[20][2].header == "About your pain · question 21"
     assert "1. How old are you (in years)?\n   Answer: 38\n" in out
-    assert "2. Do you have numbness or tingling around your genitals" in out
+    assert "2. Did the pain start after a serious accident?" in out
+    assert "3. Do you have numbness, tingling or loss of feeling around your genitals" in out
 
 
 def test_back_reasks_with_the_answer_prefilled(kb: KnowledgeBase, engine: Engine,
@@ -89,8 +92,8 @@ def test_back_reasks_with_the_answer_prefilled(kb: KnowledgeBase, engine: Engine
     interview, script, _ = drive(kb, engine, [40, False, BACK, BACK, 70, False], monkeypatch)
     asked = [(qid, previous) for qid, previous, _ in script.asked]
     assert asked[:6] == [
-        ("age", None), ("saddle_numbness", None), ("bladder_bowel_change", None),
-        ("saddle_numbness", False), ("age", 40), ("saddle_numbness", False),
+        ("age", None), ("recent_trauma", None), ("saddle_numbness", None),
+        ("recent_trauma", False), ("age", 40), ("recent_trauma", False),
     ]
     assert interview.answers["age"] == 70
 
@@ -104,10 +107,13 @@ def test_first_question_cannot_go_back(kb: KnowledgeBase, engine: Engine,
 
 
 @pytest.mark.parametrize(("replies", "flag", "asked"), [
-    pytest.param([52, True], "cauda_equina", 2, id="saddle-numbness"),
-    pytest.param([52, False, True], "cauda_equina", 3, id="bladder-bowel"),
-    pytest.param([52, False, False, True, True], "cauda_equina", 5, id="both-legs-and-weakness"),
+    pytest.param([52, True], "spinal_fracture", 2, id="recent-trauma"),
+    pytest.param([52, False, True], "cauda_equina", 3, id="saddle-numbness"),
+    pytest.param([52, False, False, True], "cauda_equina", 4, id="bladder-bowel"),
+    pytest.param([52, False, False, False, True], "cauda_equina", 5, id="both-legs"),
     pytest.param([70, False, False, False, False, True], "aortic_aneurysm", 6, id="pulsating-abdomen"),
+    pytest.param([30, *[False] * 5, True], "aortic_aneurysm", 7, id="tearing-pain-at-any-age"),
+    pytest.param([52, *[False] * 6, True], "chest_warning", 8, id="chest-symptoms"),
 ])
 def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, *,
                                  replies: list[Any], flag: str, asked: int) -> None:
@@ -119,20 +125,34 @@ def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch:
     assert flag in result.red_flag_ids
 
 
+def test_emergency_of_two_answers_stops_at_the_second(kb: KnowledgeBase, engine: Engine,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # leg_weakness alone is urgent and the questionnaire goes on; with walking_difficulty it is an emergency
+    replies: list[Any] = [52, *[False] * 8, True, True]
+    interview, script, _ = drive(kb, engine, replies, monkeypatch)
+    assert interview.stopped
+    assert [qid for qid, _, _ in script.asked][-2:] == ["leg_weakness", "walking_difficulty"]
+    assert len(script.asked) == len(replies) == 11
+    result = results.build(kb, interview.flow_result(), source="questionnaire")
+    assert result.level == "emergency"
+    assert "cauda_equina" in result.red_flag_ids
+
+
 def test_changing_an_answer_after_going_back_changes_the_path(kb: KnowledgeBase, engine: Engine,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    replies: list[Any] = [30, *[False] * 7, ("side_flank",), False, True, BACK, BACK, BACK, ("lower_back",),
-                          False]
+    # age, the 19 warning signs that a 30-year-old is asked (all no), how long, then where
+    replies: list[Any] = [30, *[False] * 19, "1_to_6_weeks", ("side_flank",), False, True, BACK, BACK, BACK,
+                          ("lower_back",), "after_lifting_or_strain"]
     script = Script(replies)
     monkeypatch.setattr(prompts, "ask", script)
     interview = Interview(kb, engine)
     with pytest.raises(EOFError):
         app.questionnaire(interview, screens.make_console(True, file=io.StringIO()), True)
-    asked = [(qid, previous) for qid, previous, _ in script.asked][8:]
+    asked = [(qid, previous) for qid, previous, _ in script.asked][21:]
     assert asked == [
         ("pain_location", None), ("previous_kidney_stones", None), ("pain_comes_in_waves", None),
-        ("nausea_or_vomiting", None), ("pain_comes_in_waves", True), ("previous_kidney_stones", False),
-        ("pain_location", ("side_flank",)), ("nausea_or_vomiting", None), ("recent_trauma", None),
+        ("pain_onset", None), ("pain_comes_in_waves", True), ("previous_kidney_stones", False),
+        ("pain_location", ("side_flank",)), ("pain_onset", None), ("pain_severity", None),
     ]
     assert "pain_comes_in_waves" not in interview.answers  # its ask_if no longer holds
     assert "previous_kidney_stones" not in interview.answers
@@ -227,7 +247,7 @@ def test_run_emergency_does_not_offer_to_save(kb: KnowledgeBase, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(prompts, "ask", Script([52, True]))
+    monkeypatch.setattr(prompts, "ask", Script([52, False, True]))  # saddle numbness
     monkeypatch.setattr(prompts, "select", lambda *a, **k: pytest.fail("must not ask to save"))
     assert app.run(_args(tmp_path)) == 0
     out = capsys.readouterr().out

@@ -33,7 +33,7 @@ SCENARIOS: dict[str, dict[str, AnswerValue]] = {
 
 
 def fixed(result: Result) -> Result:
-    info = KbInfo(version="snapshot", questions=result.knowledge_base.questions,
+    info = KbInfo(version="snapshot", fingerprint="snapshot", questions=result.knowledge_base.questions,
                   rules=result.knowledge_base.rules)
     return result.model_copy(update={"knowledge_base": info})
 
