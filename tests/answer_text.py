@@ -9,9 +9,9 @@ from __future__ import annotations
 
 WARNING_SIGNS = (
     "recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "pulsating_abdomen",
-    "tearing_pain", "chest_symptoms", "sexual_function_change", "leg_weakness", "walking_difficulty", "fever",
-    "pregnant", "immune_risk", "recent_infection_or_procedure", "history_of_cancer", "unexplained_weight_loss",
-    "night_pain", "osteoporosis_or_steroids", "height_loss",
+    "tearing_pain", "chest_symptoms", "sexual_function_change", "leg_weakness", "walking_difficulty",
+    "fever", "pregnant", "immune_risk", "recent_infection_or_procedure", "history_of_cancer",
+    "unexplained_weight_loss", "night_pain", "osteoporosis_or_steroids", "height_loss",
 )
 NO_WARNING_SIGNS = "".join(f"{sign}: false\n" for sign in WARNING_SIGNS)
 """YAML lines answering every warning sign with No."""

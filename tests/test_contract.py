@@ -105,7 +105,7 @@ def test_the_first_eight_questions_are_the_contracts_and_the_warning_signs_follo
     pytest.param(15, True, CHILD_QUESTIONS, id="15-pregnant"),
 ])
 def test_children_answer_exactly_the_contracts_list(age: int, pregnant: bool, expected: list[str]) -> None:
-    given = {q.id: False for q in KB.questions if q.type == "yes_no"}
+    given: dict[str, Any] = {q.id: False for q in KB.questions if q.type == "yes_no"}
     given.update({"age": age, "pregnant": pregnant, "pain_duration": "under_1_week"})
     walked = flow.simulate(KB, engine_for(KB), given)
     assert list(walked.asked) == expected

@@ -25,7 +25,8 @@ def plain(text: str) -> str:
                  "both_legs_symptoms: false\ntearing_pain: false\nchest_symptoms: false\n"
                  "leg_weakness: false\nwalking_difficulty: false\nfever: false\npregnant: false\n"
                  "immune_risk: false\nhistory_of_cancer: false\nunexplained_weight_loss: false\n"
-                 "night_pain: false\nosteoporosis_or_steroids: true\n", "osteoporosis_or_steroids", "not_asked",
+                 "night_pain: false\nosteoporosis_or_steroids: true\n", "osteoporosis_or_steroids",
+                 "not_asked",
                  id="warning-sign-a-child-is-not-asked"),
 ])
 def test_an_unused_yes_to_a_warning_sign_is_said_plainly(
