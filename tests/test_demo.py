@@ -87,7 +87,7 @@ def test_shipped_scenario_plays_to_its_level(cli: Callable[..., Any], kb: Knowle
 def test_emergency_scenario_stops_where_the_questionnaire_stops(cli: Callable[..., Any]) -> None:
     run = cli("demo", "saddle-numbness")
     assert run.status == 0
-    assert run.out.count("Answer: ") == 2
+    assert run.out.count("Answer: ") == 3
     assert constants.STOPPED_EARLY in " ".join(run.out.split())
 
 
@@ -157,41 +157,43 @@ title: Numb around the bottom
 story: A made-up case.
 answers:
   age: 40
+  recent_trauma: false
   saddle_numbness: true
 expect_level: emergency
 """
 
 NO_FLAGS = "\n".join(f"  {q}: false" for q in (
-    "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "leg_weakness",
-    "pulsating_abdomen", "chest_symptoms"))
+    "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "pulsating_abdomen", "tearing_pain",
+    "chest_symptoms", "sexual_function_change", "leg_weakness", "walking_difficulty"))
 
 BAD: dict[str, tuple[str, int | None, str]] = {
     "unknown-question": (GOOD.replace("  age: 40", "  agee: 40"), 5,
                          errors.ANSWER_UNKNOWN_QUESTION.format(id="agee", hint=" (did you mean `age`?)")),
     "out-of-range": (GOOD.replace("age: 40", "age: 140"), 5,
                      errors.ANSWER_OUT_OF_RANGE.format(id="age", min=0, max=120, found=140)),
-    "bad-level": (GOOD.replace("expect_level: emergency", "expect_level: emergncy"), 7,
+    "bad-level": (GOOD.replace("expect_level: emergency", "expect_level: emergncy"), 8,
                   errors.SCENARIO_BAD_LEVEL.format(
                       levels=", ".join(f"`{lv}`" for lv in LEVELS), found="`emergncy`",
                       hint=" (did you mean `emergency`?)")),
     "missing-title": (GOOD.replace("title: Numb around the bottom\n", ""), 1,
                       errors.SCENARIO_MISSING_KEY.format(
                           key="title", keys="`id`, `title`, `story`, `answers`, `expect_level`")),
-    "unknown-key": (GOOD + "expected_level: doctor\n", 8,
+    "unknown-key": (GOOD + "expected_level: doctor\n", 9,
                     errors.SCENARIO_UNKNOWN_KEY.format(key="expected_level",
                                                        hint=" (did you mean `expect_level`?)")),
-    "number-as-key": (GOOD + "1: doctor\n", 8,
+    "number-as-key": (GOOD + "1: doctor\n", 9,
                       errors.SCENARIO_UNKNOWN_KEY.format(
                           key=1, hint=errors.did_you_mean("1", scenario_files.KEYS))),
     "bad-id": (GOOD.replace("id: tiny", "id: Tiny Case"), 1,
                errors.SCENARIO_BAD_ID.format(found="`Tiny Case`")),
     "empty-story": (GOOD.replace("story: A made-up case.", "story: ''"), 3,
                     errors.SCENARIO_NOT_TEXT.format(key="story", found="``")),
-    "answers-list": (GOOD.replace("  age: 40\n  saddle_numbness: true\n", "  - age\n"), 4,
+    "answers-list": (GOOD.replace("  age: 40\n  recent_trauma: false\n  saddle_numbness: true\n",
+                                  "  - age\n"), 4,
                      errors.SCENARIO_ANSWERS_NOT_MAPPING.format(found="a list")),
     "unanswered": (GOOD.replace("  saddle_numbness: true\n", NO_FLAGS + "\n"), 4,
                    errors.SCENARIO_UNANSWERED.format(id="fever")),
-    "not-asked": (GOOD.replace("  saddle_numbness: true\n", "  saddle_numbness: true\n  fever: true\n"), 7,
+    "not-asked": (GOOD.replace("  saddle_numbness: true\n", "  saddle_numbness: true\n  fever: true\n"), 8,
                   errors.SCENARIO_NOT_ASKED.format(
                       id="fever", reason=constants.IGNORED_REASONS["after_stop"])),
     "not-a-mapping": ("- just\n- a list\n", 1, errors.SCENARIO_NOT_MAPPING.format(found="a list")),
@@ -261,7 +263,7 @@ def test_a_result_other_than_the_expected_one_is_reported(cli: Callable[..., Any
     run = cli("demo", "tiny", "--scenarios", tmp_path)
     assert run.status == 1
     assert constants.LEVEL_TITLE["emergency"] in run.out  # the result is still shown
-    assert run.err == f"{path}:7: " + errors.SCENARIO_LEVEL_MISSED.format(
+    assert run.err == f"{path}:8: " + errors.SCENARIO_LEVEL_MISSED.format(
         expected="doctor", level="emergency") + "\n"
 
 
@@ -326,7 +328,7 @@ def test_the_prompt_draws_each_question(kb: KnowledgeBase, played: Played) -> No
         assert screens.header(kb, question, number, plain=False) in text
     assert constants.HINT_KEYS_FIRST[:30] in text  # the first question's key hints
     assert constants.HINT_KEYS[:30] in text
-    assert "Daily life · question 31" in text
+    assert "Daily life · question 38" in text
     assert " » ○ Sitting for long periods" in text  # the list as its prompt first draws it
     assert "\x1b[0;36m›" in played.shown  # in the prompt's own colours: a cyan question mark
 
@@ -336,7 +338,7 @@ def test_plain_prompts_have_no_symbols(kb: KnowledgeBase, engine: Engine,
     _, shown = _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, Clock()),
                      plain=True)
     text = clean(shown)
-    assert "Daily life, question 31" in text
+    assert "Daily life, question 38" in text
     assert " > [ ] Sitting for long periods" in text
     assert "   [ ] Slouching" in text
     assert not set(text) & set("›»●○·╭│╰")
@@ -451,7 +453,7 @@ def test_speed_0_shows_everything_without_waiting(kb: KnowledgeBase, engine: Eng
 def test_instant_speeds_on_the_command_line(cli: Callable[..., Any], speed: str) -> None:
     run = cli("demo", "stiff-joints", "--speed", speed)
     assert run.status == 0
-    assert run.out.count("Answer: ") == 32
+    assert run.out.count("Answer: ") == 38
 
 
 def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: list[scenario_files.Scenario],
@@ -462,8 +464,8 @@ def test_speed_scales_every_pause(kb: KnowledgeBase, engine: Engine, shipped: li
     assert twice.pauses == pytest.approx([p / 2 for p in played.pauses])
     assert 30 < sum(played.pauses) < 180  # readable: a few seconds a question
     text = clean(shown)
-    assert "Daily life · question 31" in text  # each question drawn by its prompt, with its header
-    assert text.count("Answer: ") == 32
+    assert "Daily life · question 38" in text  # each question drawn by its prompt, with its header
+    assert text.count("Answer: ") == 39
 
 
 @pytest.mark.parametrize("key_at", [1, 5, 40])
@@ -474,10 +476,10 @@ def test_a_key_goes_straight_to_the_result(kb: KnowledgeBase, engine: Engine,
     result, shown = _play(kb, engine, scenario, demo.Pace(1, clock))
     assert len(clock.pauses) == key_at  # not one pause after the key
     assert result.level == "urgent_doctor"
-    assert result.questions_asked == 32
+    assert result.questions_asked == 38
     text = " ".join(clean(shown).split())
     shown_answers = text.count("Answer: ")
-    assert constants.DEMO_SKIPPED.plural.format(n=32 - shown_answers) in text
+    assert constants.DEMO_SKIPPED.plural.format(n=38 - shown_answers) in text
     assert constants.LEVEL_TITLE["urgent_doctor"] in text
 
 
@@ -578,7 +580,7 @@ def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.
     child.send("x")
     child.expect(re.escape(constants.LEVEL_TITLE["doctor"]), timeout=10)
     assert time.monotonic() - started < 10
-    child.expect("32 questions asked")
+    child.expect("39 questions asked")
     assert _finish(child) == "0"
 
 
