@@ -63,7 +63,7 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
 _Walk = tuple[list[str], dict[str, AnswerValue], bool, Evaluation]
 
 
-def _walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue]) -> tuple[list[str], dict[str, AnswerValue]]:
+def walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue]) -> tuple[list[str], dict[str, AnswerValue]]:
     """Every question asked when nothing stops the questionnaire."""
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
@@ -102,7 +102,7 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     k exactly when one of its firings matched answers up to k. The walk is
     cut there and the answers up to it are evaluated afresh.
     """
-    asked, used = _walk(kb, given)
+    asked, used = walk(kb, given)
     evaluation = engine.evaluate(used, unanswered(asked, used))
     stop_at = engine.earliest_stop(evaluation, kb.question_index)
     if stop_at is None:
