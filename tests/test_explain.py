@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from triage import constants
+from triage.models import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,3 +166,34 @@ def test_a_clinic_knowledge_base(cli: Callable[..., Any], clinic: tuple[Path, Pa
     assert "Because: Clinic wording, fever points to an infection." in run.out
     shipped = cli("explain", "infection").out
     assert "Clinic wording" not in shipped
+
+
+@pytest.mark.parametrize(("words", "found"), [
+    pytest.param("saddle", "Question `saddle_numbness`", id="saddle"),
+    pytest.param("blood thinner", "Question `blood_thinners`", id="blood-thinner"),
+    pytest.param("kidney stones", "Possible cause: Kidney stones (`kidney_stones`)", id="kidney-stones"),
+    pytest.param("aorta", "(`aortic_aneurysm`)", id="aorta"),
+    pytest.param("NHS aortic dissection", "Source: NHS website, Aortic dissection", id="a-source"),
+])
+def test_words_find_the_id(cli: Callable[..., Any], words: str, found: str) -> None:
+    run = cli("explain", words)
+    assert run.status == 0, run.err
+    assert found in run.out.splitlines()[0]
+
+
+def test_words_that_match_several_ids_list_them(cli: Callable[..., Any]) -> None:
+    run = cli("explain", "pregnancy")
+    assert run.status == 2
+    assert run.err.startswith("triage: `pregnancy` matches several ids: `pregnancy_bleeding_or_belly_pain`, "
+                              "`pregnancy_warning`")
+    assert "triage explain --list" in run.err
+
+
+def test_list_names_every_id(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
+    run = cli("explain", "--list")
+    assert run.status == 0
+    for ids in ([q.id for q in kb.questions], [c.id for c in kb.causes], [r.id for r in kb.red_flags],
+                [r.id for r in kb.rules], [s.id for s in kb.sources]):
+        for item_id in ids:
+            assert f"`{item_id}`" in run.out
+    assert cli("explain").out == run.out

@@ -717,3 +717,17 @@ def test_the_real_server_serves_and_stops_calmly(host: str, warns: bool) -> None
     assert out.splitlines()[-1] == constants.WEB_STOPPED
     warning = constants.WEB_NOT_LOOPBACK.format(host=host)
     assert (warning in err) is warns, err
+
+
+def test_a_port_in_use_is_said_before_any_address(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(["serve", "--port", str(port)])
+    assert status == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # no "Serving the questionnaire at ..." for a kiosk that is not there
+    assert err.startswith(f"triage serve: cannot listen on 127.0.0.1 port {port}: ")
+    assert err.rstrip().endswith("choose another with --port")
+    assert "Traceback" not in err

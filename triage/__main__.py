@@ -78,7 +78,10 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     explain = sub.add_parser("explain", help=_("explain a question, cause, red flag, rule or source"),
                              description=_("Why a question is asked and which rules use it; or which "
                                          "rules lead to a cause, red flag or rule, and why."))
-    explain.add_argument("id", metavar="ID", help=_("a question, cause, red flag, rule or source id"))
+    explain.add_argument("id", metavar="ID", nargs="?",
+                         help=_("a question, cause, red flag, rule or source id, or words to find one "
+                              "(\"saddle\", \"blood thinner\")"))
+    explain.add_argument("--list", action="store_true", help=_("list every id that can be explained"))
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _kb_options(explain)
 
@@ -268,12 +271,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from triage import educate, loader, textdoc
 
     kb = loader.load(*_kb_paths(args))
+    if args.list or args.id is None:
+        blocks = educate.list_blocks(kb)
+        print(textdoc.markdown(blocks) if args.format == "markdown" else textdoc.text(blocks), end="")
+        return EXIT_OK
+    item_id = educate.resolve(kb, args.id)
     if args.format == "json":
         import json
 
-        print(json.dumps(educate.explain_json(kb, args.id), indent=2, ensure_ascii=False))
+        print(json.dumps(educate.explain_json(kb, item_id), indent=2, ensure_ascii=False))
     else:
-        blocks = educate.explain_blocks(kb, args.id)
+        blocks = educate.explain_blocks(kb, item_id)
         print(textdoc.markdown(blocks) if args.format == "markdown" else textdoc.text(blocks), end="")
     return EXIT_OK
 

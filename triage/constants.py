@@ -152,6 +152,11 @@ EXPLAIN_FOLLOWS = N_("What follows from it")
 EXPLAIN_RELIES_ON = N_("Findings this rule relies on")
 EXPLAIN_POSITION = N_("question {n} of {total}")
 EXPLAIN_SOURCE_TITLE = N_("Source: {short} (`{id}`)")
+EXPLAIN_LIST_TITLE = N_("What can be explained (triage explain ID, or words such as \"saddle\")")
+EXPLAIN_KINDS: dict[str, str] = {
+    "question": N_("Questions"), "cause": N_("Possible causes"), "red_flag": N_("Warning signs (red flags)"),
+    "rule": N_("Rules"), "source": N_("Sources"),
+}
 EXPLAIN_SOURCE_ITEMS = N_("The items of its lists, and what catches each")
 EXPLAIN_SOURCE_RULES = N_("Rules that cite it")
 EXPLAIN_NO_ITEMS = N_("The guideline coverage catalogue lists no item of this source.")

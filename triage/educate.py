@@ -12,6 +12,7 @@ sources.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -198,6 +199,61 @@ def all_ids(kb: KnowledgeBase) -> dict[str, list[str]]:
 
 
 Explained = Question | CauseDef | RedFlagDef | Rule | SourceDef
+
+
+def _labels(kb: KnowledgeBase) -> dict[str, list[tuple[str, str]]]:
+    """Each kind's (id, words a person might search for) in knowledge-base order."""
+    return {
+        "question": [(q.id, q.text) for q in kb.questions],
+        "cause": [(x.id, x.name) for x in kb.causes],
+        "red_flag": [(x.id, x.name) for x in kb.red_flags],
+        "rule": [(r.id, "") for r in kb.rules],
+        "source": [(x.id, x.short) for x in kb.sources],
+    }
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\w]+", text.casefold().replace("_", " ")) if w]
+
+
+def resolve(kb: KnowledgeBase, text: str) -> str:
+    """An id as given, or the one id whose id, name or question text holds every word of ``text``.
+
+    "saddle" finds `saddle_numbness`; "blood thinner" finds `blood_thinners`. Several matches
+    (beyond a question or finding with the same id) are listed; none gets "did you mean".
+    """
+    pool = [i for ids in all_ids(kb).values() for i in ids]
+    if text in pool:
+        return text
+    wanted = _words(text)
+    if not wanted:
+        raise errors.fail("triage", None, errors.UNKNOWN_ID, id=text, hint="")
+    found: dict[str, None] = {}
+    for pairs in _labels(kb).values():
+        for item_id, label in pairs:
+            haystack = " ".join(_words(f"{item_id} {label}"))
+            if all(any(h.startswith(w) for h in haystack.split()) for w in wanted):
+                found[item_id] = None
+    labels = _labels(kb)
+    primary = [i for kind in ("question", "cause", "red_flag") for i, _ in labels[kind] if i in found]
+    starting = [i for i in primary if i.startswith(wanted[0])]
+    for candidates in (list(found), starting, primary):
+        if len(candidates) == 1:
+            return candidates[0]
+    named = primary + [i for i in found if i not in primary]
+    if found:
+        raise errors.fail("triage", None, errors.SEVERAL_MATCH, words=text,
+                          ids=", ".join(f"`{i}`" for i in named[:12]))
+    raise errors.fail("triage", None, errors.UNKNOWN_ID, id=text, hint=errors.did_you_mean(text, pool))
+
+
+def list_blocks(kb: KnowledgeBase) -> list[Block]:
+    blocks: list[Block] = [Heading(c.EXPLAIN_LIST_TITLE, 1)]
+    for kind, pairs in _labels(kb).items():
+        blocks.append(Heading(c.EXPLAIN_KINDS[kind], 2))
+        blocks.append(Bullets(tuple(Node(f"`{i}`" + (f": {' '.join(label.split())}" if label else ""))
+                                    for i, label in pairs)))
+    return blocks
 
 
 def lookup(kb: KnowledgeBase, item_id: str) -> list[tuple[str, Explained]]:

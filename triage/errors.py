@@ -123,6 +123,8 @@ NOT_A_TERMINAL = (
     "run: triage assess FILE")
 )
 UNKNOWN_ID = N_("`{id}` is not a question, cause, red flag, rule or source{hint}")
+SEVERAL_MATCH = N_("`{words}` matches several ids: {ids}; give one of them (triage explain --list shows all)")
+PORT_IN_USE = N_("cannot listen on {host} port {port}: {reason}; choose another with --port")
 BAD_WHAT_IF = N_("--what-if {text}: {reason}")
 OUTPUT_EXISTS = N_("{path} already exists; choose another name or remove it first")
 INTERNAL = N_("something went wrong inside the tool ({kind}: {detail}); please report it")

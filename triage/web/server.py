@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import socket
 import sys
 
-from triage import words
+from triage import errors, words
 from triage.engine import engine_for
 from triage.exits import EXIT_OK
 from triage.models import KnowledgeBase
@@ -27,18 +28,36 @@ def url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host`` and ``port``, before anything says where the kiosk is.
+
+    A port in use (or an address this computer does not have) is one plain message, exit 2.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise errors.fail("triage serve", None, errors.PORT_IN_USE, host=host, port=port,
+                          reason=exc.strerror or exc) from None
+    return sock
+
+
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     import uvicorn
 
     from triage.web.app import create_app
 
     app = create_app(kb, engine_for(kb), idle_minutes=args.idle_minutes)
+    sock = listen(args.host, args.port)
     if not is_loopback(args.host):
         print(words.WEB_NOT_LOOPBACK.format(host=args.host), file=sys.stderr)
     print(words.WEB_SERVING.format(url=url(args.host, args.port)), flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning",
                             server_header=False, date_header=False)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops cleanly on Ctrl-C, then raises it again
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     print(words.WEB_STOPPED)
     return EXIT_OK
