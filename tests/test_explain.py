@@ -148,7 +148,8 @@ def test_markdown(cli: Callable[..., Any]) -> None:
     ("item", "hint"),
     [
         pytest.param("fevr", " (did you mean `fever`?)", id="typo"),
-        pytest.param("cauda_equina_saddle", " (did you mean `cauda_equina_saddle_numbness`?)", id="partial"),
+        pytest.param("cauda_equina_sadle_numbness", " (did you mean `cauda_equina_saddle_numbness`?)",
+                     id="partial"),
         pytest.param("zzz", "", id="nothing-close"),
     ],
 )

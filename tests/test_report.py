@@ -78,6 +78,7 @@ def strings(doc: report.Report) -> Iterator[str]:
         yield from section.fine_print
     yield doc.disclaimer
     yield doc.footer
+    yield from doc.closing
 
 
 def assert_in_order(doc: report.Report, output: str) -> None:

@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("save the summary to FILE at the end without asking "
                              "(.fhir.json: FHIR QuestionnaireResponse, .json: JSON, "
                              "otherwise Markdown)"))
+    parser.add_argument("--clinic", type=Path, metavar="PATH",
+                        help=_("clinic settings (YAML): the emergency and urgent numbers to say, the "
+                             "clinic's name, the kiosk's idle time and hand-off"))
     parser.add_argument("--format", dest="save_format", choices=("markdown", "json", "fhir"),
                         help=_("the format of --answers-out, whatever the file name ends with"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -127,8 +130,11 @@ def _serve_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     serve.add_argument("--host", default="127.0.0.1",
                        help=_("address to listen on (default: 127.0.0.1, this computer only)"))
     serve.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
-    serve.add_argument("--idle-minutes", type=_minutes, default=5.0, metavar="M",
-                       help=_("wipe a visit after this many minutes without activity (default: 5)"))
+    serve.add_argument("--idle-minutes", type=_minutes, default=None, metavar="M",
+                       help=_("wipe a visit after this many minutes without activity (default: the "
+                            "clinic's setting, else 5)"))
+    serve.add_argument("--clinic", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                       help=_("clinic settings (YAML), as for the questionnaire"))
     _kb_options(serve)
 
 

@@ -31,6 +31,14 @@ DISCLAIMER = (
     "or your symptoms get worse, seek medical help.")
 )
 
+CLOSING_EMERGENCY = N_("What to do now: call {number} or go to the emergency department.")
+CLOSING_EMERGENCY_NO_NUMBER = (
+    N_("What to do now: call the emergency number or go to the emergency department.")
+)
+CLOSING_STAFF = N_("Tell a member of staff now.")
+CLOSING_LEVEL = N_("What to do now: {suggestion}")
+CLOSING_URGENT_NUMBER = N_("If you cannot see a doctor today, call {number}.")
+CLINIC_EMERGENCY_NUMBER = N_("Here, the emergency number is {number}.")
 EMERGENCY_NOW = (
     N_("Call the emergency number or go to the nearest emergency department now. "
     "Do not wait, and do not drive yourself if you can avoid it. "

@@ -75,6 +75,10 @@ def plain_report(doc: report.Report, width: int = 78) -> str:
         out += _section_lines(section, width)
     out += _wrap(doc.disclaimer, width)
     out += _wrap(doc.footer, width)
+    if doc.closing:  # what to do now: last, so it is what stays on screen
+        out.append("")
+        for line in doc.closing:
+            out += _wrap(line, width)
     return "\n".join(out)
 
 

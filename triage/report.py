@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from triage import i18n, overlay, render, words
+from triage.clinic import NO_CLINIC, Clinic
 from triage.conditions import questions_used
 from triage.models import KnowledgeBase
 from triage.result import Advice, Matched, Reason, Result
@@ -98,6 +99,9 @@ class Report:
     sections: tuple[Section, ...]
     disclaimer: str
     footer: str
+    closing: tuple[str, ...] = ()
+    """What to do now, in a line or two: the last thing every output shows (the emergency number, a
+    member of staff at a clinic), so that it is still on screen when the program ends."""
 
     @property
     def keys(self) -> tuple[SectionKey, ...]:
@@ -164,7 +168,22 @@ def footer(result: Result) -> str:
         version=result.knowledge_base.version, asked=result.questions_asked)
 
 
-def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> Report:
+def closing(result: Result, clinic: Clinic = NO_CLINIC) -> tuple[str, ...]:
+    """The last lines: what to do now, with the clinic's numbers where it set them."""
+    if result.level == "emergency":
+        lines = [words.CLOSING_EMERGENCY.format(number=clinic.emergency_number) if clinic.emergency_number
+                 else words.CLOSING_EMERGENCY_NO_NUMBER]
+        if clinic.name is not None:
+            lines.append(words.CLOSING_STAFF)
+        return tuple(lines)
+    lines = [words.CLOSING_LEVEL.format(suggestion=result.suggestion)]
+    if result.level == "urgent_doctor" and clinic.urgent_number:
+        lines.append(words.CLOSING_URGENT_NUMBER.format(number=clinic.urgent_number))
+    return tuple(lines)
+
+
+def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
+          clinic: Clinic = NO_CLINIC) -> Report:
     """The document for a result.
 
     ``audience`` chooses how an answer is quoted ("Because you said …" to the
@@ -206,9 +225,13 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
                                 points=tuple(_squash(c.because) for c in result.acupuncture.cautions)))
     advices: tuple[tuple[SectionKey, Advice | None], ...] = (
         ("safety_net", result.safety_net), ("self_care", result.self_care))
+    number = (words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number),) \
+        if clinic.emergency_number else ()
     for key, advice in advices:
         if advice is not None:
-            sections.append(Section(key, advice.title, points=tuple(_squash(p) for p in advice.points)))
+            extra = number if key == "safety_net" else ()
+            sections.append(Section(key, advice.title,
+                                    points=tuple(_squash(p) for p in advice.points) + extra))
     if result.ignored_answers:
         sections.append(Section("ignored", words.IGNORED_TITLE, points=tuple(
             words.IGNORED_ITEM.format(
@@ -224,6 +247,8 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
     notes: list[str] = []
     if result.level == "emergency":
         notes.append(words.EMERGENCY_NOW)
+    if result.level == "emergency" and clinic.emergency_number:
+        notes.append(words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number))
     notes += [_squash(point) for notice in result.notices for point in notice.points]
     if result.stopped_early:
         notes.append(words.STOPPED_EARLY)
@@ -233,4 +258,4 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person") -> R
         notes.append(notice)
     return Report(level=result.level, level_title=words.LEVEL_TITLE[result.level],
                   suggestion=result.suggestion, notes=tuple(notes), sections=tuple(sections),
-                  disclaimer=result.disclaimer, footer=footer(result))
+                  disclaimer=result.disclaimer, footer=footer(result), closing=closing(result, clinic))

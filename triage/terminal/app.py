@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from triage import errors, loader, words
+from triage import clinic, errors, loader, words
 from triage import result as results
 from triage.engine import engine_for
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -177,17 +177,20 @@ def run(args: argparse.Namespace) -> int:
     out: Path | None = getattr(args, "answers_out", None)
     if out is not None:
         check_output(out)
+    settings = clinic.load(args.clinic) if getattr(args, "clinic", None) else clinic.NO_CLINIC
     kb = loader.load(args.questions, args.rules)
     console = screens.make_console(plain)
     console.print(screens.welcome(plain))
     interview = Interview(kb, engine_for(kb))
     questionnaire(interview, console, plain)
     result = results.build(kb, interview.flow_result(), source="questionnaire")
-    screens.show_result(console, kb, result, plain)
+    doc = screens.show_result(console, kb, result, plain, settings)
     ctx = prompts.PromptContext(plain=plain)
     if out is not None:
-        return save_answers_out(console, kb, result, out, ctx=ctx,
-                                save_format=getattr(args, "save_format", None))
+        status = save_answers_out(console, kb, result, out, ctx=ctx,
+                                  save_format=getattr(args, "save_format", None))
+        screens.show_closing(console, doc, plain)  # what to do now stays the last thing on screen
+        return status
     if result.level != "emergency":
-        offer_save(console, kb, result, ctx)
+        offer_save(console, kb, result, ctx)  # its prompt goes once answered: what to do now stays last
     return EXIT_OK

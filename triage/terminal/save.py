@@ -83,6 +83,7 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
     for section in doc.sections:
         out += _md_section(section)
     out += ["", "---", "", doc.disclaimer, "", doc.footer, ""]
+    out += [line for text in doc.closing for line in (f"**{text}**", "")]
     return "\n".join(out)
 
 

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triage import overlay, render, report, words
+from triage.clinic import NO_CLINIC, Clinic
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Result
 from triage.terminal.text import plain_text
@@ -137,7 +138,11 @@ def _section(section: report.Section) -> list[RenderableType]:
 
 
 def _footer(doc: report.Report) -> list[RenderableType]:
-    return [Text(doc.disclaimer, style="italic"), Text(doc.footer, style="dim")]
+    """The small print, then what to do now: the last lines, still on screen when the program ends."""
+    style = f"bold {LEVEL_STYLE[doc.level]}"
+    closing: list[RenderableType] = [Text(line, style=style) for line in doc.closing]
+    return [Text(doc.disclaimer, style="italic"), Text(doc.footer, style="dim"),
+            *([Text(""), *closing] if closing else [])]
 
 
 def result_view(doc: report.Report) -> RenderableType:
@@ -160,11 +165,20 @@ def result_view(doc: report.Report) -> RenderableType:
     return Group(top, Text(""), *body, *_footer(doc))
 
 
-def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool) -> None:
+def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool,
+                clinic: Clinic = NO_CLINIC) -> report.Report:
     console.print()
-    doc = report.build(kb, result)
+    doc = report.build(kb, result, clinic=clinic)
     if plain:
         console.print(Text(render.plain_report(doc, console.width)))
     else:
         console.print(result_view(doc))
     console.print()
+    return doc
+
+
+def show_closing(console: Console, doc: report.Report, plain: bool) -> None:
+    """What to do now, again, after anything printed below the result (saving it, a message)."""
+    console.print()
+    for line in doc.closing:
+        console.print(Text(line) if plain else Text(line, style=f"bold {LEVEL_STYLE[doc.level]}"))

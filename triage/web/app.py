@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from triage import educate, i18n, loader, overlay, qtypes, render, report, scenarios, textdoc, words
+from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine
 from triage.errors import TriageError
 from triage.flow import Interview
@@ -212,8 +213,9 @@ class SecurityHeaders:
 
 
 def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
-               clock: Callable[[], float] | None = None) -> FastAPI:
-    """The kiosk for one knowledge base. ``clock`` (seconds) lets tests move time on."""
+               clock: Callable[[], float] | None = None, clinic: Clinic = NO_CLINIC) -> FastAPI:
+    """The kiosk for one knowledge base. ``clock`` (seconds) lets tests move time on; ``clinic``
+    gives the numbers every emergency page and safety net says."""
     from experta import watchers
 
     watchers.unwatch()  # the engine's own loggers would log every answer when the root logger is at DEBUG
@@ -399,8 +401,9 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if not visit.interview.finished:
             return go("/question")
         outcome = result_of(visit.interview)
-        doc = report.build(visit.interview.kb, outcome)
-        answers = report.build(visit.interview.kb, outcome, audience="clinician").section("answers")
+        doc = report.build(visit.interview.kb, outcome, clinic=clinic)
+        answers = report.build(visit.interview.kb, outcome, audience="clinician",
+                               clinic=clinic).section("answers")
         return page("result.html", title=words.WEB_RESULT_TITLE, doc=doc, csrf=visit.csrf,
                     refresh=refresh, kiosk=True, answers=answers)
 

@@ -48,9 +48,12 @@ def listen(host: str, port: int) -> socket.socket:
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     import uvicorn
 
+    from triage import clinic
     from triage.web.app import create_app
 
-    app = create_app(kb, engine_for(kb), idle_minutes=args.idle_minutes)
+    settings = clinic.load(args.clinic) if getattr(args, "clinic", None) else clinic.NO_CLINIC
+    idle = args.idle_minutes or settings.idle_minutes or 5.0
+    app = create_app(kb, engine_for(kb), idle_minutes=idle, clinic=settings)
     sock = listen(args.host, args.port)
     if not is_loopback(args.host):
         print(words.WEB_NOT_LOOPBACK.format(host=args.host), file=sys.stderr)

@@ -1,0 +1,202 @@
+"""Clinic settings, and what to do now as the last thing on screen.
+
+A clinic's file gives the numbers every emergency screen, safety net and
+printout says; bad files are one message with file and line. In a real
+pseudo-terminal of 80x24 and 40x30, read back through a screen emulator
+(pyte), the last lines left on screen when the program ends are what to do
+now: the number to call and, at a clinic, to tell a member of staff; after a
+benign result, its one-line suggestion.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pyte
+import pytest
+
+from triage import clinic, constants, render, report
+from triage.engine import Engine
+from triage.flow import Interview, simulate
+from triage.models import AnswerValue, KnowledgeBase
+from triage.result import build
+from triage.terminal import examples
+
+ROOT = Path(__file__).resolve().parent.parent
+CLINIC = "name: Riverside Clinic\nemergency_number: '999'\nurgent_number: '111'\nphone: 020 7946 0000\n"
+DOWN, ENTER = "j", "\r"
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    path = tmp_path / "clinic.yaml"
+    path.write_text(CLINIC, encoding="utf-8")
+    return path
+
+
+# --- the settings file ---------------------------------------------------------------------------
+def test_a_clinic_file_reads_into_settings(settings_file: Path) -> None:
+    settings = clinic.load(settings_file)
+    assert (settings.name, settings.emergency_number, settings.urgent_number) == ("Riverside Clinic", "999",
+                                                                                  "111")
+    assert settings.handoff == ("print",) and settings.clear_at_end is False
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    pytest.param("name: A\nemergency_numbr: '999'\n", 2, "unknown key `emergency_numbr`", id="misspelt-key"),
+    pytest.param("name: A\nemergency_number: 9-9-9\n", 2, "emergency_number", id="not-digits"),
+    pytest.param("language: fr\n", 1, "must be one of", id="unknown-language"),
+    pytest.param("idle_minutes: 0\n", 1, "idle_minutes", id="no-idle-time"),
+    pytest.param("handoff: [fax]\n", 1, "handoff", id="unknown-handoff"),
+])
+def test_a_bad_clinic_file_is_one_message_with_its_line(
+    cli: Callable[..., Any], tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: 40\n", encoding="utf-8")
+    run = cli("--clinic", path, "serve", "--port", "1")
+    assert run.status == 2
+    first = run.err.splitlines()[0]
+    assert first.startswith(f"{path}:{line}: ") or first.startswith(f"{path.name}:{line}: "), run.err
+    assert words in first
+    assert "Traceback" not in run.err
+
+
+# --- the document --------------------------------------------------------------------------------
+def result_for(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> Any:
+    return build(kb, simulate(kb, engine, dict(answers)), "test")
+
+
+def test_an_emergency_ends_with_the_number_and_a_member_of_staff(
+    kb: KnowledgeBase, engine: Engine, settings_file: Path
+) -> None:
+    res = result_for(kb, engine, examples.EMERGENCY)
+    doc = report.build(kb, res, clinic=clinic.load(settings_file))
+    assert doc.closing == (constants.CLOSING_EMERGENCY.format(number="999"), constants.CLOSING_STAFF)
+    assert constants.CLINIC_EMERGENCY_NUMBER.format(number="999") in doc.notes
+    text = render.plain_report(doc)
+    assert text.rstrip().endswith(constants.CLOSING_STAFF)
+    without = report.build(kb, res)
+    assert without.closing == (constants.CLOSING_EMERGENCY_NO_NUMBER,)
+
+
+def test_below_an_emergency_the_safety_net_says_the_number(
+    kb: KnowledgeBase, engine: Engine, settings_file: Path
+) -> None:
+    settings = clinic.load(settings_file)
+    for answers, level in ((examples.BENIGN, "acupuncturist"), ({**examples.BENIGN, "fever": True},
+                                                                 "urgent_doctor")):
+        res = result_for(kb, engine, answers)
+        assert res.level == level
+        doc = report.build(kb, res, clinic=settings)
+        net = doc.section("safety_net")
+        assert net is not None and constants.CLINIC_EMERGENCY_NUMBER.format(number="999") in net.points
+        assert doc.closing[0] == constants.CLOSING_LEVEL.format(suggestion=res.suggestion)
+    assert doc.closing[1] == constants.CLOSING_URGENT_NUMBER.format(number="111")
+
+
+# --- the last lines on a real screen ---------------------------------------------------------------
+class Terminal:
+    """The program in a pseudo-terminal of ``rows`` x ``cols``, its output kept for a screen emulator."""
+
+    def __init__(self, rows: int, cols: int, *args: str) -> None:
+        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(ROOT), env=env,
+                                   dimensions=(rows, cols), encoding="utf-8", timeout=15)
+        self.rows, self.cols = rows, cols
+        self.output = ""
+
+    def wait(self, pattern: str) -> None:
+        self.child.expect(pattern)
+        self.output += (self.child.before or "") + str(self.child.after)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.output += self.child.before or ""
+        self.child.close()
+        return int(self.child.exitstatus or 0)
+
+    def last_lines(self, n: int) -> list[str]:
+        """The last ``n`` non-blank lines left on the emulated screen."""
+        screen = pyte.Screen(self.cols, self.rows)
+        pyte.Stream(screen).feed(self.output.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
+        lines = [line.rstrip() for line in screen.display]
+        return [line for line in lines if line.strip()][-n:]
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[Terminal]]:
+    opened: list[Terminal] = []
+    yield opened
+    for terminal in opened:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+
+
+def keys(question_type: str, value: AnswerValue, option_ids: tuple[str, ...]) -> str:
+    if question_type == "yes_no":
+        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
+    if question_type in ("number", "scale"):
+        return f"{value}{ENTER}"
+    if question_type == "choice":
+        return DOWN * option_ids.index(str(value)) + ENTER
+    out, at = "", 0
+    for index, option in enumerate(option_ids):
+        if isinstance(value, tuple) and option in value:
+            out += DOWN * (index - at) + " "
+            at = index
+    return out + ENTER
+
+
+def play(terminal: Terminal, kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> None:
+    interview = Interview(kb, engine)
+    while interview.current is not None:
+        question = interview.current
+        terminal.wait(rf"question {interview.number}(?!\d)")
+        terminal.child.send(keys(question.type, answers[question.id], question.option_ids))
+        interview.answer(answers[question.id])
+
+
+SIZES = [pytest.param(24, 80, id="80x24"), pytest.param(30, 40, id="40x30")]
+
+
+def flat(lines: list[str]) -> str:
+    return " ".join(" ".join(lines).split())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rows", "cols"), SIZES)
+def test_the_emergency_action_is_the_last_thing_on_screen(
+    terminals: list[Terminal], kb: KnowledgeBase, engine: Engine, settings_file: Path, *, rows: int, cols: int
+) -> None:
+    terminal = Terminal(rows, cols, "--clinic", str(settings_file))
+    terminals.append(terminal)
+    play(terminal, kb, engine, examples.EMERGENCY)
+    assert terminal.finish() == 0
+    last = flat(terminal.last_lines(4))
+    assert last.endswith(constants.CLOSING_STAFF), last
+    assert " ".join(constants.CLOSING_EMERGENCY.format(number="999").split()) in last
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rows", "cols"), SIZES)
+def test_a_benign_result_ends_with_its_suggestion_on_screen(
+    terminals: list[Terminal], kb: KnowledgeBase, engine: Engine, *, rows: int, cols: int
+) -> None:
+    terminal = Terminal(rows, cols)
+    terminals.append(terminal)
+    play(terminal, kb, engine, examples.BENIGN)
+    terminal.wait("save a summary")
+    terminal.child.send(ENTER)  # No, finish here
+    assert terminal.finish() == 0
+    last = flat(terminal.last_lines(4))
+    expected = constants.CLOSING_LEVEL.format(suggestion=constants.LEVEL_ADVICE["acupuncturist"])
+    assert last.endswith(" ".join(expected.split())), last
