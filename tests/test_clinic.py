@@ -28,7 +28,7 @@ from triage.result import build
 from triage.terminal import examples
 
 ROOT = Path(__file__).resolve().parent.parent
-CLINIC = "name: Riverside Clinic\nemergency_number: '999'\nurgent_number: '111'\nphone: 020 7946 0000\n"
+CLINIC = "name: Riverside Clinic\nemergency_number: '999'\nurgent_number: '111'\nidle_minutes: 3\n"
 DOWN, ENTER = "j", "\r"
 
 
@@ -44,15 +44,14 @@ def test_a_clinic_file_reads_into_settings(settings_file: Path) -> None:
     settings = clinic.load(settings_file)
     assert (settings.name, settings.emergency_number, settings.urgent_number) == ("Riverside Clinic", "999",
                                                                                   "111")
-    assert settings.handoff == ("print",) and settings.clear_at_end is False
+    assert settings.idle_minutes == 3
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
     pytest.param("name: A\nemergency_numbr: '999'\n", 2, "unknown key `emergency_numbr`", id="misspelt-key"),
     pytest.param("name: A\nemergency_number: 9-9-9\n", 2, "emergency_number", id="not-digits"),
-    pytest.param("language: fr\n", 1, "must be one of", id="unknown-language"),
     pytest.param("idle_minutes: 0\n", 1, "idle_minutes", id="no-idle-time"),
-    pytest.param("handoff: [fax]\n", 1, "handoff", id="unknown-handoff"),
+    pytest.param("emergency_number: '99999999'\n", 1, "emergency_number", id="too-long"),
 ])
 def test_a_bad_clinic_file_is_one_message_with_its_line(
     cli: Callable[..., Any], tmp_path: Path, text: str, line: int, words: str

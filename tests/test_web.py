@@ -32,6 +32,7 @@ from vignette_answers import answers_for, read, unmet, vignette_files
 
 from triage import constants, i18n, report
 from triage.__main__ import main
+from triage.clinic import Clinic
 from triage.engine import Engine
 from triage.flow import Interview
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
@@ -731,3 +732,16 @@ def test_a_port_in_use_is_said_before_any_address(capsys: pytest.CaptureFixture[
     assert err.startswith(f"triage serve: cannot listen on 127.0.0.1 port {port}: ")
     assert err.rstrip().endswith("choose another with --port")
     assert "Traceback" not in err
+
+
+def test_at_a_clinic_the_emergency_page_says_the_number_and_to_tell_the_staff(
+    kb: KnowledgeBase, engine: Engine
+) -> None:
+    settings = Clinic(name="Riverside Clinic", emergency_number="999", urgent_number="111")
+    with TestClient(create_app(kb, engine, clinic=settings), raise_server_exceptions=False) as client:
+        at_clinic = Kiosk(kb, client)
+        at_clinic.play({**examples.BENIGN, "saddle_numbness": True})
+        page = text_of(at_clinic.get("/result").text)
+    assert constants.CLINIC_EMERGENCY_NUMBER.format(number="999") in page
+    closing = " ".join(constants.CLOSING_EMERGENCY.format(number="999").split())
+    assert closing in page and constants.CLOSING_STAFF in page

@@ -1,4 +1,4 @@
-"""Clinic settings: the numbers to call, the clinic's name and how the kiosk hands a result over.
+"""Clinic settings: the numbers to call, the clinic's name and the kiosk's idle time.
 
 One YAML file (``--clinic PATH``, for the questionnaire and for ``triage serve``),
 read with the line of every item and validated into a frozen model, so a
@@ -9,27 +9,20 @@ file, the questionnaire says "the emergency number" as it always has.
 name: Riverside Acupuncture Clinic
 emergency_number: "999"
 urgent_number: "111"
-phone: "020 7946 0000"
-language: en
 idle_minutes: 5
-handoff: [print]
-clear_at_end: true
 ```
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from triage import errors, i18n, yamlsrc
+from triage import errors, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import Frozen
 from triage.paths import display
-
-Handoff = Literal["print", "qr", "downloads"]
 
 
 class Clinic(Frozen):
@@ -43,23 +36,8 @@ class Clinic(Frozen):
     urgent_number: str | None = Field(
         default=None, pattern=r"^[0-9]{2,6}$",
         description="An urgent-care number where there is one (111), digits only.")
-    phone: str | None = Field(
-        default=None, pattern=r"^[0-9 +()-]{3,30}$", description="The clinic's own phone number.")
-    language: str | None = Field(default=None, description="The language the questionnaire starts in.")
     idle_minutes: float | None = Field(
         default=None, gt=0, le=24 * 60, description="The kiosk wipes a visit after this many idle minutes.")
-    handoff: tuple[Handoff, ...] = Field(
-        default=("print",),
-        description="How the kiosk hands a result to the practitioner: print, qr, downloads.")
-    clear_at_end: bool = Field(
-        default=False, description="Clear the terminal's screen and scrollback when the person is done.")
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
-        if value is not None and value not in i18n.LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(i18n.LANGUAGES)}")
-        return value
 
 
 NO_CLINIC = Clinic()
