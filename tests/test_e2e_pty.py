@@ -176,8 +176,9 @@ def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, en
     answer(screen, interview, answers)
     assert interview.stopped
     screen.expect("EMERGENCY")
-    screen.expect("Call the emergency number")
+    screen.expect("Seek emergency care now")
     screen.expect(flag)
+    screen.expect("What to do now: call the emergency number")  # the last thing on screen
     assert screen.finish() == 0
     assert max(headers(screen.output)) == last <= 8
     assert "save a summary" not in screen.output

@@ -461,8 +461,10 @@ def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None
     text = " ".join(_text(_view(kb, benign), 80).split())
     said = report.said(kb, Matched(question="muscle_tension", answer=True))
     assert constants.BECAUSE_YOU_SAID.format(said=said) in text
-    assert "Source: Seed article" in text
-    assert text.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
+    assert "Source: A clinic's article for patients" in text
+    assert "(rule " not in text  # rule ids are for clinicians: the summary, explain and JSON
+    summary = save.markdown(kb, benign)
+    assert summary.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
 
 
 @pytest.mark.parametrize("width", [pytest.param(40, id="40-columns"), pytest.param(80, id="80-columns")])

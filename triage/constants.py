@@ -40,8 +40,7 @@ CLOSING_LEVEL = N_("What to do now: {suggestion}")
 CLOSING_URGENT_NUMBER = N_("If you cannot see a doctor today, call {number}.")
 CLINIC_EMERGENCY_NUMBER = N_("Here, the emergency number is {number}.")
 EMERGENCY_NOW = (
-    N_("Call the emergency number or go to the nearest emergency department now. "
-    "Do not wait, and do not drive yourself if you can avoid it. "
+    N_("Do not wait, and do not drive yourself if you can avoid it. "
     "Tell them about your back pain and the warning signs below.")
 )
 
@@ -222,6 +221,7 @@ HEADING_ANSWERS = N_("Your answers")
 BECAUSE_YOU_SAID = N_("Because you said {said}")
 BECAUSE_OF_FINDING = N_("Because of: {names} (explained above)")
 RULE_SOURCE = N_("Source: {source} (rule {rule})")
+RULE_SOURCE_PERSON = N_("Source: {source}")
 KB_FOOTER = NP_("Knowledge base {version}; {asked} question asked.",
                 "Knowledge base {version}; {asked} questions asked.")
 

@@ -192,11 +192,12 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
     reading a summary has not.
     """
     template = words.BECAUSE_YOU_SAID if audience == "person" else words.SUMMARY_MATCHED
+    source_line = words.RULE_SOURCE_PERSON if audience == "person" else words.RULE_SOURCE  # ids: clinicians
 
     def reasonings(reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
         return tuple(
             Reasoning(rule=r.rule, said=tuple(because_lines(kb, r, template)), because=_squash(r.because),
-                      source=words.RULE_SOURCE.format(source=r.source, rule=r.rule))
+                      source=source_line.format(source=r.source, rule=r.rule))
             for r in reasons)
 
     sections: list[Section] = []
