@@ -199,3 +199,24 @@ def test_a_benign_result_ends_with_its_suggestion_on_screen(
     last = flat(terminal.last_lines(4))
     expected = constants.CLOSING_LEVEL.format(suggestion=constants.LEVEL_ADVICE["acupuncturist"])
     assert last.endswith(" ".join(expected.split())), last
+
+
+def test_the_first_screen_says_who_the_questionnaire_is_for(cli: Callable[..., Any]) -> None:
+    from rich.console import Console
+
+    from triage.terminal import screens
+
+    who = " ".join(constants.WHO_FOR.split())
+    for plain in (False, True):
+        console = Console(width=80, record=True)
+        console.print(screens.welcome(plain))
+        assert who in " ".join(console.export_text().replace("│", " ").split())
+    from fastapi.testclient import TestClient
+
+    from triage import loader
+    from triage.engine import engine_for
+    from triage.web.app import create_app
+
+    kb = loader.load()
+    with TestClient(create_app(kb, engine_for(kb))) as client:
+        assert who in " ".join(client.get("/").text.split())

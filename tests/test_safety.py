@@ -249,3 +249,15 @@ def test_in_pregnancy_the_emergency_and_urgent_texts_name_the_maternity_unit(
         assert named and res.notices
     elif res.level in ("doctor", "acupuncturist"):
         assert not res.notices
+
+
+@settings(max_examples=examples(200, at_least=50), deadline=None)
+@given(answers=answer_sets(KB), age=st.integers(0, 15))
+def test_children_are_never_told_about_pharmacy_painkillers_on_their_own(
+    answers: dict[str, Any], age: int
+) -> None:
+    res = assess({**answers, "age": age})
+    said = " ".join(render.plain(KB, res).split()).lower()
+    assert "pharmacist can help you choose" not in said
+    if res.self_care is not None:
+        assert any("parent or carer" in point for point in res.self_care.points)

@@ -89,6 +89,11 @@ WELCOME = (
     "call the emergency number now. It takes about 3 to 5 minutes.")
 )
 
+WHO_FOR = (
+    N_("It is for people aged 16 and over. Children and teenagers answer the questions about "
+    "warning signs and how long the pain has lasted, and are then sent to a doctor.")
+)
+
 KEYS_HELP = (
     N_("Keys: arrows and Enter to answer · b: back to the previous question · "
     "? or w: why we ask · Ctrl-C: stop")

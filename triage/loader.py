@@ -316,7 +316,7 @@ def check_rules(
             out += _check_cited(advice.source, sources, source, (*base, "source"), where)
             if advice.when is not None:
                 out += check_condition(advice.when, ctx, source, (*base, "when"), where, allow_findings=False)
-            for level in advice.levels:
+            for level in advice.levels if advice.when is None else ():  # conditional advice may share
                 other = advice_seen.get((advice.kind, level))
                 if other is not None:
                     message = errors.ADVICE_TWICE.format(where=where, kind=advice.kind, level=level,

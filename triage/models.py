@@ -6,6 +6,7 @@ leaks out of that module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -489,8 +490,13 @@ class KnowledgeBase(Frozen):
         asked = self.asked_when(question)
         return asked == gate or (isinstance(asked, AllCondition) and gate in asked.all)
 
-    def advice_for(self, kind: str, level: str) -> AdviceDef | None:
-        return next((a for a in self.advice if a.kind == kind and level in a.levels), None)
+    def advice_for(self, kind: str, level: str,
+                   answers: Mapping[str, AnswerValue] | None = None) -> AdviceDef | None:
+        """The advice of ``kind`` for ``level`` whose ``when`` holds for ``answers`` (or has none)."""
+        from triage.conditions import holds
+
+        return next((a for a in self.advice if a.kind == kind and level in a.levels
+                     and (a.when is None or holds(a.when, answers or {}))), None)
 
     @property
     def required_questions(self) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict
 
 from triage import conditions, i18n, words
@@ -201,8 +203,8 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         causes=tuple(causes),
         level_reasons=level_reasons,
         acupuncture=acupuncture_note(level, red_flags, causes, fired, cautions),
-        safety_net=advice(kb, "safety_net", level),
-        self_care=advice(kb, "self_care", level),
+        safety_net=advice(kb, "safety_net", level, flow.answers),
+        self_care=advice(kb, "self_care", level, flow.answers),
         notices=tuple(Advice(title=a.title, points=a.points, sources=a.source) for a in kb.advice
                       if a.kind == "notice" and level in a.levels
                       and a.when is not None and conditions.holds(a.when, flow.answers)),
@@ -221,8 +223,9 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     )
 
 
-def advice(kb: KnowledgeBase, kind: str, level: str) -> Advice | None:
-    found = kb.advice_for(kind, level)
+def advice(kb: KnowledgeBase, kind: str, level: str,
+           answers: Mapping[str, AnswerValue] | None = None) -> Advice | None:
+    found = kb.advice_for(kind, level, answers)
     if found is None:
         return None
     return Advice(title=found.title, points=found.points, sources=found.source)

@@ -61,8 +61,9 @@ def welcome(plain: bool) -> RenderableType:
     notice = overlay.review_notice()
     extra = [notice, ""] if notice else []
     if plain:
-        return Text("\n".join([words.APP_NAME, "", words.WELCOME, "", *extra, keys, ""]))
-    body = Group(Text(words.WELCOME), Text(""), *(Text(line, style="bold") for line in extra),
+        return Text("\n".join([words.APP_NAME, "", words.WELCOME, "", words.WHO_FOR, "", *extra, keys, ""]))
+    body = Group(Text(words.WELCOME), Text(""), Text(words.WHO_FOR), Text(""),
+                 *(Text(line, style="bold") for line in extra),
                  Text(keys, style="dim"))
     return Panel(body, title=Text(words.APP_NAME, style="bold"), title_align="left",
                  box=box.ROUNDED, padding=(0, 1))
