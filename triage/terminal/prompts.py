@@ -155,11 +155,14 @@ def _decorate(prompt: questionary.Question, question: Question, ctx: PromptConte
     def end_of_input(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError)
 
+    # In a field being typed in (a number), b, ? and w are letters like any other: they act as keys
+    # only while the field is empty, so "4b" is a mistyped age to correct, not a step back.
+    empty = Condition(lambda: not app.current_buffer.text)
     bindings = KeyBindings()
     for key in BACK_KEYS:
-        bindings.add(key, eager=True)(back)
+        bindings.add(key, eager=True, filter=empty)(back)
     for key in WHY_KEYS:
-        bindings.add(key, eager=True)(toggle_why)
+        bindings.add(key, eager=True, filter=empty)(toggle_why)
     bindings.add("c-d", eager=True)(end_of_input)
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
 
