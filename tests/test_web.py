@@ -745,3 +745,12 @@ def test_at_a_clinic_the_emergency_page_says_the_number_and_to_tell_the_staff(
     assert constants.CLINIC_EMERGENCY_NUMBER.format(number="999") in page
     closing = " ".join(constants.CLOSING_EMERGENCY.format(number="999").split())
     assert closing in page and constants.CLOSING_STAFF in page
+
+
+def test_the_kiosks_emergency_page_opens_with_what_to_do_now_and_the_staff(kiosk: Kiosk) -> None:
+    kiosk.play({**examples.BENIGN, "saddle_numbness": True})
+    page = text_of(kiosk.get("/result").text)
+    flat = " ".join(page.split())
+    staff = flat.index(constants.CLOSING_STAFF)  # first: the person at the tablet needs staff now
+    assert staff < flat.index(" ".join(constants.CLOSING_EMERGENCY_NO_NUMBER.split()))
+    assert staff < flat.index(constants.LEVEL_TITLE["emergency"])

@@ -168,12 +168,13 @@ def footer(result: Result) -> str:
         version=result.knowledge_base.version, asked=result.questions_asked)
 
 
-def closing(result: Result, clinic: Clinic = NO_CLINIC) -> tuple[str, ...]:
-    """The last lines: what to do now, with the clinic's numbers where it set them."""
+def closing(result: Result, clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> tuple[str, ...]:
+    """The last lines: what to do now, with the clinic's numbers where it set them; where staff are
+    at hand (a named clinic, the kiosk), an emergency also says to tell them."""
     if result.level == "emergency":
         lines = [words.CLOSING_EMERGENCY.format(number=clinic.emergency_number) if clinic.emergency_number
                  else words.CLOSING_EMERGENCY_NO_NUMBER]
-        if clinic.name is not None:
+        if staffed or clinic.name is not None:
             lines.append(words.CLOSING_STAFF)
         return tuple(lines)
     lines = [words.CLOSING_LEVEL.format(suggestion=result.suggestion)]
@@ -183,7 +184,7 @@ def closing(result: Result, clinic: Clinic = NO_CLINIC) -> tuple[str, ...]:
 
 
 def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
-          clinic: Clinic = NO_CLINIC) -> Report:
+          clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> Report:
     """The document for a result.
 
     ``audience`` chooses how an answer is quoted ("Because you said …" to the
@@ -259,4 +260,5 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
         notes.append(notice)
     return Report(level=result.level, level_title=words.LEVEL_TITLE[result.level],
                   suggestion=result.suggestion, notes=tuple(notes), sections=tuple(sections),
-                  disclaimer=result.disclaimer, footer=footer(result), closing=closing(result, clinic))
+                  disclaimer=result.disclaimer, footer=footer(result),
+                  closing=closing(result, clinic, staffed=staffed))

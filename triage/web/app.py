@@ -401,7 +401,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if not visit.interview.finished:
             return go("/question")
         outcome = result_of(visit.interview)
-        doc = report.build(visit.interview.kb, outcome, clinic=clinic)
+        doc = report.build(visit.interview.kb, outcome, clinic=clinic, staffed=True)
         answers = report.build(visit.interview.kb, outcome, audience="clinician",
                                clinic=clinic).section("answers")
         return page("result.html", title=words.WEB_RESULT_TITLE, doc=doc, csrf=visit.csrf,
