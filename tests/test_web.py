@@ -754,3 +754,43 @@ def test_the_kiosks_emergency_page_opens_with_what_to_do_now_and_the_staff(kiosk
     staff = flat.index(constants.CLOSING_STAFF)  # first: the person at the tablet needs staff now
     assert staff < flat.index(" ".join(constants.CLOSING_EMERGENCY_NO_NUMBER.split()))
     assert staff < flat.index(constants.LEVEL_TITLE["emergency"])
+
+
+def test_an_idle_emergency_is_held_for_staff_not_sent_back_to_the_start(
+    kb: KnowledgeBase, engine: Engine
+) -> None:
+    clock = Clock()
+    app = create_app(kb, engine, idle_minutes=5, clock=clock)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        kiosk = Kiosk(kb, client)
+        kiosk.play({**examples.BENIGN, "saddle_numbness": True})
+        assert constants.LEVEL_TITLE["emergency"] in text_of(kiosk.get("/result").text)
+        clock.now += 5 * 60 + 1
+        saddle = " ".join(kb.question("saddle_numbness").text.split())[:40]
+        for url in ("/result", "/", "/question"):  # the idle reset, a tap on the name, anything
+            page = kiosk.get(url)
+            shown = text_of(page.text)
+            assert page.status_code == 200, url
+            assert constants.WEB_HELD_TITLE in shown, url
+            assert constants.CLOSING_STAFF in shown
+            assert saddle not in " ".join(shown.split()) and "Because you said" not in shown  # no answers
+        assert kiosk.send("pain_location", ("lower_back",)).status_code == 200  # still held
+        assert len(app.state.visits) == 1
+        clock.now += 60 * 60  # an hour later, still there for staff
+        assert constants.WEB_HELD_TITLE in text_of(kiosk.get("/").text)
+        kiosk.csrf = re.search(r'name="csrf" value="([^"]+)"', kiosk.get("/result").text).group(1)  # type: ignore[union-attr]
+        done = kiosk.post("/finish", {"csrf": kiosk.csrf}, follow_redirects=False)
+        assert (done.status_code, done.headers["location"]) == (303, "/")
+        assert len(app.state.visits) == 0
+        assert constants.WEB_WELCOME_TITLE in text_of(kiosk.get("/").text)
+
+
+def test_a_finished_emergency_is_not_held(kb: KnowledgeBase, engine: Engine) -> None:
+    clock = Clock()
+    app = create_app(kb, engine, idle_minutes=5, clock=clock)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        kiosk = Kiosk(kb, client)
+        kiosk.play({**examples.BENIGN, "age": 40})
+        assert constants.LEVEL_TITLE["acupuncturist"] in text_of(kiosk.get("/result").text)
+        clock.now += 5 * 60 + 1
+        assert len(app.state.visits) == 0  # a result that is not an emergency is wiped as before

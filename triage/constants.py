@@ -307,6 +307,11 @@ WEB_DOWNLOAD_JSON = N_("As data for a clinic system (JSON)")
 WEB_DOWNLOAD_FHIR = N_("As a FHIR QuestionnaireResponse")
 WEB_FINISH = N_("Finish: next patient")
 WEB_FINISH_HINT = N_("Finish wipes your answers from this device.")
+WEB_HELD_TITLE = N_("The person at this tablet needs emergency help")
+WEB_HELD = (
+    N_("Their answers have been wiped from this tablet. Staff: make sure they are being helped now, "
+    "then press Finish for the next patient.")
+)
 WEB_EXPIRED_TITLE = N_("This page has expired")
 WEB_EXPIRED = (
     N_("For privacy, answers are wiped after {minutes} minutes without activity or when someone "

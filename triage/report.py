@@ -168,15 +168,20 @@ def footer(result: Result) -> str:
         version=result.knowledge_base.version, asked=result.questions_asked)
 
 
+def emergency_closing(clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> tuple[str, ...]:
+    """What to do now in an emergency: the number to call, and to tell the staff where they are at hand."""
+    lines = [words.CLOSING_EMERGENCY.format(number=clinic.emergency_number) if clinic.emergency_number
+             else words.CLOSING_EMERGENCY_NO_NUMBER]
+    if staffed or clinic.name is not None:
+        lines.append(words.CLOSING_STAFF)
+    return tuple(lines)
+
+
 def closing(result: Result, clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> tuple[str, ...]:
     """The last lines: what to do now, with the clinic's numbers where it set them; where staff are
     at hand (a named clinic, the kiosk), an emergency also says to tell them."""
     if result.level == "emergency":
-        lines = [words.CLOSING_EMERGENCY.format(number=clinic.emergency_number) if clinic.emergency_number
-                 else words.CLOSING_EMERGENCY_NO_NUMBER]
-        if staffed or clinic.name is not None:
-            lines.append(words.CLOSING_STAFF)
-        return tuple(lines)
+        return emergency_closing(clinic, staffed=staffed)
     lines = [words.CLOSING_LEVEL.format(suggestion=result.suggestion)]
     if result.level == "urgent_doctor" and clinic.urgent_number:
         lines.append(words.CLOSING_URGENT_NUMBER.format(number=clinic.urgent_number))

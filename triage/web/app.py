@@ -183,6 +183,14 @@ def templates() -> Environment:
 
 
 # --- the application ----------------------------------------------------------------------
+class HeldVisit(Exception):  # not an error: the tablet is held for staff
+    """A request from a tablet held after an emergency: it gets the held page, whatever it asked."""
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__("held")
+        self.visit = visit
+
+
 class SecurityHeaders:
     """Adds :data:`SECURITY_HEADERS` to every response that does not set its own.
 
@@ -269,7 +277,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if "lang" in request.query_params:
             asked_language(request)
         else:
-            visit_of(request)
+            visit_of(request, allow_held=True)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, exc: StarletteHTTPException) -> Response:
@@ -290,11 +298,22 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    def visit_of(request: Request) -> Visit | None:
-        """The request's visit, whose language becomes the one every page is read in."""
+    def visit_of(request: Request, *, allow_held: bool = False) -> Visit | None:
+        """The request's visit, whose language becomes the one every page is read in.
+
+        A visit held after an emergency answers every page with the held page (only Finish,
+        ``allow_held``, goes through).
+        """
         visit = visits.get(request.cookies.get(COOKIE))
         i18n.activate(visit.language if visit is not None else default_language)
+        if visit is not None and visit.held and not allow_held:
+            raise HeldVisit(visit)
         return visit
+
+    @app.exception_handler(HeldVisit)
+    async def held(request: Request, exc: HeldVisit) -> Response:
+        return page("held.html", title=words.WEB_HELD_TITLE, csrf=exc.visit.csrf,
+                    closing=report.emergency_closing(clinic, staffed=True))
 
     def asked_language(request: Request) -> str:
         """``?lang=es`` on a page for everyone (welcome, staff pages), else the server's language."""
@@ -303,13 +322,13 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         i18n.activate(language)
         return language
 
-    async def posted(request: Request) -> tuple[Visit | None, FormData]:
+    async def posted(request: Request, *, allow_held: bool = False) -> tuple[Visit | None, FormData]:
         """The visit a POST belongs to, if its CSRF token is right; and its form."""
         try:
             form = await request.form(max_files=0, max_fields=200)
         except Exception:  # noqa: BLE001  # any malformed body is a bad request, never a traceback
             raise StarletteHTTPException(400) from None
-        visit = visit_of(request)
+        visit = visit_of(request, allow_held=allow_held)
         token = form.get("csrf")
         if visit is None or not same(token if isinstance(token, str) else None, visit.csrf):
             return None, form
@@ -339,6 +358,10 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     @app.get("/", response_class=HTMLResponse)
     async def welcome(request: Request) -> Response:
+        current = visit_of(request)  # a held tablet stays held (HeldVisit) until staff press Finish
+        if current is not None and current.emergency:
+            visits.hold(current)  # after an emergency the start page never wipes it silently
+            raise HeldVisit(current)
         visits.end(request.cookies.get(COOKIE))  # the start page always begins a fresh visit
         language = asked_language(request)
         visit = visits.new(kb_in(language), language)
@@ -401,6 +424,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if not visit.interview.finished:
             return go("/question")
         outcome = result_of(visit.interview)
+        visit.emergency = outcome.level == "emergency"  # idle or not, it is then held for staff
         doc = report.build(visit.interview.kb, outcome, clinic=clinic, staffed=True)
         answers = report.build(visit.interview.kb, outcome, audience="clinician",
                                clinic=clinic).section("answers")
@@ -422,7 +446,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     @app.post("/finish")
     async def finish(request: Request) -> Response:
-        visit, _ = await posted(request)
+        visit, _ = await posted(request, allow_held=True)
         if visit is None:  # a wrong token must not end anyone's visit, nor drop its cookie
             return expired()
         visits.end(visit.token)

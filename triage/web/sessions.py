@@ -19,6 +19,8 @@ from triage.models import KnowledgeBase
 
 MAX_VISITS = 2000
 """More open visits than this and the longest-idle are wiped first (memory stays bounded)."""
+HOLD_SECONDS = 12 * 3600
+"""How long a held emergency waits for staff to press Finish before it too is wiped."""
 
 
 @dataclass
@@ -30,6 +32,11 @@ class Visit:
     started: bool = False
     language: str = "en"
     """The language the person chose on the welcome screen (ids and answers are the same in all)."""
+    emergency: bool = False
+    """The visit reached an emergency: when idle it is held for staff, never sent back to the start."""
+    held: bool = False
+    """Its answers are wiped and the tablet says, large, that the person needs emergency help,
+    until staff press Finish."""
 
 
 @dataclass
@@ -65,6 +72,15 @@ class Visits:
                 visit.last_seen = self.clock()
             return visit
 
+    def hold(self, visit: Visit) -> None:
+        """Wipe an emergency's answers but keep the visit, so the tablet asks staff to come."""
+        with self._lock:
+            self._hold(visit)
+
+    def _hold(self, visit: Visit) -> None:
+        visit.held = True
+        visit.interview = Interview(self.kb, self.engine)  # no answer stays on the tablet
+
     def end(self, token: str | None) -> None:
         with self._lock:
             if token:
@@ -77,8 +93,13 @@ class Visits:
 
     def _sweep(self) -> None:
         now = self.clock()
-        for token in [t for t, v in self._open.items() if now - v.last_seen > self.idle_seconds]:
-            del self._open[token]
+        for token, visit in list(self._open.items()):
+            idle = now - visit.last_seen
+            if visit.emergency and idle <= HOLD_SECONDS:
+                if idle > self.idle_seconds and not visit.held:
+                    self._hold(visit)
+            elif idle > self.idle_seconds:
+                del self._open[token]
 
 
 def same(sent: str | None, expected: str) -> bool:
