@@ -794,3 +794,21 @@ def test_a_finished_emergency_is_not_held(kb: KnowledgeBase, engine: Engine) -> 
         assert constants.LEVEL_TITLE["acupuncturist"] in text_of(kiosk.get("/result").text)
         clock.now += 5 * 60 + 1
         assert len(app.state.visits) == 0  # a result that is not an emergency is wiped as before
+
+
+def test_a_mis_tap_on_a_warning_sign_can_be_changed_from_the_emergency_page(kiosk: Kiosk) -> None:
+    kiosk.play({**examples.BENIGN, "saddle_numbness": True})
+    page = kiosk.get("/result")
+    assert constants.WEB_CHANGE_LAST in text_of(page.text)
+    back = kiosk.post("/back", {"csrf": kiosk.csrf}, follow_redirects=False)
+    assert back.headers["location"] == "/question"
+    question = kiosk.get("/question").text
+    assert " ".join(kb_text("saddle_numbness", kiosk.kb).split())[:40] in " ".join(text_of(question).split())
+    assert re.search(r'value="yes" checked', question)  # the Yes given is filled in
+    kiosk.send("saddle_numbness", False)  # the result is worked out again: the questionnaire goes on
+    assert kiosk.get("/question", follow_redirects=False).status_code == 200
+    assert QUESTION_FIELD.search(kiosk.get("/question").text).group(1) == "bladder_bowel_change"  # type: ignore[union-attr]
+
+
+def kb_text(qid: str, kb: KnowledgeBase) -> str:
+    return kb.question(qid).text
