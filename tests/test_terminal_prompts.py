@@ -58,6 +58,20 @@ def _settled(stream: io.StringIO, seen: int, *, quiet: float = 0.08, limit: floa
     return size
 
 
+class Until(str):
+    """Not keys: in ``screen_after``'s groups, wait (up to 10 s) until this text is on screen.
+
+    On a loaded machine a redraw can take longer than the quiet spell ``_settled`` waits for;
+    waiting for the text itself keeps the next keys from landing before it is drawn.
+    """
+
+
+def _drawn(stream: io.StringIO, text: str, limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while text not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def screen_after(question: Question, groups: list[str], previous: Any = None, *,
                  can_go_back: bool = True) -> tuple[Any, str]:
     """Type ``groups`` one at a time while the prompt runs; return its answer and output."""
@@ -77,6 +91,9 @@ def screen_after(question: Question, groups: list[str], previous: Any = None, *,
         worker.start()
         seen = _settled(stream, 0)  # the question is on screen
         for group in groups:
+            if isinstance(group, Until):
+                _drawn(stream, group)
+                continue
             pipe.send_text(group)
             seen = _settled(stream, seen)  # and has been drawn again after these keys
         pipe.close()
@@ -236,7 +253,7 @@ def test_back_hint_shown_only_where_back_is_possible(kb: KnowledgeBase) -> None:
 def test_why_is_shown_on_request(kb: KnowledgeBase, kind: str, key: str) -> None:
     question = kb.question(QUESTION_OF_TYPE[kind])
     answer = {"number": "40", "scale": "4"}.get(kind, "")
-    reply, screen = screen_after(question, [key, answer + ENTER])
+    reply, screen = screen_after(question, [key, Until("Why we ask:"), answer + ENTER])
     assert reply is not BACK
     assert "Why we ask:" in screen
     assert question.why.split()[0] in screen
@@ -248,7 +265,7 @@ def test_why_is_not_shown_unasked(kb: KnowledgeBase) -> None:
 
 
 def test_why_before_typing_leaves_the_answer_as_typed(kb: KnowledgeBase) -> None:
-    reply, screen = screen_after(kb.question("age"), ["?", "45", ENTER])
+    reply, screen = screen_after(kb.question("age"), ["?", Until("Why we ask:"), "45", ENTER])
     assert reply == 45
     assert "Why we ask:" in screen
 
