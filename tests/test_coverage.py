@@ -10,6 +10,7 @@ page's 999 and urgent lists item by item, as transcribed here by hand.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -71,14 +72,14 @@ def test_every_item_is_caught_or_says_why_not() -> None:
 
 @pytest.mark.parametrize("source_id", CONTRACT_SOURCES)
 def test_each_source_the_contract_relies_on_has_its_items(source_id: str) -> None:
-    assert coverage.of_source(KB, source_id)
+    assert KB.coverage_of(source_id)
 
 
 @pytest.mark.parametrize(("lst", "tier"), [pytest.param(NHS_999, "emergency", id="nhs-999"),
                                            pytest.param(NHS_111, "urgent_doctor", id="nhs-111")])
 def test_the_nhs_lists_are_complete_and_caught_at_their_tier(lst: dict[str, str], tier: str) -> None:
     """The contract's floor: each item of the NHS page's two lists has an entry at its tier that asks it."""
-    items = [i for i in coverage.of_source(KB, "nhs_back_pain") if i.tier == tier and i.shows is not None]
+    items = [i for i in KB.coverage_of("nhs_back_pain") if i.tier == tier and i.shows is not None]
     assert len(items) == len(lst)
     asked = {q for i in items for q in (i.shows or {})}
     assert set(lst.values()) <= asked
@@ -87,14 +88,12 @@ def test_the_nhs_lists_are_complete_and_caught_at_their_tier(lst: dict[str, str]
 def test_explain_a_source_lists_its_items_and_what_catches_them(cli: Callable[..., Any]) -> None:
     run = cli("explain", "nhs_back_pain")
     assert run.status == 0, run.err
-    for item in coverage.of_source(KB, "nhs_back_pain"):
+    for item in KB.coverage_of("nhs_back_pain"):
         assert item.sign in " ".join(run.out.split())
         for rid in item.rules:
             assert rid in run.out
     json_run = cli("explain", "nice_ng234", "--format", "json")
     assert json_run.status == 0
-    import json
-
     found = json.loads(json_run.out)["matches"][0]
     assert found["kind"] == "source"
-    assert {i["id"] for i in found["coverage"]} == {i.id for i in coverage.of_source(KB, "nice_ng234")}
+    assert {i["id"] for i in found["coverage"]} == {i.id for i in KB.coverage_of("nice_ng234")}

@@ -92,6 +92,3 @@ def below_tier(kb: KnowledgeBase) -> list[Problem]:
                 age=", ".join(str(played.age) for played in low))))
     return out
 
-
-def of_source(kb: KnowledgeBase, source_id: str) -> tuple[CoverageItem, ...]:
-    return tuple(item for item in kb.coverage if item.source == source_id)

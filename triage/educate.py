@@ -189,13 +189,7 @@ def red_flags_json(kb: KnowledgeBase) -> dict[str, Any]:
 
 # --- explain ----------------------------------------------------------------------
 def all_ids(kb: KnowledgeBase) -> dict[str, list[str]]:
-    return {
-        "question": [q.id for q in kb.questions],
-        "cause": [x.id for x in kb.causes],
-        "red_flag": [x.id for x in kb.red_flags],
-        "rule": [r.id for r in kb.rules],
-        "source": [x.id for x in kb.sources],
-    }
+    return {kind: [item_id for item_id, _ in pairs] for kind, pairs in _labels(kb).items()}
 
 
 Explained = Question | CauseDef | RedFlagDef | Rule | SourceDef
@@ -222,19 +216,19 @@ def resolve(kb: KnowledgeBase, text: str) -> str:
     "saddle" finds `saddle_numbness`; "blood thinner" finds `blood_thinners`. Several matches
     (beyond a question or finding with the same id) are listed; none gets "did you mean".
     """
-    pool = [i for ids in all_ids(kb).values() for i in ids]
+    labels = _labels(kb)
+    pool = [i for pairs in labels.values() for i, _ in pairs]
     if text in pool:
         return text
     wanted = _words(text)
     if not wanted:
         raise errors.fail("triage", None, errors.UNKNOWN_ID, id=text, hint="")
     found: dict[str, None] = {}
-    for pairs in _labels(kb).values():
+    for pairs in labels.values():
         for item_id, label in pairs:
-            haystack = " ".join(_words(f"{item_id} {label}"))
-            if all(any(h.startswith(w) for h in haystack.split()) for w in wanted):
+            haystack = _words(f"{item_id} {label}")
+            if all(any(h.startswith(w) for h in haystack) for w in wanted):
                 found[item_id] = None
-    labels = _labels(kb)
     primary = [i for kind in ("question", "cause", "red_flag") for i, _ in labels[kind] if i in found]
     starting = [i for i in primary if i.startswith(wanted[0])]
     for candidates in (list(found), starting, primary):
@@ -428,7 +422,7 @@ def _coverage_line(kb: KnowledgeBase, item: CoverageItem) -> str:
 def _source_blocks(kb: KnowledgeBase, source: SourceDef) -> list[Block]:
     blocks: list[Block] = [Heading(c.EXPLAIN_SOURCE_TITLE.format(short=source.short, id=source.id), 1),
                            Para(reference(source))]
-    items = [i for i in kb.coverage if i.source == source.id]
+    items = kb.coverage_of(source.id)
     blocks.append(Heading(c.EXPLAIN_SOURCE_ITEMS, 2))
     blocks.append(Bullets(tuple(Node(_coverage_line(kb, i)) for i in items)) if items
                   else Para(c.EXPLAIN_NO_ITEMS))
@@ -445,7 +439,7 @@ def _source_json(kb: KnowledgeBase, source: SourceDef) -> dict[str, Any]:
         "coverage": [
             {"id": i.id, "heading": i.heading, "sign": i.sign, "tier": i.tier,
              "shows": i.shows, "rules": list(i.rules), "not_asked": i.not_asked}
-            for i in kb.coverage if i.source == source.id
+            for i in kb.coverage_of(source.id)
         ],
         "rules": [r.id for r in kb.rules if source.id in r.source],
     }

@@ -459,6 +459,10 @@ class KnowledgeBase(Frozen):
         """The version and the fingerprint of the files as read ("3.0.0+dbd66c69b368227a")."""
         return self.version if self.version == self.fingerprint else f"{self.version}+{self.fingerprint}"
 
+    def coverage_of(self, source_id: str) -> tuple[CoverageItem, ...]:
+        """The coverage catalogue's items from one source's lists."""
+        return tuple(item for item in self.coverage if item.source == source_id)
+
     def section(self, sid: str) -> Section:
         return next(s for s in self.questionnaire.sections if s.id == sid)
 
