@@ -58,8 +58,6 @@ def test_a_bad_clinic_file_is_one_message_with_its_line(
 ) -> None:
     path = tmp_path / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
-    answers = tmp_path / "a.yaml"
-    answers.write_text("age: 40\n", encoding="utf-8")
     run = cli("--clinic", path, "serve", "--port", "1")
     assert run.status == 2
     first = run.err.splitlines()[0]
@@ -201,7 +199,7 @@ def test_a_benign_result_ends_with_its_suggestion_on_screen(
     assert last.endswith(" ".join(expected.split())), last
 
 
-def test_the_first_screen_says_who_the_questionnaire_is_for(cli: Callable[..., Any]) -> None:
+def test_the_first_screen_says_who_the_questionnaire_is_for() -> None:
     from rich.console import Console
 
     from triage.terminal import screens
