@@ -9,13 +9,18 @@ file, the questionnaire says "the emergency number" as it always has.
 name: Riverside Acupuncture Clinic
 emergency_number: "999"
 urgent_number: "111"
+phone: "020 7946 0000"
+language: en
 idle_minutes: 5
+clear_at_end: true
+handoff: [print, qr]
 ```
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -23,6 +28,8 @@ from triage import errors, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import Frozen
 from triage.paths import display
+
+Handoff = Literal["print", "qr", "download"]
 
 
 class Clinic(Frozen):
@@ -36,8 +43,23 @@ class Clinic(Frozen):
     urgent_number: str | None = Field(
         default=None, pattern=r"^[0-9]{2,6}$",
         description="An urgent-care number where there is one (111), digits only.")
+    phone: str | None = Field(
+        default=None, pattern=r"^\+?[0-9][0-9 ()-]{2,24}$",
+        description="The clinic's own phone number, as patients dial it (digits, spaces, + ( ) -).")
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?$",
+        description="The language a new visit starts in (en, es ...); a person may still switch.")
     idle_minutes: float | None = Field(
         default=None, gt=0, le=24 * 60, description="The kiosk wipes a visit after this many idle minutes.")
+    clear_at_end: bool = Field(
+        default=False,
+        description="At the terminal, clear the screen and its scrollback when the person is done "
+                    "(a shared clinic computer).")
+    handoff: tuple[Handoff, ...] = Field(
+        default=("print", "qr"),
+        description="How the kiosk hands a result to the practitioner: print (a one-page summary), "
+                    "qr (the summary as a QR code for a phone camera), download (files saved on the "
+                    "tablet; off unless listed).")
 
 
 NO_CLINIC = Clinic()

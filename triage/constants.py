@@ -52,6 +52,7 @@ INCOMPLETE_INTRO = (
     "answer, so they cannot be ruled out. Please answer them, or go through them with a doctor:")
 )
 CAUTIONS_TITLE = N_("Before any treatment with needles")
+CHECKLIST_ASKED_WHEN = N_("the answers before it let acupuncture be discussed (the result suggests it)")
 IGNORED_TITLE = N_("Answers not used")
 IGNORED_ITEM = N_("“{question}”: {answer}; {reason}.")
 IGNORED_WARNINGS: dict[str, str] = {
