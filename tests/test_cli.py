@@ -27,7 +27,7 @@ def test_check_is_clean(cli: Callable[..., Any]) -> None:
     run = cli("check")
     assert run.status == 0
     assert run.out.startswith("knowledge base ")
-    assert "45 questions" in run.out and "9 red flags; no problems" in run.out
+    assert "46 questions" in run.out and "9 red flags; no problems" in run.out
 
 
 def test_assess_reads_json_too(cli: Callable[..., Any], tmp_path: Path) -> None:

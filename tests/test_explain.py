@@ -70,7 +70,7 @@ def test_question_says_why_and_where_it_is_used(cli: Callable[..., Any]) -> None
     assert run.status == 0
     assert run.out.startswith("Question `pain_location`\n========================\n"
                               "“Where is the pain? Choose all that apply.”\n")
-    assert "Section: About your pain, question 22 of 45" in run.out
+    assert "Section: About your pain, question 22 of 46" in run.out
     assert ("Why we ask: Where it hurts helps tell muscle and spine problems apart from\n"
             "kidney problems or pain all over the body.") in run.out
     assert ("When it is asked:\n- only when:\n  - not:\n"

@@ -16,7 +16,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import TypeAdapter
 from vignette_answers import answers_for, read, vignette_files
 
-from triage import fhir
+from triage import constants, fhir
 from triage.models import Condition, KnowledgeBase
 from triage.yamlsrc import parse
 
@@ -159,9 +159,12 @@ def test_what_fhir_cannot_say_is_noted(cli: Callable[..., Any], clinic: tuple[Pa
     condition = (f"all of: (not: {age} is less than 16); (all of: {age} is less than 55; (not: you answer "
                  "something other than Yes to “Do you have menstrual periods?”))")
     assert {"url": fhir.ASK_IF_EXTENSION, "valueString": condition} in item["extension"]
-    assert run.err.endswith(
-        f": `pain_worse_with_periods` is asked only when {condition}; FHIR enableWhen cannot say "
-        "this, so the exported form always shows it (the condition is kept in an extension)\n")
+    assert (f": `pain_worse_with_periods` is asked only when {condition}; FHIR enableWhen cannot say "
+            "this, so the exported form always shows it (the condition is kept in an extension)\n") in run.err
+    # The checklist before needling, asked when the result so far lets acupuncture be discussed, comes last.
+    assert run.err.endswith(f": `before_needling` is asked only when {constants.CHECKLIST_ASKED_WHEN}; FHIR "
+                            "enableWhen cannot say this, so the exported form always shows it (the condition "
+                            "is kept in an extension)\n")
 
 
 def test_export_to_a_file(cli: Callable[..., Any], tmp_path: Path) -> None:

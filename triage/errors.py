@@ -60,6 +60,13 @@ BAD_OPERATOR = (
 )
 BAD_COMPARED_VALUE = N_("{where}: `{question}` is {type}; {expected}, not {found}")
 ASK_IF_FINDING = N_("{where}: an ask_if may only test answers, not a {kind}; use a question")
+CHECKLIST_NOT_LAST = N_(
+    "{where}: it is in the checklist before needling (section `{section}`), but `{other}` comes after it; "
+    "put the checklist's sections and questions last")
+CHECKLIST_SETS_LEVEL = N_(
+    "{where}: it uses `{other}`, from the checklist before needling, but is not a `caution` rule; the "
+    "checklist changes no level: use `then: {{caution: acupuncture}}`, or move the question out of the "
+    "checklist")
 ASK_IF_LATER = (
     N_("{where}: its ask_if refers to `{other}`, which is not asked before it; "
     "ask_if may only use earlier questions")

@@ -508,6 +508,10 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
             item["enableWhen"], behavior = said
             if len(item["enableWhen"]) > 1:
                 item["enableBehavior"] = behavior
+    if kb.is_checklist(q):  # asked after the rest, when the result so far lets acupuncture be discussed
+        condition = words.CHECKLIST_ASKED_WHEN
+        extensions.append({"url": ASK_IF_EXTENSION, "valueString": condition})
+        notes.append(errors.FHIR_NOT_EXPRESSIBLE.format(id=q.id, condition=condition))
     if q.id in kb.required_questions:  # a warning sign: left blank, the result is incomplete
         item["required"] = True
     if extensions:

@@ -5,6 +5,11 @@ questions in order, skipping those whose ``ask_if`` does not hold, stopping
 as soon as a stopping rule fires (any emergency-level rule, or a rule with
 ``stop: true``). After the walk the answers that were asked are evaluated
 afresh, so the result never rests on rules fired on fewer answers.
+
+The acupuncturist's checklist before needling (``kb.checklist``) comes last
+and is asked only when the answers before it let acupuncture be discussed
+(:func:`triage.acupuncture.may_be_discussed`); only caution rules read it, so
+its answers change no level and no finding.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from triage import conditions
+from triage import acupuncture, conditions
 from triage.engine import Engine
 from triage.models import AnswerValue, Evaluation, KnowledgeBase, Question
 
@@ -63,11 +68,15 @@ def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]
 _Walk = tuple[list[str], dict[str, AnswerValue], bool, Evaluation]
 
 
-def walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue]) -> tuple[list[str], dict[str, AnswerValue]]:
-    """Every question asked when nothing stops the questionnaire."""
+def walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue], *,
+         checklist: bool = True) -> tuple[list[str], dict[str, AnswerValue]]:
+    """Every question asked when nothing stops the questionnaire, by the answers alone: with
+    ``checklist``, the checklist before needling as if acupuncture may be discussed, else without it."""
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
     for question in kb.questions:
+        if not checklist and kb.is_checklist(question):
+            continue
         if is_asked(kb, question, used):
             asked.append(question.id)
             if question.id in given:
@@ -82,7 +91,7 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
     asked: list[str] = []
     stopped = False
     for question in kb.questions:
-        if not is_asked(kb, question, used):
+        if kb.is_checklist(question) or not is_asked(kb, question, used):
             continue
         asked.append(question.id)
         if question.id in given:
@@ -91,7 +100,10 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
             if engine.run():
                 stopped = True
                 break
-    return asked, used, stopped, engine.evaluate(used, unanswered(asked, used))
+    evaluation = engine.evaluate(used, unanswered(asked, used))
+    if stopped:
+        return asked, used, True, evaluation
+    return _with_checklist(kb, engine, given, asked, used, evaluation=evaluation)
 
 
 def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
@@ -102,14 +114,27 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     k exactly when one of its firings matched answers up to k. The walk is
     cut there and the answers up to it are evaluated afresh.
     """
-    asked, used = walk(kb, given)
+    asked, used = walk(kb, given, checklist=False)
     evaluation = engine.evaluate(used, unanswered(asked, used))
     stop_at = engine.earliest_stop(evaluation, kb.question_index)
     if stop_at is None:
-        return asked, used, False, evaluation
+        return _with_checklist(kb, engine, given, asked, used, evaluation=evaluation)
     asked = [qid for qid in asked if kb.question_index[qid] <= stop_at]
     used = {qid: used[qid] for qid in asked if qid in used}
     return asked, used, True, engine.evaluate(used, unanswered(asked, used))
+
+
+def _with_checklist(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue], asked: list[str],
+                    used: dict[str, AnswerValue], *, evaluation: Evaluation) -> _Walk:
+    """Ask the checklist before needling after the rest, when acupuncture may be discussed."""
+    if not kb.checklist or acupuncture.may_be_discussed(kb, evaluation) is None:
+        return asked, used, False, evaluation
+    for question in kb.checklist:
+        if is_asked(kb, question, used):
+            asked.append(question.id)
+            if question.id in given:
+                used[question.id] = given[question.id]
+    return asked, used, False, engine.evaluate(used, unanswered(asked, used))
 
 class Interview:
     """One person answering at the terminal: forward, back, and stop.
@@ -181,7 +206,13 @@ class Interview:
 
     def _next_after(self, index: int) -> Question | None:
         known = self.path_answers()
+        discussed: bool | None = None  # worked out once, when the checklist is reached
         for question in self.kb.questions[index + 1:]:
+            if self.kb.is_checklist(question) and discussed is None:
+                evaluation = self.engine.evaluate(known, unanswered(self.path, self.answers))
+                discussed = acupuncture.may_be_discussed(self.kb, evaluation) is not None
+            if discussed is False:
+                return None
             if is_asked(self.kb, question, known):
                 return question
         return None

@@ -37,6 +37,7 @@ from triage.models import (
     Rule,
     RuleFile,
     ThenCause,
+    ThenCaution,
     ThenRedFlag,
     UnansweredCondition,
     then_stops,
@@ -246,6 +247,7 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
     ]
     gates += [(q.ask_if, ("questions", i, "ask_if"), errors.WHERE["question"].format(id=q.id), q.id, i)
               for i, q in enumerate(qn.questions) if q.ask_if is not None]
+    out += _check_checklist_order(qn, source)
     for condition, path, where, item, first in gates:
         problems = check_condition(condition, ctx, source, path, where, allow_findings=False)
         out += problems
@@ -255,6 +257,31 @@ def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Probl
             out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
                 where=where, id=item, other=other)))
     return out
+
+
+def _check_checklist_order(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
+    """The checklist before needling is asked after everything else, so it comes last."""
+    marked = {s.id for s in qn.sections if s.before_needling}
+    first = next((i for i, q in enumerate(qn.questions) if q.section in marked), None)
+    if first is None:
+        return []
+    later = [q for i, q in enumerate(qn.questions) if i > first and q.section not in marked]
+    if not later:
+        return []
+    other = later[0]
+    checklist = qn.questions[first]
+    return [Problem(source.name, source.line(("questions", first)), errors.CHECKLIST_NOT_LAST.format(
+        where=errors.WHERE["question"].format(id=checklist.id), section=checklist.section, other=other.id))]
+
+
+def _check_checklist_use(rule: Rule, checklist: set[str], source: yamlsrc.Source,
+                         path: tuple[str | int, ...]) -> list[Problem]:
+    """Only caution rules may read the checklist before needling: it changes no level."""
+    used = sorted(conditions.questions_used(rule.when) & checklist)
+    if not used or isinstance(rule.then, ThenCaution):
+        return []
+    return [Problem(source.name, source.line((*path, "when")), errors.CHECKLIST_SETS_LEVEL.format(
+        where=errors.WHERE["rule"].format(id=rule.id), other=used[0]))]
 
 
 def check_rules(
@@ -275,6 +302,7 @@ def check_rules(
                 out += _first_definition(table, kind, d.id, source, source.line((key, i)))
     ctx = _Ctx({q.id: q for q in qn.questions}, [q.id for q in qn.questions], set(causes), set(red_flags))
     stub = _kb_stub(qn)
+    checklist = {q.id for q in stub.checklist}
     for source, rf in files:
         for i, rule in enumerate(rf.rules):
             base: tuple[str | int, ...] = ("rules", i)
@@ -282,6 +310,7 @@ def check_rules(
             where = errors.WHERE["rule"].format(id=rule.id)
             out += _first_definition(rule_ids, "rule", rule.id, source, line)
             out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
+            out += _check_checklist_use(rule, checklist, source, base)
             if conditions.alternatives(rule.when) > conditions.MAX_ALTERNATIVES:
                 out.append(Problem(source.name, source.line((*base, "when")), errors.TOO_COMPLEX.format(
                     where=where, limit=conditions.MAX_ALTERNATIVES)))

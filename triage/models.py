@@ -140,6 +140,11 @@ class Section(Frozen):
     ask_if: Condition | None = Field(
         default=None,
         description="Ask this section's questions only when this condition on earlier answers holds.")
+    before_needling: bool = Field(
+        default=False,
+        description="The acupuncturist's own checklist: asked last, and only when the answers so far let "
+                    "acupuncture be discussed. Only `caution` rules may use its answers: they change no "
+                    "level.")
 
 
 class Question(Located):
@@ -414,6 +419,8 @@ class KnowledgeBase(Frozen):
 
     _asked_when: dict[str, Condition | None] = PrivateAttr(default_factory=dict)
 
+    _rules: tuple[tuple[Rule, ...], dict[str, Rule]] | None = PrivateAttr(default=None)
+
     def model_post_init(self, context: Any, /) -> None:
         self._questions.update((q.id, q) for q in self.questionnaire.questions)
         self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))
@@ -440,7 +447,9 @@ class KnowledgeBase(Frozen):
         return next(r for r in self.red_flags if r.id == rid)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        if self._rules is None or self._rules[0] is not self.rules:  # a copy may bring other rules
+            self._rules = (self.rules, {r.id: r for r in reversed(self.rules)})  # the first of an id wins
+        return self._rules[1][rule_id]
 
     def source(self, sid: str) -> SourceDef:
         return next(s for s in self.sources if s.id == sid)
@@ -465,6 +474,15 @@ class KnowledgeBase(Frozen):
 
     def section(self, sid: str) -> Section:
         return next(s for s in self.questionnaire.sections if s.id == sid)
+
+    @property
+    def checklist(self) -> tuple[Question, ...]:
+        """The acupuncturist's questions before needling (sections marked ``before_needling``), in order."""
+        marked = {s.id for s in self.questionnaire.sections if s.before_needling}
+        return tuple(q for q in self.questions if q.section in marked)
+
+    def is_checklist(self, question: Question) -> bool:
+        return self.section(question.section).before_needling
 
     def asked_when(self, question: Question) -> Condition | None:
         """When a question is asked: its section's ``ask_if`` and its own together (None: always)."""

@@ -6,16 +6,15 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from triage import conditions, i18n, words
+from triage import acupuncture, conditions, i18n, words
+from triage.acupuncture import Discussed
 from triage.flow import FlowResult
 from triage.models import (
     LEVELS,
     AnswerValue,
     Firing,
     KnowledgeBase,
-    Rule,
     ThenCaution,
-    ThenLevel,
     then_level,
 )
 
@@ -191,7 +190,6 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     ]
     level = evaluation.level
     level_reasons = reasons([f for f in evaluation.firings if then_level(rules[f.rule_id].then) == level])
-    fired = [rules[f.rule_id] for f in evaluation.firings]
     cautions = reasons([f for f in evaluation.firings if isinstance(rules[f.rule_id].then, ThenCaution)])
     required = kb.required_questions
     unanswered = tuple(q for q in flow.asked if q in required and q not in flow.answers)
@@ -202,7 +200,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         red_flags=tuple(red_flags),
         causes=tuple(causes),
         level_reasons=level_reasons,
-        acupuncture=acupuncture_note(level, red_flags, causes, fired, cautions),
+        acupuncture=acupuncture_note(acupuncture.may_be_discussed(kb, evaluation), cautions),
         safety_net=advice(kb, "safety_net", level, flow.answers),
         self_care=advice(kb, "self_care", level, flow.answers),
         notices=tuple(Advice(title=a.title, points=a.points, sources=a.source) for a in kb.advice
@@ -231,30 +229,9 @@ def advice(kb: KnowledgeBase, kind: str, level: str,
     return Advice(title=found.title, points=found.points, sources=found.source)
 
 
-def acupuncture_note(
-    level: str, red_flags: list[RedFlagOut], causes: list[CauseOut], fired: list[Rule],
-    cautions: tuple[Reason, ...] = (),
-) -> Acupuncture:
-    """Acupuncture only as a complement, as the clinical contract says.
-
-    Always at `acupuncturist`; at `doctor` only for an acupuncture-responsive
-    cause or rule (long-lasting pain), and never while a red flag, a cause
-    that withholds it (a possible cancer, infection or polymyalgia) or a rule
-    that withholds it (a weak immune system, a warning sign not ruled out,
-    unanswered warning signs) is open. Never more urgent than `doctor`.
-    """
-    none = Acupuncture(suggested=False, note=None, evidence=None, cautions=cautions)
-    if level == "acupuncturist":
-        return Acupuncture(suggested=True, note=words.ACUPUNCTURE_PRIMARY,
-                           evidence=words.ACUPUNCTURE_EVIDENCE, cautions=cautions)
-    if level != "doctor" or red_flags or any(c.acupuncture_withheld for c in causes):
-        return none
-    levels = [r.then for r in fired if isinstance(r.then, ThenLevel)]
-    if any(then.acupuncture_withheld for then in levels):
-        return none
-    responsive = any(then.acupuncture_responsive for then in levels) or any(
-        c.acupuncture_responsive for c in causes)
-    if not responsive:
-        return none
-    return Acupuncture(suggested=True, note=words.ACUPUNCTURE_COMPLEMENT,
-                       evidence=words.ACUPUNCTURE_EVIDENCE, cautions=cautions)
+def acupuncture_note(discussed: Discussed | None, cautions: tuple[Reason, ...] = ()) -> Acupuncture:
+    """Acupuncture only as a complement, as the clinical contract says (see :mod:`triage.acupuncture`)."""
+    if discussed is None:
+        return Acupuncture(suggested=False, note=None, evidence=None, cautions=cautions)
+    note = words.ACUPUNCTURE_PRIMARY if discussed == "primary" else words.ACUPUNCTURE_COMPLEMENT
+    return Acupuncture(suggested=True, note=note, evidence=words.ACUPUNCTURE_EVIDENCE, cautions=cautions)

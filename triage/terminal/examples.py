@@ -53,6 +53,7 @@ BENIGN: dict[str, AnswerValue] = {
     "has_periods": False,
     "posture_habits": ("prolonged_sitting",),
     "stress_level": 4,
+    "before_needling": (),
 }
 """A muscle strain from sitting and lifting: discuss with an acupuncturist."""
 
