@@ -39,6 +39,17 @@ RECORD = "web-screens.json"
 VIEWPORT = {"width": 760, "height": 940}
 QUESTION = re.compile(r'name="question" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+CHANGING = (  # what differs on every load of a result page: its QR picture, visit code and time
+    (re.compile(r'<svg [^>]*class="qr-code".*?</svg>', re.S), ""),
+    (re.compile(r'(class="sheet-code">)[A-Z0-9]+'), r"\1"),
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"), ""),
+)
+
+
+def _stable(html: str) -> str:
+    for pattern, blank in CHANGING:
+        html = pattern.sub(blank, html)
+    return html
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,7 @@ def served(url: str, kb: KnowledgeBase, shot: Shot) -> str:
             qid = match.group(1)
             html = client.post("/answer", data={"csrf": _token(html), "question": qid,
                                                 "answer": form_values(kb, qid, answers[qid])}).text
-        return without_csrf(client.get(_path(shot)).text)
+        return _stable(without_csrf(client.get(_path(shot)).text))
 
 
 def _token(html: str) -> str:

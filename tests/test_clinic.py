@@ -52,6 +52,8 @@ def test_a_clinic_file_reads_into_settings(settings_file: Path) -> None:
     pytest.param("name: A\nemergency_number: 9-9-9\n", 2, "emergency_number", id="not-digits"),
     pytest.param("idle_minutes: 0\n", 1, "idle_minutes", id="no-idle-time"),
     pytest.param("emergency_number: '99999999'\n", 1, "emergency_number", id="too-long"),
+    pytest.param("name: A\nhandoff: [print, fax]\n", 2, "handoff", id="unknown-handoff"),
+    pytest.param("phone: call us\n", 1, "phone", id="phone-not-a-number"),
 ])
 def test_a_bad_clinic_file_is_one_message_with_its_line(
     cli: Callable[..., Any], tmp_path: Path, text: str, line: int, words: str
@@ -99,6 +101,24 @@ def test_below_an_emergency_the_safety_net_says_the_number(
     assert doc.closing[1] == constants.CLOSING_URGENT_NUMBER.format(number="111")
 
 
+def test_every_setting_reads_and_the_phone_joins_the_safety_net(
+    kb: KnowledgeBase, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "clinic.yaml"
+    path.write_text(CLINIC + "phone: '+44 20 7946 0000'\nlanguage: es\nclear_at_end: true\n"
+                    "handoff: [print, download]\n", encoding="utf-8")
+    settings = clinic.load(path)
+    assert (settings.phone, settings.language, settings.clear_at_end, settings.handoff) == (
+        "+44 20 7946 0000", "es", True, ("print", "download"))
+    assert clinic.Clinic().handoff == ("print", "qr")  # downloads are off unless a clinic lists them
+    said = constants.CLINIC_PHONE.format(phone="+44 20 7946 0000")
+    doc = report.build(kb, result_for(kb, engine, examples.BENIGN), clinic=settings)
+    net = doc.section("safety_net")
+    assert net is not None and net.points[-1] == said
+    emergency = report.build(kb, result_for(kb, engine, examples.EMERGENCY), clinic=settings)
+    assert said not in render.plain_report(emergency)  # an emergency names the emergency number only
+
+
 # --- the last lines on a real screen ---------------------------------------------------------------
 class Terminal:
     """The program in a pseudo-terminal of ``rows`` x ``cols``, its output kept for a screen emulator."""
@@ -139,8 +159,8 @@ def terminals() -> Iterator[list[Terminal]]:
 
 
 def keys(question_type: str, value: AnswerValue, option_ids: tuple[str, ...]) -> str:
-    if question_type == "yes_no":
-        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
+    if question_type == "yes_no":  # a first "Yes" needs an arrow key before Enter: down, then up
+        return {True: DOWN + "k", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
     if question_type in ("number", "scale"):
         return f"{value}{ENTER}"
     if question_type == "choice":
@@ -177,6 +197,8 @@ def test_the_emergency_action_is_the_last_thing_on_screen(
     terminal = Terminal(rows, cols, "--clinic", str(settings_file))
     terminals.append(terminal)
     play(terminal, kb, engine, examples.EMERGENCY)
+    terminal.wait(constants.CHANGE_LAST)  # offered after the result: Finish, the first choice
+    terminal.child.send(ENTER)
     assert terminal.finish() == 0
     last = flat(terminal.last_lines(4))
     assert last.endswith(constants.CLOSING_STAFF), last

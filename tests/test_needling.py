@@ -225,3 +225,31 @@ def test_a_question_after_the_checklist_is_refused(tmp_path: Path) -> None:
         loader.load(questions, rules)
     messages = [p.message for p in raised.value.problems]
     assert any("before_needling" in m and "late_question" in m and "last" in m for m in messages), messages
+
+
+def test_cautions_come_in_the_knowledge_base_s_order() -> None:
+    outcome = assessed({**BENIGN, "before_needling": CHECKLIST.option_ids})
+    order = [r.id for r in KB.rules]
+    said = [c.rule for c in outcome.acupuncture.cautions]
+    assert said == sorted(said, key=order.index) and len(said) == len(CHECKLIST.option_ids)
+
+
+@pytest.mark.slow
+def test_the_same_answers_give_the_same_json_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """The engine's agenda may fire rules in another order under another hash seed; the result may not."""
+    import os
+    import subprocess
+    import sys
+
+    answers = tmp_path / "answers.yaml"
+    story = {k: list(v) if isinstance(v, tuple) else v for k, v in DOCTOR.items()}
+    answers.write_text(yaml.safe_dump({**story, "blood_thinners": True,
+                                       "before_needling": list(CHECKLIST.option_ids)}))
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run([sys.executable, "-m", "triage", "assess", "--format", "json", str(answers)],
+                             capture_output=True, text=True, check=False, cwd=ROOT,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stderr
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

@@ -40,6 +40,7 @@ from web_server import (
 )
 
 from triage import constants
+from triage.clinic import Clinic
 from triage.engine import Engine, engine_for
 from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase
@@ -67,6 +68,7 @@ FLANK: dict[str, AnswerValue] = {
     "previous_kidney_stones": True, "pain_comes_in_waves": True, "blood_in_urine": False,
 }
 """Pain in the side as well: the kidney-stone questions follow the pain's location."""
+EVERY_HANDOFF = Clinic(handoff=("print", "qr", "download"))
 
 
 # --- fixtures ------------------------------------------------------------------------------
@@ -86,8 +88,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def kiosk(kb: KnowledgeBase) -> Iterator[str]:
-    """The kiosk's address; its server has an engine of its own."""
-    with serve(create_app(kb, engine_for(kb), idle_minutes=IDLE_MINUTES)) as url:
+    """The kiosk's address; its server has an engine of its own, and hands a result over every way
+    (print, the QR code, and downloads, which a clinic turns on by listing them)."""
+    with serve(create_app(kb, engine_for(kb), idle_minutes=IDLE_MINUTES, clinic=EVERY_HANDOFF)) as url:
         yield url
 
 

@@ -39,6 +39,7 @@ CLOSING_STAFF = N_("Tell a member of staff now.")
 CLOSING_LEVEL = N_("What to do now: {suggestion}")
 CLOSING_URGENT_NUMBER = N_("If you cannot see a doctor today, call {number}.")
 CLINIC_EMERGENCY_NUMBER = N_("Here, the emergency number is {number}.")
+CLINIC_PHONE = N_("For questions about this result, the clinic's phone number is {phone}.")
 EMERGENCY_NOW = (
     N_("Do not wait, and do not drive yourself if you can avoid it. "
     "Tell them about your back pain and the warning signs below.")
@@ -261,6 +262,30 @@ FHIR_DESCRIPTION = (
     "by the assessment, and emergency advice is given.")
 )
 BACK_TO = N_("Back to question {number}.")
+CHOOSE_WITH_ARROWS = N_("Use the arrow keys to choose your answer, then press Enter.")
+KEYS_HELP_TYPED = (
+    N_("Keys: type your answer and press Enter · b: back to the previous question · "
+    "? or w: why we ask · Ctrl-C: stop")
+)
+LIST_OR = N_("{items} or {last}")
+TYPED_LETTER = N_("{letter} for {answer}")
+TYPED_HINT_YES_NO = N_("Type the number of your answer, or {letters}, then press Enter.")
+TYPED_HINT_CHOICE = N_("Type the number of your answer, or its first letters, then press Enter.")
+TYPED_HINT_MULTI = (
+    N_("Type the numbers of all that apply, separated by commas or spaces, then press Enter. "
+    "Press Enter alone for none of these.")
+)
+TYPED_PROBLEM_YES_NO = N_("Please type {numbers}, or {letters}.")
+TYPED_PROBLEM_CHOICE = N_("Please type a number from 1 to {count}, or the first letters of one answer.")
+TYPED_PROBLEM_MULTI = (
+    N_("Please type numbers from 1 to {count}, separated by commas or spaces, or nothing for none of these.")
+)
+CHANGE_LAST_OFFER = (
+    N_("If you chose an answer by mistake, you can change your last answer; the result is worked out again.")
+)
+CHANGE_LAST_FINISH = N_("Finish")
+CHANGE_LAST = N_("Change my last answer")
+CLEAR_AT_END_WAIT = N_("Press Enter when you have read this; the screen will be cleared.")
 
 # --- demonstrations (triage demo) --------------------------------------------------
 DEMO_TITLE = N_("Demonstration")
@@ -297,13 +322,11 @@ WEB_BACK = N_("Back")
 WEB_CHANGE_LAST = N_("Change my last answer")
 WEB_CHANGE_LAST_HINT = N_("Tapped the wrong answer? You can change it; the result is worked out again.")
 WEB_WHY = N_("Why we ask")
-WEB_PROGRESS = N_("Question {number} · Part {part} of {parts}: {section}")
 WEB_NUMBER_HINT = N_("Type a whole number from {min} to {max}.")
 WEB_MULTI_HINT = N_("Tick all that apply. Tick nothing if none of these apply.")
 WEB_CHOOSE_ONE = N_("Please choose an answer.")
 WEB_RESULT_TITLE = N_("Your result")
 WEB_FOR_CLINICIAN = N_("For the clinician")
-WEB_PRINT_HINT = N_("Use your browser's Print command (Ctrl+P) to print this page for the clinician.")
 WEB_DOWNLOAD = N_("Download the summary")
 WEB_DOWNLOAD_MARKDOWN = N_("As a document (Markdown)")
 WEB_DOWNLOAD_JSON = N_("As data for a clinic system (JSON)")
@@ -349,6 +372,27 @@ WEB_IDLE_WARNING = (
     "will be wiped.")
 )
 WEB_IDLE_STAY = N_("I am still here")
+
+# --- the hand-off to the practitioner (a printout, a QR code) ----------------------------
+HANDOFF_WHEN = N_("Date and time")
+HANDOFF_VISIT_CODE = N_("Visit code")
+HANDOFF_NAME = N_("Name")
+HANDOFF_MORE_ON_PRINTOUT = N_("…(more on the printout)")
+HANDOFF_SHORTENED = N_("…(shortened)")
+WEB_PRINT = N_("Print for the clinician")
+WEB_PRINT_NAME = N_("Your name on the printout (optional; it is not sent or saved)")
+WEB_PRINT_PAGE_LINK = N_("Open the one-page summary to print")
+WEB_BACK_TO_RESULT = N_("Back to the result")
+WEB_QR_LABEL = N_("QR code: the summary for the clinician, as text")
+WEB_QR_HINT = (
+    N_("The practitioner can scan this code with a phone camera to read the summary. It holds "
+    "text only: no link, and nothing is sent.")
+)
+WEB_DOWNLOADS_OFF_TITLE = N_("Downloads are turned off")
+WEB_DOWNLOADS_OFF = (
+    N_("This kiosk does not save summaries as files, so nothing about you stays on this device. "
+    "Ask a member of staff if you need a copy.")
+)
 
 # --- languages ------------------------------------------------------------------------
 UNKNOWN_LANGUAGE = N_("`{lang}` is not a language this tool speaks; use one of: {valid}")

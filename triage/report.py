@@ -234,6 +234,8 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
         ("safety_net", result.safety_net), ("self_care", result.self_care))
     number = (words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number),) \
         if clinic.emergency_number else ()
+    if clinic.phone:  # the clinic's own line, for questions about this result (never for an emergency)
+        number += (words.CLINIC_PHONE.format(phone=clinic.phone),)
     for key, advice in advices:
         if advice is not None:
             extra = number if key == "safety_net" else ()

@@ -150,8 +150,11 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     """Turn a flow's evaluation into the explained result."""
     evaluation = flow.evaluation
     rules = {r.id: r for r in kb.rules}
+    order = {r.id: i for i, r in enumerate(kb.rules)}
     by_finding: dict[tuple[str, str], list[Firing]] = {}
-    for firing in evaluation.firings:
+    # The engine's agenda may fire rules in any order: explain them in the knowledge base's order.
+    firings_in_order = sorted(evaluation.firings, key=lambda f: (order[f.rule_id], repr(f.matched)))
+    for firing in firings_in_order:
         finding = rules[firing.rule_id].finding
         if finding is not None:
             by_finding.setdefault(finding, []).append(firing)
@@ -189,8 +192,8 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
         if ("cause", c.id) in by_finding
     ]
     level = evaluation.level
-    level_reasons = reasons([f for f in evaluation.firings if then_level(rules[f.rule_id].then) == level])
-    cautions = reasons([f for f in evaluation.firings if isinstance(rules[f.rule_id].then, ThenCaution)])
+    level_reasons = reasons([f for f in firings_in_order if then_level(rules[f.rule_id].then) == level])
+    cautions = reasons([f for f in firings_in_order if isinstance(rules[f.rule_id].then, ThenCaution)])
     required = kb.required_questions
     unanswered = tuple(q for q in flow.asked if q in required and q not in flow.answers)
     return Result(

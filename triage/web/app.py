@@ -10,6 +10,17 @@ Privacy: answers live in memory only (:mod:`triage.web.sessions`), travel in
 POST bodies (never in an address), are not logged, and are wiped on Finish
 or after the idle time. Every response forbids caching, so the browser's
 Back button cannot show the previous patient's pages.
+
+Navigation: each question of a visit has its own address, ``/question/N``
+(its place on the person's path, nothing about an answer). An answer is
+posted and redirected to the next address, so the browser's Back button asks
+for the previous one, and asking for an earlier place moves the visit back
+to it with its answer filled in. Every question page offers "Start again"
+(after a confirmation) and the other languages (every answer kept). A form
+left behind in another tab is refused with a page saying where the visit is
+now; the start page never wipes a visit in progress without asking. The
+pages for staff and educators are listed at ``/staff``, which no page of a
+visit links to.
 """
 
 from __future__ import annotations
@@ -34,9 +45,11 @@ from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine
 from triage.errors import TriageError
 from triage.flow import Interview
+from triage.i18n import N_
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
 from triage.result import Result, build
-from triage.web.sessions import Visit, Visits, same
+from triage.web import handoff
+from triage.web.sessions import Visit, Visits, progress, same
 
 HERE = Path(__file__).resolve().parent
 COOKIE: Final = "triage_visit"
@@ -68,6 +81,35 @@ def download_links() -> list[tuple[str, str, str]]:
             "fhir": words.WEB_DOWNLOAD_FHIR}
     return [(fmt, name, text[fmt]) for fmt, (name, _) in DOWNLOADS.items()]
 YES_NO: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
+
+# --- the words of moving about a visit (read through the catalogue where they are shown) -------
+PROGRESS: Final = N_("Question {number} of about {total}")
+STALE_TITLE: Final = N_("This page was out of date")
+STALE: Final = N_("The questionnaire has moved on in another tab or window, and nothing was changed. "
+                  "Here is where you are now.")
+GO_TO_QUESTION: Final = N_("Go to question {number}")
+GO_TO_RESULT: Final = N_("Go to the result")
+IN_PROGRESS_TITLE: Final = N_("A questionnaire is already in progress on this tablet")
+IN_PROGRESS: Final = N_("Continue it, or start again (this clears the answers given so far).")
+CONTINUE: Final = N_("Continue")
+CONFIRM_TITLE: Final = N_("Start again?")
+CONFIRM: Final = N_("Starting again clears every answer given so far from this tablet and goes back "
+                    "to the first screen.")
+CONFIRM_YES: Final = N_("Yes, clear my answers")
+CONFIRM_NO: Final = N_("No, go back to the questions")
+UNKNOWN_LANGUAGE: Final = N_("That language is not offered here. Nothing was changed.")
+STAFF_INTRO: Final = N_("Pages for clinic staff and educators. The patients' pages do not link here.")
+STAFF_EXPLAIN: Final = N_("Why each question is asked")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A way on from a message page: a link, or (``post``) a button sending the visit's form."""
+
+    text: str
+    url: str
+    post: bool = False
+    primary: bool = True
 
 
 # --- a question as form fields, and a posted form as an answer ---------------------------
@@ -231,7 +273,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
     if clock is not None:
         visits.clock = clock
     env = templates()
-    default_language = i18n.active()
+    default_language = i18n.normalise(clinic.language) or i18n.active()  # a new visit's language
     localised: dict[str, KnowledgeBase] = {}
 
     shown: dict[str, list[scenarios.Scenario]] = {}
@@ -250,7 +292,6 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     minutes = f"{idle_minutes:g}"
     refresh = int(idle_minutes * 60) + 1
-    sections = [s.id for s in kb.questionnaire.sections]
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.visits = visits
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -341,17 +382,52 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         assert question is not None
         previous = interview.previous_answer()
         ticked = given if given is not None else chosen(question, previous)
+        number, total = progress(interview)
         return page(
             "question.html", status=422 if error else 200, title=question.text, question=question,
             choices=choices(question), control=control(question), ticked=ticked,
             typed=typed or (str(previous) if question.type == "number" and previous is not None else ""),
-            error=error, csrf=visit.csrf, can_go_back=bool(interview.path), refresh=refresh,
-            progress=words.WEB_PROGRESS.format(
-                number=interview.number, part=sections.index(question.section) + 1, parts=len(sections),
-                section=interview.kb.section_title(question.section)),
+            error=error, csrf=visit.csrf, step=visit.step_token(), can_go_back=bool(interview.path),
+            refresh=refresh, progress=i18n.gettext(PROGRESS).format(number=number, total=total),
+            section=interview.kb.section_title(question.section),
             hint=(words.WEB_NUMBER_HINT.format(min=question.bounds[0], max=question.bounds[1])
                   if question.type == "number" else
                   words.WEB_MULTI_HINT if question.type == "multi" else None))
+
+    def where(visit: Visit) -> str:
+        """The address of the visit's current page: its question's place, or the result."""
+        return "/result" if visit.interview.finished else f"/question/{visit.interview.number}"
+
+    def visit_message(visit: Visit, title: str, text: str, actions: list[Action],
+                      status: int = 200) -> HTMLResponse:
+        """A message during a visit, with its ways on (and the idle reset, as every visit's page)."""
+        return page("message.html", status=status, title=i18n.gettext(title), text=i18n.gettext(text),
+                    actions=actions, csrf=visit.csrf, refresh=refresh)
+
+    def out_of_date(visit: Visit, form: FormData, *, question_needed: bool = True) -> bool:
+        """Whether a question's form was shown at another step than the visit's current one (another
+        tab or window has moved the visit on). A form naming no step (a client of its own) names its
+        question instead; ``question_needed`` False: the form may name neither (a step back)."""
+        step = form.get("step")
+        if step is not None:
+            return not (isinstance(step, str) and same(step, visit.step_token()))
+        named = form.get("question")
+        if named is None and not question_needed:
+            return False
+        current = visit.interview.current
+        return current is None or named != current.id
+
+    def stale(visit: Visit) -> HTMLResponse:
+        """The refusal of a form left behind: nothing changes, and the way to where the visit is."""
+        on = (i18n.gettext(GO_TO_RESULT) if visit.interview.finished
+              else i18n.gettext(GO_TO_QUESTION).format(number=visit.interview.number))
+        return visit_message(visit, STALE_TITLE, STALE, [Action(on, where(visit))], status=409)
+
+    def hold_if_emergency(visit: Visit) -> None:
+        """A visit that reached an emergency is never wiped by starting again: it is held for staff."""
+        if visit.emergency:
+            visits.hold(visit)
+            raise HeldVisit(visit)
 
     def result_of(interview: Interview) -> Result:
         return build(interview.kb, interview.flow_result(), source="questionnaire")
@@ -359,15 +435,19 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
     @app.get("/", response_class=HTMLResponse)
     async def welcome(request: Request) -> Response:
         current = visit_of(request)  # a held tablet stays held (HeldVisit) until staff press Finish
-        if current is not None and current.emergency:
-            visits.hold(current)  # after an emergency the start page never wipes it silently
-            raise HeldVisit(current)
-        visits.end(request.cookies.get(COOKIE))  # the start page always begins a fresh visit
-        language = asked_language(request)
-        visit = visits.new(kb_in(language), language)
+        if current is not None:
+            hold_if_emergency(current)  # after an emergency the start page never wipes it silently
+        asked = i18n.normalise(request.query_params.get("lang"))
+        if current is not None and current.started:  # kept: Start asks before anything is wiped
+            visit = current
+            i18n.activate(asked or visit.language)
+        else:  # nothing answered yet: the visit (a fresh one if there is none) in the language asked for
+            language = asked or (current.language if current is not None else default_language)
+            i18n.activate(language)
+            visit = current if current is not None else visits.new(kb_in(language), language)
+            visit.language = language
         response = page("welcome.html", title=words.WEB_WELCOME_TITLE, csrf=visit.csrf,
-                        privacy=words.WEB_PRIVACY.format(minutes=minutes),
-                        query="" if language == default_language else f"?lang={language}")
+                        privacy=words.WEB_PRIVACY.format(minutes=minutes))
         response.set_cookie(COOKIE, visit.token, httponly=True, samesite="strict", path="/")
         return response
 
@@ -376,17 +456,34 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         visit, _ = await posted(request)
         if visit is None:
             return expired()
-        visit.interview = Interview(kb_in(visit.language), engine)
-        visit.started = True
-        return go("/question")
+        if visit.started:  # the start page of a second tab or window: ask, never wipe
+            return visit_message(visit, IN_PROGRESS_TITLE, IN_PROGRESS, [
+                Action(i18n.gettext(CONTINUE), where(visit)),
+                Action(words.WEB_START_AGAIN, "/start-again", post=True, primary=False)])
+        visit.begin(kb_in(visit.language), engine)
+        return go(where(visit))
 
     @app.get("/question", response_class=HTMLResponse)
     async def question(request: Request) -> Response:
+        """The visit's current page, wherever it is (its address names the question's place)."""
         visit = visit_of(request)
         if visit is None or not visit.started:
             return go("/")
-        if visit.interview.finished:
-            return go("/result")
+        return go(where(visit))
+
+    @app.get("/question/{number}", response_class=HTMLResponse)
+    async def question_at(request: Request, number: int) -> Response:
+        """The ``number``-th question of the visit's path. An earlier one (the browser's Back button)
+        moves the visit back to it, its answer filled in; a later one is not reached by an address,
+        only by answering: that shows where the visit is."""
+        visit = visit_of(request)
+        if visit is None or not visit.started:
+            return go("/")
+        if number < 1:
+            return problem(words.WEB_NOT_FOUND_TITLE, words.WEB_NOT_FOUND, 404)
+        visit.back_to(number)
+        if visit.interview.finished or number != visit.interview.number:
+            return go(where(visit))
         return question_page(visit)
 
     @app.post("/answer")
@@ -394,27 +491,67 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         visit, form = await posted(request)
         if visit is None:
             return expired()
+        if not visit.started:
+            return go("/")
         current = visit.interview.current
-        if current is None:
-            return go("/result")
-        if form.get("question") != current.id:  # a form from an earlier screen: show the current one
-            return go("/question")
+        if current is None or out_of_date(visit, form):  # never taken for another question's answer
+            return stale(visit)
         value = read_answer(current, form)
         if isinstance(value, Refusal):
             raw = form.get("answer")
             typed = raw if isinstance(raw, str) else ""
             return question_page(visit, error=value.message, given={typed} if typed else set(),
                                  typed=typed[:20])
-        visit.interview.answer(value)
-        return go("/result" if visit.interview.finished else "/question")
+        visit.answer(value)
+        return go(where(visit))
 
     @app.post("/back")
     async def back(request: Request) -> Response:
+        visit, form = await posted(request)
+        if visit is None:
+            return expired()
+        if not visit.started:
+            return go("/")
+        if out_of_date(visit, form, question_needed=False):
+            return stale(visit)
+        visit.back()
+        return go(where(visit))
+
+    @app.post("/language")
+    async def language(request: Request) -> Response:
+        """Go on in another language: every answer kept, the same question shown in it."""
+        visit, form = await posted(request)
+        if visit is None:
+            return expired()
+        raw = form.get("lang")
+        chosen = i18n.normalise(raw) if isinstance(raw, str) else None
+        if chosen is None:
+            return visit_message(visit, words.WEB_BAD_REQUEST_TITLE, UNKNOWN_LANGUAGE,
+                                 [Action(i18n.gettext(CONTINUE), where(visit))], status=400)
+        visit.speak(chosen, kb_in(chosen))
+        return go(where(visit) if visit.started else "/")
+
+    @app.get("/start-again", response_class=HTMLResponse)
+    async def start_again_asked(request: Request) -> Response:
+        """Starting again asks first: a tap must not wipe the answers."""
+        visit = visit_of(request)
+        if visit is None or not visit.started:
+            return go("/")
+        return visit_message(visit, CONFIRM_TITLE, CONFIRM, [
+            Action(i18n.gettext(CONFIRM_YES), "/start-again", post=True),
+            Action(i18n.gettext(CONFIRM_NO), where(visit), primary=False)])
+
+    @app.post("/start-again")
+    async def start_again(request: Request) -> Response:
+        """Wipe the visit's answers and go back to the welcome page, in the visit's language."""
         visit, _ = await posted(request)
         if visit is None:
             return expired()
-        visit.interview.back()
-        return go("/question")
+        hold_if_emergency(visit)
+        visits.end(visit.token)
+        response = go("/" if visit.language == default_language else f"/?lang={visit.language}")
+        response.delete_cookie(COOKIE, path="/")
+        return response
 
     @app.get("/result", response_class=HTMLResponse)
     async def result(request: Request) -> Response:
@@ -426,10 +563,8 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         outcome = result_of(visit.interview)
         visit.emergency = outcome.level == "emergency"  # idle or not, it is then held for staff
         doc = report.build(visit.interview.kb, outcome, clinic=clinic, staffed=True)
-        answers = report.build(visit.interview.kb, outcome, audience="clinician",
-                               clinic=clinic).section("answers")
         return page("result.html", title=words.WEB_RESULT_TITLE, doc=doc, csrf=visit.csrf,
-                    refresh=refresh, kiosk=True, answers=answers)
+                    refresh=refresh, kiosk=True, **handoff.values(visit.interview.kb, outcome, clinic))
 
     @app.get("/download/{fmt}")
     async def download(request: Request, fmt: str) -> Response:
@@ -439,10 +574,15 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if visit is None or not visit.interview.finished or fmt not in DOWNLOADS:
             return go("/") if visit is None else problem(
                 words.WEB_NOT_FOUND_TITLE, words.WEB_NOT_FOUND, 404)
+        if (off := handoff.downloads_off(clinic, problem)) is not None:
+            return off
         name, media = DOWNLOADS[fmt]
         body = save.summary(visit.interview.kb, result_of(visit.interview), fmt)
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    handoff.add_routes(app, clinic=clinic, visit_of=visit_of, result_of=result_of, page=page,
+                       problem=problem, refresh=refresh)
 
     @app.post("/finish")
     async def finish(request: Request) -> Response:
@@ -459,6 +599,13 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         """The knowledge base in the page's language, and the query that keeps it in links."""
         language = asked_language(request)
         return kb_in(language), "" if language == default_language else f"?lang={language}"
+
+    @app.get("/staff", response_class=HTMLResponse)
+    async def staff_index(request: Request) -> Response:
+        """Every page for staff and educators; no page of a visit links here."""
+        local, query = staff(request)
+        return page("staff.html", title=words.WEB_STAFF_PAGES, query=query, questions=local.questions,
+                    intro=i18n.gettext(STAFF_INTRO), explain=i18n.gettext(STAFF_EXPLAIN))
 
     @app.get("/red-flags", response_class=HTMLResponse)
     async def red_flags(request: Request) -> Response:

@@ -2,7 +2,9 @@
 
 A visit is found by a random token in an HttpOnly, SameSite=Strict cookie;
 nothing about it is ever written to disk or logged. Every form carries the
-visit's own CSRF token, which a POST must return.
+visit's own CSRF token, which a POST must return, and a question's form also
+names the step it was shown at (:meth:`Visit.step_token`), so that a form from
+a tab left behind is refused rather than taken for an answer to another question.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
+from triage import conditions
 from triage.engine import Engine
 from triage.flow import Interview
-from triage.models import KnowledgeBase
+from triage.models import (
+    AllCondition,
+    AnswerValue,
+    AnyCondition,
+    Condition,
+    KnowledgeBase,
+    NotCondition,
+    QuestionCondition,
+)
 
 MAX_VISITS = 2000
 """More open visits than this and the longest-idle are wiped first (memory stays bounded)."""
@@ -37,6 +48,43 @@ class Visit:
     held: bool = False
     """Its answers are wiped and the tablet says, large, that the person needs emergency help,
     until staff press Finish."""
+    moves: int = 0
+    """How many times the visit has moved (started, answered, gone back): a question's form
+    names the move it was shown after, so one from a tab left behind is known."""
+
+    def step_token(self) -> str:
+        """What the current question's form carries to say which step it was shown at."""
+        current = self.interview.current
+        return f"{self.moves}.{current.id if current is not None else ''}"
+
+    def begin(self, kb: KnowledgeBase, engine: Engine) -> None:
+        """Start the questions afresh, in the visit's language (``kb``)."""
+        self.interview = Interview(kb, engine)
+        self.started = True
+        self.moves += 1
+
+    def answer(self, value: AnswerValue) -> None:
+        """Answer the current question and move on."""
+        self.interview.answer(value)
+        self.moves += 1
+
+    def back(self) -> None:
+        """Return to the previous question (its answer kept, to be shown filled in)."""
+        if self.interview.back():
+            self.moves += 1
+
+    def back_to(self, number: int) -> None:
+        """Return to the ``number``-th question of the path; nothing changes if it is not behind."""
+        while self.interview.number > max(number, 1) and self.interview.path:
+            self.back()
+
+    def speak(self, language: str, kb: KnowledgeBase) -> None:
+        """Go on in ``language`` (``kb`` is the knowledge base in it): every answer is kept."""
+        self.language = language
+        interview = self.interview
+        interview.kb = kb
+        if interview.current is not None:
+            interview.current = kb.question(interview.current.id)
 
 
 @dataclass
@@ -100,6 +148,53 @@ class Visits:
                     self._hold(visit)
             elif idle > self.idle_seconds:
                 del self._open[token]
+
+
+def progress(interview: Interview) -> tuple[int, int]:
+    """(N, M) for "question N of about M": M is the questions answered so far and every later
+    one that the answers so far do not rule out.
+
+    An answer can only rule questions out, never back in (an unknown answer leaves a condition
+    undecided, :func:`_decided`), so as a person moves forward N grows by one while M never grows:
+    the share shown only ever rises. M is at least N (a question asked that no condition names,
+    such as a checklist the answers let in at the end, still counts).
+    """
+    number = interview.number
+    current = interview.current
+    if current is None:
+        return number - 1, number - 1
+    kb = interview.kb
+    known = interview.path_answers()
+    start = kb.question_index[current.id]
+    passed = {q.id for q in kb.questions[:start] if q.id not in known}
+    later = sum(1 for q in kb.questions[start:]
+                if (c := kb.asked_when(q)) is None or _decided(c, known, passed) is not False)
+    return number, max(number, len(interview.path) + later)
+
+
+def _decided(condition: Condition, known: Mapping[str, AnswerValue], passed: Set[str]) -> bool | None:
+    """Whether ``condition`` holds, given the answers ``known`` and the questions ``passed`` without
+    an answer; None while it rests on a question still ahead (three-valued, Kleene's logic).
+
+    Anything but a question's answer (a finding, "left unanswered") is not true when a question is
+    chosen, as :func:`triage.flow.is_asked` reads it."""
+    match condition:
+        case QuestionCondition(question=qid, operator=operator, answer=expected):
+            if qid in known:
+                return conditions.holds(condition, known)
+            if qid in passed:
+                return operator == "exists" and not expected
+            return None
+        case AllCondition(all=parts):
+            found = [_decided(p, known, passed) for p in parts]
+            return False if False in found else True if all(found) else None
+        case AnyCondition(any=parts):
+            found = [_decided(p, known, passed) for p in parts]
+            return True if True in found else False if all(f is False for f in found) else None
+        case NotCondition(not_=inner):
+            inside = _decided(inner, known, passed)
+            return None if inside is None else not inside
+    return False
 
 
 def same(sent: str | None, expected: str) -> bool:

@@ -1,7 +1,7 @@
 /* The idle reset, with a warning first (WCAG 2.2.1, Timing Adjustable).
  *
  * A page that shows a visit goes back to the start page after the idle time, for privacy (the
- * start page begins a fresh visit, and the server has wiped the old one by then). Shortly before,
+ * server has wiped the visit by then, so the start page begins a fresh one). Shortly before,
  * the dialog in the page asks whether the person is still there: answering it (its button, or
  * Escape) keeps the visit, with one request that touches it on the server, and starts the time
  * again. Without JavaScript the page's <noscript> refresh clears the screen, with no warning.
@@ -10,6 +10,13 @@
  */
 (function () {
   "use strict";
+  // A page the browser keeps in memory for its Back and Forward buttons is asked for again when
+  // shown: the server then shows the visit as it is now (an earlier question, its answer filled in).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
   var dialog = document.getElementById("idle");
   if (!dialog) {
     return;
