@@ -124,7 +124,7 @@ class Terminal:
     """The program in a pseudo-terminal of ``rows`` x ``cols``, its output kept for a screen emulator."""
 
     def __init__(self, rows: int, cols: int, *args: str) -> None:
-        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS=str(cols), LINES=str(rows),
                    PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(ROOT), env=env,
                                    dimensions=(rows, cols), encoding="utf-8", timeout=15)

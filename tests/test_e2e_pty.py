@@ -98,9 +98,12 @@ def start(screens: list[Screen]) -> Iterator[object]:
 
 
 def keys_for(question: Question, value: AnswerValue) -> str:
-    """The keys that give ``value`` to a fresh (not pre-filled) prompt."""
+    """The keys that give ``value`` to a fresh (not pre-filled) prompt.
+
+    A first "Yes" needs an arrow key before Enter (down and back up): Enter alone answers nothing.
+    """
     if question.type == "yes_no":
-        return {True: "", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
+        return {True: DOWN + UP, False: DOWN, "not_sure": DOWN * 2}[value] + ENTER
     if question.type in ("number", "scale"):
         return f"{value}{ENTER}"
     ids = question.option_ids
@@ -114,14 +117,39 @@ def keys_for(question: Question, value: AnswerValue) -> str:
     return keys + ENTER
 
 
+def typed_keys_for(question: Question, value: AnswerValue) -> str:
+    """What is typed for ``value`` with ``--plain``: a letter for yes/no, numbers for lists."""
+    if question.type == "yes_no":
+        return {True: "y", False: "n", "not_sure": "s"}[value] + ENTER
+    if question.type in ("number", "scale"):
+        return f"{value}{ENTER}"
+    ids = question.option_ids
+    chosen = value if isinstance(value, tuple) else (value,)
+    return ", ".join(str(ids.index(str(option)) + 1) for option in chosen) + ENTER
+
+
+def value_for(question: Question, answers: Mapping[str, AnswerValue]) -> AnswerValue:
+    """The answer to ``question``; a list the answers do not name (a checklist asked last) is none."""
+    if question.id not in answers and question.type == "multi":
+        return ()
+    return answers[question.id]
+
+
 def answer(screen: Screen, interview: Interview, answers: Mapping[str, AnswerValue],
-           until: str | None = None) -> None:
+           until: str | None = None, *, typed: bool = False) -> None:
     """Answer question after question, as the program asks them, stopping before ``until``."""
     while interview.current is not None and interview.current.id != until:
         question = interview.current
+        value = value_for(question, answers)
         screen.wait_for_question(interview.number)
-        screen.send(keys_for(question, answers[question.id]))
-        interview.answer(answers[question.id])
+        screen.send((typed_keys_for if typed else keys_for)(question, value))
+        interview.answer(value)
+
+
+def finish_after_an_emergency(screen: Screen) -> None:
+    """Take the first choice, Finish, when offered to change the last answer."""
+    screen.expect(constants.CHANGE_LAST)
+    screen.send(ENTER)
 
 
 def headers(output: str) -> list[int]:
@@ -179,6 +207,7 @@ def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, en
     screen.expect("Seek emergency care now")
     screen.expect(flag)
     screen.expect("What to do now: call the emergency number")  # the last thing on screen
+    finish_after_an_emergency(screen)
     assert screen.finish() == 0
     assert max(headers(screen.output)) == last <= 8
     assert "save a summary" not in screen.output
@@ -270,12 +299,51 @@ def test_answers_out_saves_json_without_asking(start: object, tmp_path: Path, kb
 @pytest.mark.slow
 def test_plain_mode_has_no_colour_or_boxes(start: object, kb: KnowledgeBase, engine: Engine) -> None:
     screen = start("--plain")  # type: ignore[operator]
-    answer(screen, Interview(kb, engine), examples.EMERGENCY)
+    answer(screen, Interview(kb, engine), examples.EMERGENCY, typed=True)
     screen.expect("Suggestion: EMERGENCY.")
     assert screen.finish() == 0
     result = screen.output[screen.output.index("Suggestion: EMERGENCY."):]
     assert "\x1b[3" not in result  # no foreground colour
     assert not set(result) & set("│─╭╮╰╯┃━┏┓┗┛•")
+    assert constants.CHANGE_LAST not in screen.output  # no list to move through with arrows
+
+
+@pytest.mark.slow
+def test_plain_answers_are_typed_all_the_way(start: object, kb: KnowledgeBase, engine: Engine) -> None:
+    screen = start("--plain")  # type: ignore[operator]
+    screen.expect(re.escape(constants.KEYS_HELP_TYPED.split(" · ")[0]))
+    answer(screen, Interview(kb, engine), examples.BENIGN, typed=True)
+    screen.expect("Discuss with your acupuncturist")
+    screen.expect("save a summary")
+    screen.expect("1. No, finish here")  # the list is numbered lines, typed into as the questions were
+    screen.send("1" + ENTER)
+    assert screen.finish() == 0
+    text = clean(screen.output)
+    for line in ("1. Yes", "2. No", "3. Not sure", "1. Lower back", "2. Upper back"):
+        assert f"\n{line}" in text.replace("\r", ""), line
+    assert "Answer: Lower back" in text and "Answer: Sitting for long periods" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_plain_refuses_what_it_cannot_read_and_keeps_b_and_why(start: object) -> None:
+    screen = start("--plain")  # type: ignore[operator]
+    screen.wait_for_question(1)
+    screen.send("40" + ENTER)
+    screen.wait_for_question(2)
+    screen.send("maybe" + ENTER)
+    screen.expect(re.escape("Please type 1, 2 or 3, or y, n or s."))
+    screen.send("\x7f" * 5 + "?")  # an empty field again: ? is why we ask
+    screen.expect("Why we ask:")
+    screen.send("n" + ENTER)
+    screen.wait_for_question(3)
+    screen.send("b")  # back, in an empty field
+    screen.expect(re.escape(constants.BACK_TO.format(number=2)))
+    screen.wait_for_question(2)
+    screen.child.sendcontrol("c")
+    assert screen.finish() == 130
+    text = clean(screen.output)
+    assert constants.CANCELLED in text and "Traceback" not in text
 
 
 @pytest.mark.slow
@@ -284,6 +352,7 @@ def test_no_color_keeps_the_words_and_drops_the_colours(start: object, kb: Knowl
     screen = start(no_color=True)  # type: ignore[operator]
     answer(screen, Interview(kb, engine), examples.EMERGENCY)
     screen.expect("EMERGENCY")
+    finish_after_an_emergency(screen)
     assert screen.finish() == 0
     assert not re.search(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m", screen.output)  # no foreground colour
     assert "┏" in screen.output  # the box stays: only colour is dropped

@@ -371,7 +371,7 @@ def test_the_questionnaire_runs_in_spanish_in_a_terminal(tmp_path: Path) -> None
     child.expect_exact(keys)
     child.sendline("45")
     child.expect_exact(accident.split("?")[0])
-    child.sendline("")  # the first choice, Sí: a serious accident is an emergency
+    child.sendline("s")  # Sí, typed (--plain reads typed answers): a serious accident is an emergency
     child.expect(pexpect.EOF)
     out = " ".join(child.before.split())
     child.close()

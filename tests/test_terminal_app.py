@@ -61,11 +61,19 @@ def drive(kb: KnowledgeBase, engine: Engine, replies: list[Any],
     return interview, script, "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
+def reply_for(question: Question, answers: dict[str, AnswerValue]) -> AnswerValue:
+    """The answer given to ``question``; a list the answers do not name (such as a checklist asked
+    last) is answered "none of these"."""
+    if question.id not in answers and question.type == "multi":
+        return ()
+    return answers[question.id]
+
+
 def benign_replies(kb: KnowledgeBase, engine: Engine) -> list[AnswerValue]:
     interview = Interview(kb, engine)
     replies = []
     while interview.current is not None:
-        replies.append(examples.BENIGN[interview.current.id])
+        replies.append(reply_for(interview.current, examples.BENIGN))
         interview.answer(replies[-1])
     return replies
 
@@ -761,3 +769,225 @@ def test_cli_ctrl_c_after_a_failed_save_shows_the_summary_and_exits_130(
     assert constants.CANCELLED in run.err
     assert "Traceback" not in run.err
     assert list(tmp_path.iterdir()) == []
+
+
+# --- how the prompts are put: typed with --plain, a first "Yes" with an arrow otherwise ------------
+@pytest.mark.parametrize("plain", [pytest.param(False, id="arrows"), pytest.param(True, id="plain")])
+def test_plain_answers_are_typed_and_arrows_need_a_move_for_a_first_yes(
+        kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, plain: bool) -> None:
+    _, script, _ = drive(kb, engine, [40, False], monkeypatch, plain=plain)
+    for _, _, ctx in script.asked:
+        assert (ctx.plain, ctx.typed, ctx.explicit_choice) == (plain, plain, not plain)
+
+
+def test_the_plain_welcome_says_to_type_the_answers() -> None:
+    out = io.StringIO()
+    screens.make_console(True, file=out, width=200).print(screens.welcome(True, typed=True))
+    assert constants.KEYS_HELP_TYPED.replace(" · ", "; ") in out.getvalue()
+    assert "arrows" not in out.getvalue()
+
+
+# --- after an emergency: change my last answer, or finish --------------------------------------------
+class Offers:
+    """Stands in for the list prompts after the questions: the change offer, then saving."""
+
+    def __init__(self, change: list[bool]) -> None:
+        self.change = iter(change)
+        self.messages: list[str] = []
+
+    def select(self, message: str, choices: Any, ctx: PromptContext) -> str:
+        self.messages.append(message)
+        if message == constants.CHANGE_LAST_OFFER:
+            assert [value for _, value in choices] == ["", "change"]  # Finish first: an Enter finishes
+            assert [title for title, _ in choices] == [constants.CHANGE_LAST_FINISH, constants.CHANGE_LAST]
+            return "change" if next(self.change) else ""
+        return ""  # no summary
+
+
+def test_after_an_emergency_the_last_question_can_be_asked_again(
+        kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    script = Script([52, False, True, False])  # yes to saddle numbness, changed to no; then the input ends
+    offers = Offers([True])
+    monkeypatch.setattr(prompts, "ask", script)
+    monkeypatch.setattr(prompts, "select", offers.select)
+    with pytest.raises(EOFError):
+        app.run(_args(tmp_path, plain=False))
+    assert [(qid, previous) for qid, previous, _ in script.asked] == [
+        ("age", None), ("recent_trauma", None), ("saddle_numbness", None),
+        ("saddle_numbness", True),  # asked again, with the answer given before
+        ("bladder_bowel_change", None),  # and the questionnaire goes on
+    ]
+    assert offers.messages == [constants.CHANGE_LAST_OFFER]
+    out = capsys.readouterr().out
+    assert out.index(constants.LEVEL_TITLE["emergency"]) < out.index(constants.BACK_TO.format(number=3))
+
+
+def test_changing_the_last_answer_works_the_result_out_again(
+        kb: KnowledgeBase, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    replies = benign_replies(kb, engine)
+    assert kb.question("saddle_numbness") == kb.questions[2]
+    offers = Offers([True])
+    monkeypatch.setattr(prompts, "ask", Script([*replies[:2], True, *replies[2:]]))
+    monkeypatch.setattr(prompts, "select", offers.select)
+    assert app.run(_args(tmp_path, plain=False)) == 0
+    assert offers.messages == [constants.CHANGE_LAST_OFFER, constants.SAVE_QUESTION]
+    out = capsys.readouterr().out
+    after = out[out.index(constants.BACK_TO.format(number=3)):]
+    assert constants.LEVEL_TITLE["emergency"] in out[:len(out) - len(after)]
+    assert constants.LEVEL_TITLE["acupuncturist"] in after
+    assert constants.LEVEL_TITLE["emergency"] not in after
+
+
+def test_finish_leaves_what_to_do_now_as_the_last_lines(kb: KnowledgeBase, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    offers = Offers([False])
+    monkeypatch.setattr(prompts, "ask", Script([52, False, True]))
+    monkeypatch.setattr(prompts, "select", offers.select)
+    assert app.run(_args(tmp_path, plain=False)) == 0
+    assert offers.messages == [constants.CHANGE_LAST_OFFER]
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == constants.CLOSING_EMERGENCY_NO_NUMBER
+
+
+@pytest.mark.parametrize("extra", [pytest.param({"plain": True}, id="plain"),
+                                   pytest.param({"plain": False, "answers_out": "summary.json"},
+                                                id="answers-out")])
+def test_no_offer_to_change_with_plain_or_answers_out(kb: KnowledgeBase, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      extra: dict[str, Any]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(prompts, "ask", Script([52, False, True]))
+    monkeypatch.setattr(prompts, "select", lambda *a, **k: pytest.fail("offered a change"))
+    if "answers_out" in extra:
+        extra = {**extra, "answers_out": tmp_path / extra["answers_out"]}
+    assert app.run(_args(tmp_path, **extra)) == 0
+
+
+# --- clear at the end (a shared computer at a clinic) ----------------------------------------------------
+class Waits:
+    """Stands in for the wait for Enter before the screen is cleared."""
+
+    def __init__(self, error: type[BaseException] | None = None) -> None:
+        self.messages: list[str] = []
+        self.error = error
+
+    def __call__(self, message: str, ctx: PromptContext) -> None:
+        self.messages.append(message)
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.fixture
+def clear_setting(tmp_path: Path) -> Callable[[str], dict[str, Any]]:
+    def setting(how: str) -> dict[str, Any]:
+        if how == "flag":
+            return {"clear_at_end": True}
+        path = tmp_path / "clinic.yaml"
+        path.write_text("name: Riverside Clinic\nclear_at_end: true\n", encoding="utf-8")
+        return {"clinic": path}
+
+    return setting
+
+
+CLEAR_SOURCES = [pytest.param("flag", id="flag"), pytest.param("clinic", id="clinic-setting")]
+
+
+@pytest.mark.parametrize("how", CLEAR_SOURCES)
+@pytest.mark.parametrize("plain", [pytest.param(False, id="arrows"), pytest.param(True, id="plain")])
+def test_clear_at_end_waits_for_enter_then_clears_screen_and_scrollback(
+        kb: KnowledgeBase, engine: Engine, tmp_path: Path, *, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], clear_setting: Callable[[str], dict[str, Any]],
+        how: str, plain: bool) -> None:
+    waits = Waits()
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", Offers([]).select)
+    monkeypatch.setattr(prompts, "wait_for_enter", waits)
+    assert app.run(_args(tmp_path, plain=plain, **clear_setting(how))) == 0
+    out = capsys.readouterr().out
+    assert waits.messages == [constants.CLEAR_AT_END_WAIT]
+    assert out.endswith(screens.CLEAR_ALL) and out.count(screens.CLEAR_ALL) == 1
+    assert constants.LEVEL_TITLE["acupuncturist"] in out  # the result was shown first
+
+
+def test_clear_at_end_after_an_emergency_finished(kb: KnowledgeBase, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    waits = Waits()
+    monkeypatch.setattr(prompts, "ask", Script([52, False, True]))
+    monkeypatch.setattr(prompts, "select", Offers([False]).select)
+    monkeypatch.setattr(prompts, "wait_for_enter", waits)
+    assert app.run(_args(tmp_path, plain=False, clear_at_end=True)) == 0
+    out = capsys.readouterr().out
+    assert waits.messages == [constants.CLEAR_AT_END_WAIT]
+    closing = out.index(constants.CLOSING_EMERGENCY_NO_NUMBER)
+    assert out.index(screens.CLEAR_ALL) > closing
+
+
+def test_without_clear_at_end_nothing_is_cleared(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", Offers([]).select)
+    monkeypatch.setattr(prompts, "wait_for_enter", Waits(AssertionError))
+    assert app.run(_args(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[3J" not in out and "\x1b[2J" not in out
+
+
+@pytest.mark.parametrize("error", [pytest.param(KeyboardInterrupt, id="ctrl-c"),
+                                   pytest.param(EOFError, id="end-of-input")])
+def test_ctrl_c_or_end_of_input_at_the_wait_still_clears(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        error: type[BaseException]) -> None:
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", Offers([]).select)
+    monkeypatch.setattr(prompts, "wait_for_enter", Waits(error))
+    assert app.run(_args(tmp_path, clear_at_end=True)) == 0  # as the program ends without the wait
+    assert capsys.readouterr().out.endswith(screens.CLEAR_ALL)
+
+
+def test_stopping_before_any_result_clears_at_once(kb: KnowledgeBase, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    waits = Waits()
+    monkeypatch.setattr(prompts, "ask", Script([40, False, KeyboardInterrupt()]))
+    monkeypatch.setattr(prompts, "wait_for_enter", waits)
+    with pytest.raises(KeyboardInterrupt):
+        app.run(_args(tmp_path, clear_at_end=True))
+    assert waits.messages == []  # nothing to read: the answers go at once
+    assert capsys.readouterr().out.endswith(screens.CLEAR_ALL)
+
+
+def test_stopping_after_the_result_waits_then_clears_and_still_stops(
+        kb: KnowledgeBase, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    waits = Waits()
+
+    def stop(*args: Any) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+    monkeypatch.setattr(prompts, "select", stop)  # Ctrl-C when asked whether to save
+    monkeypatch.setattr(prompts, "wait_for_enter", waits)
+    with pytest.raises(KeyboardInterrupt):
+        app.run(_args(tmp_path, clear_at_end=True))
+    assert waits.messages == [constants.CLEAR_AT_END_WAIT]
+    assert capsys.readouterr().out.endswith(screens.CLEAR_ALL)
+
+
+def test_clear_at_end_is_a_flag_of_the_questionnaire() -> None:
+    from triage.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--clear-at-end"]).clear_at_end is True
+    assert parser.parse_args([]).clear_at_end is False
+    assert "--clear-at-end" in parser.format_help()
+
+
+def test_clear_all_clears_the_screen_then_the_scrollback() -> None:
+    out = io.StringIO()
+    screens.clear_all(screens.make_console(True, file=out))
+    assert out.getvalue() == "\x1b[H\x1b[2J\x1b[3J"

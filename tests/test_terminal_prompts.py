@@ -30,12 +30,12 @@ DOWN, ENTER, SPACE, BACKSPACE, CTRL_C, CTRL_D = "j", "\r", " ", "\x7f", "\x03", 
 
 
 def ask(question: Question, keys: str, previous: Any = None, *, can_go_back: bool = True,
-        plain: bool = False) -> Any:
+        plain: bool = False, typed: bool = False, explicit: bool = False) -> Any:
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()
-        ctx = PromptContext(header="Header · question 2", can_go_back=can_go_back, plain=plain,
-                            input=pipe, output=DummyOutput())
+        ctx = PromptContext(header="Header · question 2", can_go_back=can_go_back, plain=plain, typed=typed,
+                            explicit_choice=explicit, input=pipe, output=DummyOutput())
         return prompts.ask(question, previous, ctx)
 
 
@@ -73,13 +73,19 @@ def _drawn(stream: io.StringIO, text: str, limit: float = 10.0) -> None:
 
 
 def screen_after(question: Question, groups: list[str], previous: Any = None, *,
-                 can_go_back: bool = True) -> tuple[Any, str]:
-    """Type ``groups`` one at a time while the prompt runs; return its answer and output."""
+                 can_go_back: bool = True, typed: bool = False, explicit: bool = False,
+                 columns: int = 100, looks: list[str] | None = None) -> tuple[Any, str]:
+    """Type ``groups`` one at a time while the prompt runs; return its answer and output.
+
+    At each :class:`Until`, once its text is drawn, the output so far is added to ``looks``: the
+    screen as it was then (a prompt erases itself when done).
+    """
     stream = io.StringIO()
-    output = Vt100_Output(stream, lambda: Size(rows=40, columns=100), term="xterm")
+    output = Vt100_Output(stream, lambda: Size(rows=40, columns=columns), term="xterm")
     outcome: dict[str, Any] = {}
     with create_pipe_input() as pipe:
-        ctx = PromptContext(header="Header", can_go_back=can_go_back, input=pipe, output=output)
+        ctx = PromptContext(header="Header", can_go_back=can_go_back, plain=typed, typed=typed,
+                            explicit_choice=explicit, input=pipe, output=output)
 
         def run() -> None:
             try:
@@ -93,6 +99,9 @@ def screen_after(question: Question, groups: list[str], previous: Any = None, *,
         for group in groups:
             if isinstance(group, Until):
                 _drawn(stream, group)
+                if looks is not None:
+                    seen = _settled(stream, seen - 1)
+                    looks.append(stream.getvalue())
                 continue
             pipe.send_text(group)
             seen = _settled(stream, seen)  # and has been drawn again after these keys
@@ -310,10 +319,10 @@ def test_plain_ticks_are_words_and_restored_after(kb: KnowledgeBase) -> None:
     seen: list[str] = []
     original: Callable[..., Any] = prompts._run
 
-    def spy(prompt: Any, question: Question, ctx: PromptContext) -> Any:
+    def spy(prompt: Any, question: Question, ctx: PromptContext, *args: Any, **kwargs: Any) -> Any:
         with prompts._indicators(ctx.plain):
             seen.append(getattr(questionary_common, SELECTED))
-        return original(prompt, question, ctx)
+        return original(prompt, question, ctx, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(prompts, "_run", spy)
@@ -374,3 +383,289 @@ def test_a_long_number_shows_the_range_message(kb: KnowledgeBase) -> None:
     reply, screen = screen_after(kb.question("pain_severity"), [long, ENTER, BACKSPACE * 150 + "3", ENTER])
     assert reply == 3
     assert constants.NUMBER_OUT_OF_RANGE.format(value=0, min=0, max=10) in screen
+
+
+# --- what a prompt says appears right under the question -----------------------------------------
+def _rows(output: str, columns: int = 100) -> list[str]:
+    """The screen the prompt's output leaves, row by row, read back through a screen emulator."""
+    import pyte
+
+    screen = pyte.Screen(columns, 40)
+    pyte.Stream(screen).feed(output.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
+    return [line.rstrip() for line in screen.display]
+
+
+def _gap(rows: list[str], question: Question, message: str) -> int:
+    """Rows from the question's last line (under the header) down to the first line of ``message``."""
+    first = next(n for n, row in enumerate(rows) if row.startswith("Header")) + 1
+    wanted = " ".join(question.text.split())
+    last = next(n for n in range(first, len(rows))
+                if wanted in " ".join(" ".join(rows[first:n + 1]).replace("›", " ").split()))
+    first_word = message.split(maxsplit=1)[0]
+    return next(n for n in range(last + 1, len(rows)) if rows[n].startswith(first_word)) - last
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_why_is_shown_right_under_the_question(kb: KnowledgeBase, kind: str) -> None:
+    question = kb.question(QUESTION_OF_TYPE[kind])
+    answer = {"number": "40", "scale": "4"}.get(kind, "")
+    looks: list[str] = []
+    screen_after(question, ["?", Until("Why we ask:"), answer + ENTER], looks=looks)
+    rows = _rows(looks[0])
+    assert _gap(rows, question, constants.WHY_WE_ASK) == 1, "\n".join(rows)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    pytest.param("abc", constants.NUMBER_NOT_WHOLE.format(min=0, max=120), id="letters"),
+    pytest.param("150", constants.NUMBER_OUT_OF_RANGE.format(min=0, max=120), id="too-big"),
+])
+def test_a_number_message_is_shown_right_under_the_question(kb: KnowledgeBase, typed: str,
+                                                             message: str) -> None:
+    question = kb.question("age")
+    looks: list[str] = []
+    keys = [typed, ENTER, Until(message), BACKSPACE * len(typed) + "45", ENTER]
+    reply, _ = screen_after(question, keys, looks=looks)
+    assert reply == 45
+    rows = _rows(looks[0])
+    assert message in rows
+    assert _gap(rows, question, message) == 1, "\n".join(rows)
+
+
+def test_why_and_a_message_are_both_under_the_question_above_the_hints(kb: KnowledgeBase) -> None:
+    question = kb.question("age")
+    looks: list[str] = []
+    screen_after(question, ["?", Until("Why we ask:"), "x", Until("0 to 120."), BACKSPACE + "7", ENTER],
+                 looks=looks)
+    rows = _rows(looks[-1])
+    message = constants.NUMBER_NOT_WHOLE.format(min=0, max=120)
+    at = rows.index(message)
+    assert rows[at + 1].startswith("Why we ask:")
+    assert rows.index(constants.HINT_KEYS) > at + 1  # the hints come after both
+
+
+# --- a first "Yes" needs an arrow key (explicit_choice) ------------------------------------------
+@pytest.mark.parametrize(("keys", "previous", "expected"), [
+    pytest.param(DOWN + "k" + ENTER, None, True, id="down-and-up-is-yes"),
+    pytest.param(DOWN + ENTER, None, False, id="down-is-no"),
+    pytest.param(DOWN * 2 + ENTER, None, "not_sure", id="not-sure"),
+    pytest.param("k" + ENTER, None, "not_sure", id="up-wraps-to-not-sure"),
+    pytest.param(ENTER, True, True, id="a-yes-given-before-is-kept"),
+    pytest.param(ENTER, False, False, id="a-no-given-before-is-kept"),
+    pytest.param(ENTER + DOWN + "k" + ENTER, None, True, id="enter-refused-then-a-move"),
+])
+def test_explicit_choice(kb: KnowledgeBase, keys: str, previous: Any, expected: Any) -> None:
+    assert ask(kb.question("saddle_numbness"), keys, previous, explicit=True) == expected
+
+
+def test_explicit_choice_refuses_enter_alone(kb: KnowledgeBase) -> None:
+    with pytest.raises(EOFError):  # Enter did not answer; the input then ended
+        ask(kb.question("saddle_numbness"), ENTER, explicit=True)
+
+
+def test_explicit_choice_says_why_enter_did_nothing(kb: KnowledgeBase) -> None:
+    looks: list[str] = []
+    reply, _ = screen_after(kb.question("fever"), [ENTER, Until(constants.CHOOSE_WITH_ARROWS), DOWN, ENTER],
+                            explicit=True, looks=looks)
+    assert reply is False
+    rows = _rows(looks[0])
+    assert _gap(rows, kb.question("fever"), constants.CHOOSE_WITH_ARROWS) == 1, "\n".join(rows)
+
+
+def test_without_explicit_choice_enter_takes_the_first_answer(kb: KnowledgeBase) -> None:
+    assert ask(kb.question("saddle_numbness"), ENTER) is True  # as the demonstrations play it
+
+
+# --- typed answers (--plain) -----------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1", True), ("2", False), ("3", "not_sure"), ("2.", False), (" 1 ", True),
+    ("y", True), ("Y", True), ("yes", True), ("YES", True), ("ye", True),
+    ("n", False), ("no", False), ("No", False),
+    ("s", "not_sure"), ("not", "not_sure"), ("not sure", "not_sure"), ("Not Sure", "not_sure"),
+])
+def test_typed_yes_no(kb: KnowledgeBase, text: str, expected: Any) -> None:
+    assert prompts.read_typed(kb.question("fever"), text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "0", "4", "12", "x", "maybe", "yes please", "-1", "1,2", "²"])
+def test_typed_yes_no_refused(kb: KnowledgeBase, text: str) -> None:
+    with pytest.raises(prompts.NotAnAnswer) as caught:
+        prompts.read_typed(kb.question("fever"), text)
+    assert str(caught.value) == "Please type 1, 2 or 3, or y, n or s."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1", "after_lifting_or_strain"), ("4", "after_fall_or_knock"), ("sl", "gradual"),
+    ("su", "sudden_no_cause"), ("slowly over time", "gradual"), ("After L", "after_lifting_or_strain"),
+    ("after a", "after_fall_or_knock"),
+])
+def test_typed_choice(kb: KnowledgeBase, text: str, expected: str) -> None:
+    assert prompts.read_typed(kb.question("pain_onset"), text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "0", "5", "s", "a", "after", "x"])
+def test_typed_choice_refused(kb: KnowledgeBase, text: str) -> None:
+    with pytest.raises(prompts.NotAnAnswer) as caught:
+        prompts.read_typed(kb.question("pain_onset"), text)
+    assert str(caught.value) == constants.TYPED_PROBLEM_CHOICE.format(count=4)
+
+
+def test_a_bare_number_is_always_an_answers_number(kb: KnowledgeBase) -> None:
+    question = kb.question("pain_duration")  # "1 to 6 weeks" and "6 to 12 weeks" start with digits
+    assert prompts.read_typed(question, "1") == "under_1_week"
+    with pytest.raises(prompts.NotAnAnswer):
+        prompts.read_typed(question, "6")
+    assert prompts.read_typed(question, "6 to") == "6_to_12_weeks"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", ()), ("  ", ()), ("1", ("lower_back",)), ("1, 3", ("lower_back", "neck_shoulders")),
+    ("3 1", ("lower_back", "neck_shoulders")), ("3,1,3", ("lower_back", "neck_shoulders")),
+    ("1;5", ("lower_back", "widespread")), ("2.", ("upper_back",)),
+])
+def test_typed_multi(kb: KnowledgeBase, text: str, expected: tuple[str, ...]) -> None:
+    assert prompts.read_typed(kb.question("pain_location"), text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "6", "1, 6", "lower", "1 x", "9" * 5000])
+def test_typed_multi_refused(kb: KnowledgeBase, text: str) -> None:
+    with pytest.raises(prompts.NotAnAnswer) as caught:
+        prompts.read_typed(kb.question("pain_location"), text)
+    assert str(caught.value) == constants.TYPED_PROBLEM_MULTI.format(count=5)
+
+
+@pytest.mark.parametrize(("labels", "expected"), [
+    pytest.param(["Yes", "No", "Not sure"], ["y", "n", "s"], id="english"),
+    pytest.param(["Sí", "No", "No lo sé"], ["s", "n", "l"], id="spanish"),
+    pytest.param(["Back", "Why", "Both ways"], ["", "", ""], id="b-and-w-are-keys"),
+    pytest.param(["Not sure", "No"], ["n", ""], id="a-letter-taken-leaves-the-number"),
+    pytest.param(["[Ýéš ·]", "[Ñö ·]", "[Ñöţ šûŕé ··]"], ["y", "n", "s"], id="pseudo-accents"),
+])
+def test_letters(labels: list[str], expected: list[str]) -> None:
+    assert prompts.letters(labels) == expected
+
+
+def test_typed_yes_no_in_spanish() -> None:
+    from triage import i18n, loader
+
+    i18n.activate("es")
+    try:
+        question = loader.load().question("fever")
+        assert prompts.read_typed(question, "s") is True
+        assert prompts.read_typed(question, "si") is True  # accents need not be typed
+        assert prompts.read_typed(question, "Sí") is True
+        assert prompts.read_typed(question, "n") is False
+        assert prompts.read_typed(question, "l") == "not_sure"
+        assert prompts.read_typed(question, "no lo") == "not_sure"
+    finally:
+        i18n.activate(i18n.ENGLISH)
+
+
+@pytest.mark.parametrize(("qid", "previous", "expected"), [
+    ("fever", True, "1"), ("fever", False, "2"), ("fever", "not_sure", "3"), ("fever", None, ""),
+    ("pain_onset", "gradual", "2"), ("pain_location", ("lower_back", "side_flank"), "1, 4"),
+    ("pain_location", (), ""),
+])
+def test_typed_default_is_the_answer_given_before(kb: KnowledgeBase, qid: str, previous: Any,
+                                                 expected: str) -> None:
+    question = kb.question(qid)
+    assert prompts.typed_default(question, previous) == expected
+    if previous is not None:
+        assert prompts.read_typed(question, expected) == previous
+
+
+@pytest.mark.parametrize(("qid", "keys", "previous", "expected"), [
+    pytest.param("fever", "n" + ENTER, None, False, id="letter"),
+    pytest.param("fever", "1" + ENTER, None, True, id="number"),
+    pytest.param("fever", "x" + ENTER + BACKSPACE + "s" + ENTER, None, "not_sure", id="refused-then-fixed"),
+    pytest.param("fever", ENTER + "2" + ENTER, None, False, id="empty-refused"),
+    pytest.param("fever", ENTER, True, True, id="prefilled"),
+    pytest.param("fever", "b", None, BACK, id="back"),
+    pytest.param("fever", "?" + "y" + ENTER, None, True, id="why-then-answer"),
+    pytest.param("pain_onset", "su" + ENTER, None, "sudden_no_cause", id="choice-by-words"),
+    pytest.param("pain_location", "1 4" + ENTER, None, ("lower_back", "side_flank"), id="multi"),
+    pytest.param("pain_location", ENTER, None, (), id="multi-none"),
+    pytest.param("pain_location", BACKSPACE * 4 + ENTER, ("lower_back", "side_flank"), (), id="multi-untick"),
+])
+def test_typed_prompt(kb: KnowledgeBase, qid: str, keys: str, previous: Any, expected: Any) -> None:
+    assert ask(kb.question(qid), keys, previous, plain=True, typed=True) == expected
+
+
+@pytest.mark.parametrize("kind", [pytest.param(kind, id=kind) for kind in ("yes_no", "choice", "multi")])
+@pytest.mark.parametrize(("keys", "error"), [
+    pytest.param(CTRL_C, KeyboardInterrupt, id="ctrl-c"),
+    pytest.param("1" + CTRL_D, EOFError, id="ctrl-d-after-typing"),
+    pytest.param("", EOFError, id="input-closed"),
+])
+def test_typed_prompt_stops_as_every_prompt_does(kb: KnowledgeBase, kind: str, keys: str,
+                                                 error: type[BaseException]) -> None:
+    with pytest.raises(error):
+        ask(kb.question(QUESTION_OF_TYPE[kind]), keys, plain=True, typed=True)
+
+
+@pytest.mark.parametrize("typed", [pytest.param(False, id="list"), pytest.param(True, id="typed")])
+@pytest.mark.parametrize(("keys", "error"), [pytest.param(CTRL_C, KeyboardInterrupt, id="ctrl-c"),
+                                             pytest.param(CTRL_D, EOFError, id="ctrl-d")])
+def test_the_lists_after_the_questionnaire_stop_as_every_prompt_does(typed: bool, keys: str,
+                                                                      error: type[BaseException]) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        ctx = PromptContext(plain=typed, typed=typed, input=pipe, output=DummyOutput())
+        with pytest.raises(error):
+            prompts.select(constants.CHANGE_LAST_OFFER, [(constants.CHANGE_LAST_FINISH, ""),
+                                                         (constants.CHANGE_LAST, "change")], ctx)
+
+
+def test_typed_prompt_lists_the_answers_one_per_line(kb: KnowledgeBase) -> None:
+    question = kb.question("pain_location")
+    looks: list[str] = []
+    reply, screen = screen_after(question, ["9", ENTER, Until("Please type"), BACKSPACE + "2", ENTER],
+                                 typed=True, columns=60, looks=looks)
+    assert reply == ("upper_back",)
+    rows = _rows(looks[0], 60)
+    numbered = [row for row in rows if row[:2] in {f"{n}." for n in range(1, 6)}]
+    assert numbered == ["1. Lower back", "2. Upper back (between the shoulder blades)",
+                        "3. Neck and shoulders", "4. Side of the back, below the ribs (flank)",
+                        "5. In many places all over the body"]
+    message = constants.TYPED_PROBLEM_MULTI.format(count=5)
+    assert " ".join(message.split()) in " ".join(" ".join(rows).split())
+    assert _gap(rows, question, message) == 1, "\n".join(rows)
+    assert "\x1b[3" not in screen  # no colour
+    assert not set("".join(rows)) & set("›»●○·")
+
+
+def test_typed_prompt_says_which_letters_mean_what(kb: KnowledgeBase) -> None:
+    looks: list[str] = []
+    screen_after(kb.question("fever"), [Until("Not sure"), "y", ENTER], typed=True, looks=looks)
+    text = " ".join(" ".join(_rows(looks[0])).split())
+    assert "1. Yes 2. No 3. Not sure" in text
+    assert "y for Yes, n for No or s for Not sure" in text
+
+
+def test_typed_select_after_the_questionnaire() -> None:
+    options = [(constants.SAVE_NO, ""), (constants.SAVE_MARKDOWN, "markdown"), (constants.SAVE_JSON, "json")]
+    typed = (("2" + ENTER, "markdown"), ("n" + ENTER, ""), ("x" + ENTER + BACKSPACE + "3" + ENTER, "json"))
+    for keys, expected in typed:
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            pipe.close()
+            ctx = PromptContext(plain=True, typed=True, input=pipe, output=DummyOutput())
+            assert prompts.select(constants.SAVE_QUESTION, options, ctx) == expected
+
+
+@pytest.mark.parametrize(("keys", "error"), [
+    pytest.param("typed anyway" + ENTER, None, id="enter"),
+    pytest.param(ENTER, None, id="enter-alone"),
+    pytest.param(CTRL_C, KeyboardInterrupt, id="ctrl-c"),
+    pytest.param(CTRL_D, EOFError, id="ctrl-d"),
+    pytest.param("", EOFError, id="input-closed"),
+])
+def test_wait_for_enter(keys: str, error: type[BaseException] | None) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        ctx = PromptContext(input=pipe, output=DummyOutput())
+        if error is None:
+            prompts.wait_for_enter(constants.CLEAR_AT_END_WAIT, ctx)
+        else:
+            with pytest.raises(error):
+                prompts.wait_for_enter(constants.CLEAR_AT_END_WAIT, ctx)

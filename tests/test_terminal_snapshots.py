@@ -71,13 +71,15 @@ def test_screen_snapshot(kb: KnowledgeBase, engine: Engine, scenario: str, width
     check(f"{scenario}-{width}-{style}.{suffix}", render(kb, result, width, style))
 
 
-@pytest.mark.parametrize("style", [pytest.param("plain", id="plain"), pytest.param("styled", id="styled")])
+@pytest.mark.parametrize("style", [pytest.param("plain", id="plain"), pytest.param("styled", id="styled"),
+                                   pytest.param("typed", id="typed")])
 def test_welcome_snapshot(style: str) -> None:
+    """The welcome; ``typed`` is the questionnaire's with --plain, where answers are typed."""
     out = io.StringIO()
-    plain = style == "plain"
+    plain = style != "styled"
     console = screens.make_console(plain, file=out, width=40, color_system="standard",
                                    force_terminal=not plain)
-    console.print(screens.welcome(plain))
+    console.print(screens.welcome(plain, typed=style == "typed"))
     text = "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
     check(f"welcome-40-{style}.{'txt' if plain else 'ansi'}", text)
 
@@ -85,5 +87,5 @@ def test_welcome_snapshot(style: str) -> None:
 def test_snapshots_have_no_stray_files() -> None:
     expected = {f"{s}-{w}-{m}.{'txt' if m == 'plain' else 'ansi'}"
                 for s in SCENARIOS for w in (40, 80) for m in ("plain", "styled")}
-    expected |= {"welcome-40-plain.txt", "welcome-40-styled.ansi"}
+    expected |= {"welcome-40-plain.txt", "welcome-40-styled.ansi", "welcome-40-typed.txt"}
     assert {p.name for p in SNAPSHOTS.iterdir()} == expected

@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "clinic's name, the kiosk's idle time and hand-off"))
     parser.add_argument("--format", dest="save_format", choices=("markdown", "json", "fhir"),
                         help=_("the format of --answers-out, whatever the file name ends with"))
+    parser.add_argument("--clear-at-end", action="store_true",
+                        help=_("when the person is done, wait for Enter, then clear the screen and its "
+                               "scrollback (a shared computer at a clinic; also the clinic setting "
+                               "clear_at_end)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     assess = sub.add_parser("assess",

@@ -232,7 +232,7 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
                                 points=tuple(_squash(c.because) for c in result.acupuncture.cautions)))
     advices: tuple[tuple[SectionKey, Advice | None], ...] = (
         ("safety_net", result.safety_net), ("self_care", result.self_care))
-    number = (words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number),) \
+    number: tuple[str, ...] = (words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number),) \
         if clinic.emergency_number else ()
     if clinic.phone:  # the clinic's own line, for questions about this result (never for an emergency)
         number += (words.CLINIC_PHONE.format(phone=clinic.phone),)

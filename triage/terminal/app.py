@@ -2,18 +2,32 @@
 
 The walk itself (order, ``ask_if``, back, the emergency stop) is
 :class:`triage.flow.Interview`; this module only asks, shows and saves.
+
+After an emergency, a person at the terminal may change their last answer
+(an answer chosen by mistake need not end the questionnaire for good): the
+questionnaire goes back to that question, with that answer at the pointer,
+and goes on from there. Finish, the first choice, leaves what to do now as the
+last lines on screen. The offer is made only where someone answers with the
+arrows: not with ``--plain`` nor ``--answers-out``.
+
+At a shared computer (``--clear-at-end``, or the clinic's ``clear_at_end``),
+the screen and its scrollback are cleared when the person is done, once they
+have pressed Enter (see :class:`Ending`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from rich.console import Console
 
-from triage import clinic, errors, loader, words
+from triage import clinic, errors, loader, report, words
 from triage import result as results
 from triage.engine import engine_for
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -44,12 +58,17 @@ def check_output(path: Path) -> None:
 
 
 def questionnaire(interview: Interview, console: Console, plain: bool) -> None:
-    """Ask until the interview is finished (all asked, or stopped)."""
+    """Ask until the interview is finished (all asked, or stopped).
+
+    With ``plain`` the answers are typed (numbered lists); otherwise, on a first visit to a yes/no
+    question, Enter takes "Yes" only after an arrow key (see :mod:`triage.terminal.prompts`).
+    """
     kb = interview.kb
     while interview.current is not None:
         question = interview.current
         ctx = prompts.PromptContext(header=screens.header(kb, question, interview.number, plain),
-                                    can_go_back=bool(interview.path), plain=plain)
+                                    can_go_back=bool(interview.path), plain=plain, typed=plain,
+                                    explicit_choice=not plain)
         reply = prompts.ask(question, interview.previous_answer(), ctx)
         if isinstance(reply, prompts.Back):
             interview.back()
@@ -172,6 +191,58 @@ def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: P
     return EXIT_PROBLEMS
 
 
+def offer_change(ctx: prompts.PromptContext) -> bool:
+    """After an emergency: whether the person wants to change their last answer (Finish comes first)."""
+    return prompts.select(words.CHANGE_LAST_OFFER, [
+        (words.CHANGE_LAST_FINISH, ""), (words.CHANGE_LAST, "change"),
+    ], ctx) == "change"
+
+
+@dataclass
+class Ending:
+    """How the questionnaire leaves the screen: as it is, or with ``clear`` cleared with its scrollback.
+
+    With ``clear`` (a shared computer at a clinic), once a result has been shown the program waits
+    for Enter, then clears the screen and its scrollback, so the next person cannot scroll back to
+    this one's answers. Ctrl-C or the end of input at that wait clears the screen too, and the
+    program ends as it would have without the wait. Stopped before any result, it clears at once.
+    """
+
+    console: Console
+    ctx: prompts.PromptContext
+    clear: bool = False
+    result_shown: bool = False
+
+    def __enter__(self) -> Ending:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if not self.clear:
+            return
+        if self.result_shown:
+            with contextlib.suppress(KeyboardInterrupt, EOFError):
+                prompts.wait_for_enter(words.CLEAR_AT_END_WAIT, self.ctx)
+        screens.clear_all(self.console)
+
+
+def answer_and_show(interview: Interview, console: Console, settings: clinic.Clinic,
+                    ctx: prompts.PromptContext, ending: Ending, *,
+                    may_change: bool) -> tuple[Result, report.Report]:
+    """Ask, then show the result; after an emergency, offer to change the last answer (``may_change``)."""
+    kb = interview.kb
+    while True:
+        questionnaire(interview, console, ctx.plain)
+        result = results.build(kb, interview.flow_result(), source="questionnaire")
+        doc = screens.show_result(console, kb, result, ctx.plain, settings)
+        ending.result_shown = True
+        emergency = interview.stopped and result.level == "emergency"
+        if not (may_change and emergency and offer_change(ctx)):
+            return result, doc
+        interview.back()
+        console.print(screens.went_back(interview.number, ctx.plain))
+
+
 def run(args: argparse.Namespace) -> int:
     plain = bool(getattr(args, "plain", False))
     out: Path | None = getattr(args, "answers_out", None)
@@ -180,17 +251,18 @@ def run(args: argparse.Namespace) -> int:
     settings = clinic.load(args.clinic) if getattr(args, "clinic", None) else clinic.NO_CLINIC
     kb = loader.load(args.questions, args.rules)
     console = screens.make_console(plain)
-    console.print(screens.welcome(plain))
-    interview = Interview(kb, engine_for(kb))
-    questionnaire(interview, console, plain)
-    result = results.build(kb, interview.flow_result(), source="questionnaire")
-    doc = screens.show_result(console, kb, result, plain, settings)
-    ctx = prompts.PromptContext(plain=plain)
-    if out is not None:
-        status = save_answers_out(console, kb, result, out, ctx=ctx,
-                                  save_format=getattr(args, "save_format", None))
-        screens.show_closing(console, doc, plain)  # what to do now stays the last thing on screen
-        return status
-    if result.level != "emergency":
-        offer_save(console, kb, result, ctx)  # its prompt goes once answered: what to do now stays last
+    ctx = prompts.PromptContext(plain=plain, typed=plain)
+    clear = settings.clear_at_end or bool(getattr(args, "clear_at_end", False))
+    console.print(screens.welcome(plain, typed=plain))
+    with Ending(console, ctx, clear=clear) as ending:
+        interview = Interview(kb, engine_for(kb))
+        result, doc = answer_and_show(interview, console, settings, ctx, ending,
+                                      may_change=out is None and not plain)
+        if out is not None:
+            status = save_answers_out(console, kb, result, out, ctx=ctx,
+                                      save_format=getattr(args, "save_format", None))
+            screens.show_closing(console, doc, plain)  # what to do now stays the last thing on screen
+            return status
+        if result.level != "emergency":
+            offer_save(console, kb, result, ctx)  # its prompt goes once answered: what to do now stays last
     return EXIT_OK

@@ -4,33 +4,58 @@ Every prompt shares the same keys, added on top of questionary's own:
 
 * ``b`` goes back to the previous question (the prompt returns :data:`BACK`);
   on the first question it says there is nothing to go back to;
-* ``?`` or ``w`` shows (or hides again) why the question is asked, below it;
+* ``?`` or ``w`` shows (or hides again) why the question is asked;
 * Ctrl-C stops (``KeyboardInterrupt``) and Ctrl-D is the end of input
   (``EOFError``), so the caller ends the questionnaire calmly.
 
-None of these characters can be part of an answer (numbers are digits,
-lists are chosen with the arrows), so one key binding serves every type.
+In a field being typed in, ``b``, ``?`` and ``w`` act as keys only while it is
+empty (``4b`` is a mistyped age to correct, not a step back), so one key
+binding serves every type.
+
+What a prompt says besides the question (why it is asked, what is wrong with
+what was typed, that there is nothing to go back to) appears directly under
+the question, above the hints and the answer: it is read next to the question
+it is about, however long the list of answers below it.
+
+Two ways of answering a list (yes/no, one choice, several choices):
+
+* with the arrows (the default): the pointer starts on the first answer or on
+  the answer given before. With ``explicit_choice``, on a first visit to a
+  yes/no question Enter takes the answer only once an arrow key has moved the
+  pointer, so a reflexive Enter never answers "Yes";
+* typed (``typed``, for ``--plain`` and screen readers): the answers are
+  numbered lines, and the person types a number, a word's first letters or,
+  for several choices, numbers separated by commas or spaces
+  (:func:`read_typed`). Anything else is refused with one line saying what is
+  accepted.
+
 The prompts erase themselves when done; the caller prints the answer.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, assert_never
 
 import questionary
-from prompt_toolkit.filters import Condition, to_filter
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import Condition, has_validation_error, to_filter
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
-from prompt_toolkit.layout.containers import ConditionalContainer, HSplit, Window
-from prompt_toolkit.layout.controls import FormattedTextControl
+from prompt_toolkit.layout import walk
+from prompt_toolkit.layout.containers import ConditionalContainer, Container, HSplit, Window
+from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.styles import Style
 from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
+from questionary.prompts.common import InquirerControl
 
 from triage import qtypes, words
 from triage.models import NOT_SURE, AnswerValue, Question, QuestionType
@@ -69,6 +94,10 @@ class PromptContext:
     header: str = ""
     can_go_back: bool = True
     plain: bool = False
+    typed: bool = False
+    """Lists are numbered lines and the answer is typed (``--plain`` at the questionnaire)."""
+    explicit_choice: bool = False
+    """On a first visit to a yes/no question, Enter takes an answer only after an arrow key."""
     input: Any = None
     output: Any = None
 
@@ -85,7 +114,7 @@ class PromptContext:
     @property
     def qmark(self) -> str:
         mark = "" if self.plain else "›"
-        return f"{self.header}\n{mark}" if self.header else mark
+        return f"{self.wrap(self.header)}\n{mark}" if self.header else mark  # wrapped at word boundaries
 
     @property
     def pointer(self) -> str:
@@ -127,6 +156,7 @@ STYLE = Style(
         ("highlighted", "fg:ansicyan bold"),
         ("selected", "fg:ansicyan"),
         ("note", "italic"),
+        ("error", "fg:ansired bold"),
         ("validation-toolbar", "fg:ansired bold noreverse"),
     ]
 )
@@ -137,8 +167,103 @@ def plain_style() -> Style:
     return Style([("validation-toolbar", "noreverse"), ("bottom-toolbar", "noreverse")])
 
 
-# --- shared keys and the note below the prompt ------------------------------------
-def _decorate(prompt: questionary.Question, question: Question, ctx: PromptContext) -> None:
+# --- the lines under the question: a note (why, a message) and the hints ------------------------
+def _is_list(window: Window) -> bool:
+    return isinstance(window.content, InquirerControl)
+
+
+def _is_field(window: Window) -> bool:
+    content = window.content
+    return isinstance(content, BufferControl) and content.buffer.name == DEFAULT_BUFFER
+
+
+def _row_of(container: Container, wanted: Callable[[Window], bool]) -> tuple[HSplit, int] | None:
+    """The innermost column of rows (an HSplit) one of whose rows holds a window ``wanted``, and that row."""
+    for child in container.get_children():
+        found = _row_of(child, wanted)
+        if found is not None:
+            return found
+    if isinstance(container, HSplit):
+        for index, row in enumerate(container.children):
+            if any(isinstance(part, Window) and wanted(part) for part in walk(row)):
+                return container, index
+    return None
+
+
+def _under_question(root: Container) -> tuple[HSplit, int]:
+    """Where the lines under the question go: just above the list of answers, or the field typed in.
+
+    questionary ends the question's own lines there: a list prompt puts its answers below the
+    question's prompt session, a text prompt its field below the question's lines.
+    """
+    found = _row_of(root, _is_list) or _row_of(root, _is_field)
+    if found is None:
+        raise RuntimeError("a prompt with neither a list of answers nor a field to type in")
+    return found
+
+
+def _under(app: Any, ctx: PromptContext, note: list[str], details: str) -> list[Container]:
+    """The rows under the question: the note and any message about what was typed, then ``details``."""
+    def error() -> str | None:
+        problem = app.current_buffer.validation_error
+        return None if problem is None else ctx.wrap(str(problem.message))
+
+    def lines() -> StyleAndTextTuples:
+        shown: StyleAndTextTuples = []
+        message = error()
+        if message is not None:
+            shown.append(("class:error", message))
+        if note:
+            if shown:
+                shown.append(("", "\n"))
+            shown.append(("class:note", note[0]))
+        return shown
+
+    rows: list[Container] = [ConditionalContainer(
+        Window(FormattedTextControl(lines), wrap_lines=True, dont_extend_height=True),
+        filter=Condition(lambda: bool(note) or error() is not None),
+    )]
+    if details:
+        rows.append(Window(FormattedTextControl([("class:instruction", details)]), wrap_lines=True,
+                           dont_extend_height=True))
+    return rows
+
+
+def _lay_out(app: Any, rows: list[Container]) -> None:
+    """Put ``rows`` under the question, where messages show instead of prompt_toolkit's toolbar."""
+    for window in app.layout.find_all_windows():
+        window.wrap_lines = to_filter(True)  # long questions and labels wrap, never cut off
+    for container in walk(app.layout.container):
+        if isinstance(container, ConditionalContainer) and container.filter is has_validation_error:
+            container.filter = to_filter(False)  # the validation toolbar: its message is in ``rows``
+    parent, index = _under_question(app.layout.container)
+    parent.children[index:index] = rows
+    app.erase_when_done = True
+
+
+# --- shared keys -----------------------------------------------------------------------------------
+def _enter_after_a_move(app: Any, bindings: KeyBindings, note: list[str], ctx: PromptContext) -> None:
+    """Enter takes the answer at the pointer only once an arrow key has moved the pointer."""
+    control = next(window.content for window in app.layout.find_all_windows() if _is_list(window))
+    start = control.pointed_at
+    moved: list[bool] = []
+    refused = ctx.wrap(words.CHOOSE_WITH_ARROWS)
+
+    def after_key(_: object) -> None:
+        if not moved and control.pointed_at != start:
+            moved.append(True)
+            if note == [refused]:
+                note.clear()
+
+    app.key_processor.after_key_press += after_key
+
+    @bindings.add("enter", eager=True, filter=Condition(lambda: not moved))
+    def refuse(event: KeyPressEvent) -> None:
+        note[:] = [refused]
+
+
+def _decorate(prompt: questionary.Question, question: Question, ctx: PromptContext, details: str, *,
+              must_move: bool = False) -> None:
     app = prompt.application
     note: list[str] = []
     why = ctx.wrap(words.WHY_WE_ASK.format(why=question.why))
@@ -164,18 +289,10 @@ def _decorate(prompt: questionary.Question, question: Question, ctx: PromptConte
     for key in WHY_KEYS:
         bindings.add(key, eager=True, filter=empty)(toggle_why)
     bindings.add("c-d", eager=True)(end_of_input)
+    if must_move:
+        _enter_after_a_move(app, bindings, note, ctx)
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
-
-    for window in app.layout.find_all_windows():
-        window.wrap_lines = to_filter(True)  # long questions and labels wrap, never cut off
-    root = app.layout.container
-    if isinstance(root, HSplit):
-        text = FormattedTextControl(lambda: [("class:note", note[0] if note else "")])
-        root.children.append(
-            ConditionalContainer(Window(text, wrap_lines=True, dont_extend_height=True),
-                                 filter=Condition(lambda: bool(note)))
-        )
-    app.erase_when_done = True
+    _lay_out(app, _under(app, ctx, note, details))
 
 
 PLAIN_INDICATORS: Final = ("[x]", "[ ]")
@@ -205,9 +322,10 @@ def _indicators(plain: bool) -> Iterator[None]:
             setattr(questionary_common, name, value)
 
 
-def _run(prompt: questionary.Question, question: Question, ctx: PromptContext) -> Any:
+def _run(prompt: questionary.Question, question: Question, ctx: PromptContext, details: str, *,
+         must_move: bool = False) -> Any:
     """Ask; Ctrl-C and end of input propagate (``unsafe_ask``, never ``ask``)."""
-    _decorate(prompt, question, ctx)
+    _decorate(prompt, question, ctx, details, must_move=must_move)
     with _indicators(ctx.plain):
         return prompt.unsafe_ask()
 
@@ -230,21 +348,206 @@ def choices(question: Question) -> list[tuple[str, str]]:
 
 
 def instruction(question: Question, ctx: PromptContext) -> str:
-    """The lines between the question and the answer: the keys (and how to tick a list)."""
+    """The hints under the question, above the answer: the keys (and how to tick a list)."""
     match question.type:
         case "multi":
             multi_hint = ctx.wrap(plain_text(words.HINT_MULTI) if ctx.plain else words.HINT_MULTI)
-            return f"\n{multi_hint}\n{ctx.hint}"
-        case "number" | "scale":
-            return f"\n{ctx.hint}\n"
-        case "yes_no" | "choice":
-            return f"\n{ctx.hint}"
+            return f"{multi_hint}\n{ctx.hint}"
+        case "number" | "scale" | "yes_no" | "choice":
+            return ctx.hint
         case _:
             assert_never(question.type)
 
 
+def _yes_no_key(previous: AnswerValue | None) -> str | None:
+    """The choice ("yes", "no", "not_sure") that ``previous`` was, if any."""
+    if previous == NOT_SURE:
+        return NOT_SURE
+    return next((key for key, value in YES_NO_VALUES.items() if value is previous), None)
+
+
+# --- typed answers ----------------------------------------------------------------------------------
+class NotAnAnswer(ValueError):
+    """What was typed is no answer to the question; the message says what is accepted."""
+
+
+def fold(text: str) -> str:
+    """Text as typed answers are compared: trimmed, without case or accents ("Sí" is "si")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip()
+
+
+def letters(labels: Sequence[str]) -> list[str]:
+    """A letter to type for each answer, or "" for none.
+
+    Each answer takes the first initial of its words that no earlier answer took and that is not a
+    key (b, w): "Yes", "No", "Not sure" are y, n and s. An answer left without a letter is typed
+    by its number.
+    """
+    taken = {fold(key) for key in (*BACK_KEYS, *WHY_KEYS)}
+    out: list[str] = []
+    for label in labels:
+        initials = [next((char for char in word if char.isalpha()), "") for word in fold(label).split()]
+        letter = next((char for char in initials if char and char not in taken), "")
+        if letter:
+            taken.add(letter)
+        out.append(letter)
+    return out
+
+
+def list_or(items: Sequence[str]) -> str:
+    """"1, 2 or 3", in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return words.LIST_OR.format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def _number(text: str, count: int) -> int | None:
+    """The index of the answer numbered ``text`` (from 1, as the list shows them), else None."""
+    digits = text.rstrip(".)")
+    if not (digits.isascii() and digits.isdecimal()) or len(digits.lstrip("0")) > 4:
+        return None
+    number = int(digits)
+    return number - 1 if 1 <= number <= count else None
+
+
+def read_one(text: str, labels: Sequence[str], keys: Sequence[str] = ()) -> int | None:
+    """Which answer ``text`` names: its number, its words, its letter (``keys``) or the start of its
+    words, if only one answer starts so; None otherwise. A bare number is always an answer's number.
+    """
+    typed = fold(text)
+    if not typed:
+        return None
+    if typed.rstrip(".)").isdecimal():
+        return _number(typed, len(labels))
+    folded = [fold(label) for label in labels]
+    if typed in folded:
+        return folded.index(typed)
+    if typed in keys:
+        return list(keys).index(typed)
+    starting = [index for index, label in enumerate(folded) if label.startswith(typed)]
+    return starting[0] if len(starting) == 1 else None
+
+
+def read_numbers(text: str, count: int) -> list[int] | None:
+    """The indexes of the answers numbered in ``text`` (commas or spaces between), in order; None
+    when any part is not one of them. Nothing typed is no answer: an empty list."""
+    indexes: set[int] = set()
+    for part in re.split(r"[\s,;]+", text.strip()):
+        if not part:
+            continue
+        index = _number(part, count)
+        if index is None:
+            return None
+        indexes.add(index)
+    return sorted(indexes)
+
+
+def typed_problem(question: Question) -> str:
+    """The one line that says what a typed answer to ``question`` may be."""
+    labels = [label for label, _ in choices(question)]
+    match question.type:
+        case "yes_no":
+            keys = [key for key in letters(labels) if key]
+            if keys:
+                numbers = list_or([str(number) for number in range(1, len(labels) + 1)])
+                return words.TYPED_PROBLEM_YES_NO.format(numbers=numbers, letters=list_or(keys))
+            return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
+        case "choice":
+            return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
+        case "multi":
+            return words.TYPED_PROBLEM_MULTI.format(count=len(labels))
+        case "number" | "scale":
+            low, high = question.bounds
+            return words.NUMBER_EMPTY.format(min=low, max=high)
+        case _:
+            assert_never(question.type)
+
+
+def read_typed(question: Question, text: str) -> AnswerValue:
+    """The answer typed to a yes/no or list question; :class:`NotAnAnswer` when it is none.
+
+    Yes/no: 1, 2 or 3, a letter (:func:`letters`), the words or their start ("not" is Not sure).
+    One choice: its number, or the start of its words when no other answer starts so. Several
+    choices: numbers, separated by commas or spaces; nothing typed is none of these.
+    """
+    options = choices(question)
+    labels = [label for label, _ in options]
+    if question.type == "multi":
+        chosen = read_numbers(text, len(options))
+        if chosen is None:
+            raise NotAnAnswer(typed_problem(question))
+        return tuple(options[index][1] for index in chosen)
+    if question.type not in ("yes_no", "choice"):
+        raise NotAnAnswer(typed_problem(question))
+    index = read_one(text, labels, letters(labels) if question.type == "yes_no" else ())
+    if index is None:
+        raise NotAnAnswer(typed_problem(question))
+    value = options[index][1]
+    return YES_NO_VALUES[value] if question.type == "yes_no" else value
+
+
+def typed_default(question: Question, previous: AnswerValue | None) -> str:
+    """What a typed answer's field starts with: the numbers of the answer given before, if any."""
+    values = [value for _, value in choices(question)]
+    match previous:
+        case None:
+            return ""
+        case tuple():
+            return ", ".join(str(n) for n, value in enumerate(values, start=1) if value in previous)
+        case _ if question.type == "yes_no":
+            key = _yes_no_key(previous)
+            return str(values.index(key) + 1) if key in values else ""
+        case str() if previous in values:
+            return str(values.index(previous) + 1)
+        case _:
+            return ""
+
+
+def typed_hint(question: Question, labels: Sequence[str], ctx: PromptContext) -> str:
+    """How to type the answer, under the numbered answers."""
+    if question.type == "multi":
+        return ctx.wrap(words.TYPED_HINT_MULTI)
+    named = [words.TYPED_LETTER.format(letter=key, answer=label)
+             for key, label in zip(letters(labels), labels, strict=True) if key]
+    if question.type == "yes_no" and named:
+        return ctx.wrap(words.TYPED_HINT_YES_NO.format(letters=list_or(named)))
+    return ctx.wrap(words.TYPED_HINT_CHOICE)
+
+
+def numbered(labels: Sequence[str], ctx: PromptContext) -> str:
+    """The answers as numbered lines, one per line, each wrapped under its first word."""
+    return "\n".join(ctx.wrap(f"{number}. {label}", indent=len(f"{number}. "))
+                     for number, label in enumerate(labels, start=1))
+
+
+def ask_typed(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """A yes/no or list question answered by typing: the answers as numbered lines, then a field."""
+    labels = [label for label, _ in choices(question)]
+
+    def check(text: str) -> bool | str:
+        try:
+            read_typed(question, text)
+        except NotAnAnswer as problem:
+            return str(problem)
+        return True
+
+    prompt = questionary.text(
+        ctx.question(question),
+        default=typed_default(question, previous),
+        validate=check,
+        validate_while_typing=False,  # checked on Enter: no message while the answer is being typed
+        qmark=ctx.qmark,
+        instruction="\n",
+        **ctx.kwargs(),
+    )
+    details = "\n".join([numbered(labels, ctx), typed_hint(question, labels, ctx), ctx.hint])
+    reply = _run(prompt, question, ctx, details)
+    return BACK if reply is BACK else read_typed(question, str(reply))
+
+
 def _select(question: Question, options: Sequence[tuple[str, str]], default: str | None,
-            ctx: PromptContext) -> Any:
+            ctx: PromptContext, *, must_move: bool = False) -> Any:
     values = [value for _, value in options]
     prompt = questionary.select(
         ctx.question(question),
@@ -252,30 +555,34 @@ def _select(question: Question, options: Sequence[tuple[str, str]], default: str
         default=default if default in values else None,
         qmark=ctx.qmark,
         pointer=ctx.pointer,
-        instruction=instruction(question, ctx),
+        instruction=" ",
         **ctx.kwargs(),
     )
-    return _run(prompt, question, ctx)
+    return _run(prompt, question, ctx, instruction(question, ctx), must_move=must_move)
 
 
 # --- one prompt per type -------------------------------------------------------------
 def ask_yes_no(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Yes / No / Not sure, as ``True`` / ``False`` / ``"not_sure"``."""
-    default = next((key for key, value in YES_NO_VALUES.items() if value is previous), None)
-    if previous == NOT_SURE:
-        default = NOT_SURE
-    reply = _select(question, choices(question), default, ctx)
+    if ctx.typed:
+        return ask_typed(question, previous, ctx)
+    reply = _select(question, choices(question), _yes_no_key(previous), ctx,
+                    must_move=ctx.explicit_choice and previous is None)
     return BACK if reply is BACK else YES_NO_VALUES[reply]
 
 
 def ask_choice(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """One option, by its label; the answer is the option's id."""
+    if ctx.typed:
+        return ask_typed(question, previous, ctx)
     reply = _select(question, choices(question), previous if isinstance(previous, str) else None, ctx)
     return BACK if reply is BACK else str(reply)
 
 
 def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Any options, or none (an empty tuple means none of these)."""
+    if ctx.typed:
+        return ask_typed(question, previous, ctx)
     ticked = set(previous) if isinstance(previous, tuple) else set()
     prompt = questionary.checkbox(
         ctx.question(question),
@@ -283,10 +590,10 @@ def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptConte
                  for title, value in choices(question)],
         qmark=ctx.qmark,
         pointer=ctx.pointer,
-        instruction=instruction(question, ctx),
+        instruction=" ",
         **ctx.kwargs(),
     )
-    reply = _run(prompt, question, ctx)
+    reply = _run(prompt, question, ctx, instruction(question, ctx))
     if isinstance(reply, Back):
         return reply
     chosen = set(reply)
@@ -302,10 +609,6 @@ def check_number(text: str, low: int, high: int) -> bool | str:
     return verdict if isinstance(verdict, str) else True
 
 
-def _wrapped(verdict: bool | str, ctx: PromptContext) -> bool | str:
-    return ctx.wrap(verdict) if isinstance(verdict, str) else verdict
-
-
 def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """A whole number within the question's bounds (0-10 for a scale), checked as typed."""
     low, high = question.bounds
@@ -313,16 +616,17 @@ def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptCont
     prompt = questionary.text(
         ctx.question(question),
         default=str(previous) if is_number else "",
-        validate=lambda text: _wrapped(check_number(text, low, high), ctx),
+        validate=lambda text: check_number(text, low, high),
         qmark=ctx.qmark,
-        instruction=instruction(question, ctx),
+        instruction="\n",
         **ctx.kwargs(),
     )
-    reply = _run(prompt, question, ctx)
+    reply = _run(prompt, question, ctx, ctx.hint)
     return BACK if reply is BACK else int(str(reply).strip())
 
 
 PromptFunction = Callable[[Question, AnswerValue | None, PromptContext], Reply]
+
 
 def _prompt(kind: QuestionType) -> PromptFunction:
     match kind:
@@ -357,8 +661,41 @@ def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) ->
     return reply
 
 
+# --- the prompts after the questionnaire ----------------------------------------------
+def _end_of_input_key(app: Any) -> None:
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def end_of_input(event: KeyPressEvent) -> None:
+        event.app.exit(exception=EOFError)
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+
+
+def _typed_select(message: str, options: Sequence[tuple[str, str]], ctx: PromptContext) -> str:
+    labels = [label for label, _ in options]
+    problem = words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
+    prompt = questionary.text(
+        ctx.wrap(message, indent=1),
+        validate=lambda text: True if read_one(text, labels) is not None else problem,
+        validate_while_typing=False,
+        qmark="",
+        instruction="\n",
+        **ctx.kwargs(),
+    )
+    app = prompt.application
+    _end_of_input_key(app)
+    _lay_out(app, _under(app, ctx, [], f"{numbered(labels, ctx)}\n{ctx.wrap(words.TYPED_HINT_CHOICE)}"))
+    index = read_one(str(prompt.unsafe_ask()), labels)
+    if index is None:  # the check above lets only an answer through
+        raise RuntimeError("a typed choice that is none of the answers")
+    return options[index][1]
+
+
 def select(message: str, choices: Sequence[tuple[str, str]], ctx: PromptContext) -> str:
-    """A plain list for the questions after the questionnaire (saving)."""
+    """A plain list for the questions after the questionnaire (saving, changing the last answer)."""
+    if ctx.typed:
+        return _typed_select(message, choices, ctx)
     prompt = questionary.select(
         ctx.wrap(message, indent=2),
         choices=[questionary.Choice(ctx.label(title), value) for title, value in choices],
@@ -367,6 +704,7 @@ def select(message: str, choices: Sequence[tuple[str, str]], ctx: PromptContext)
         instruction=" ",
         **ctx.kwargs(),
     )
+    _end_of_input_key(prompt.application)
     prompt.application.erase_when_done = True
     return str(prompt.unsafe_ask())
 
@@ -377,3 +715,13 @@ def text(message: str, default: str, validate: Callable[[str], bool | str], ctx:
                               qmark="" if ctx.plain else "›", **ctx.kwargs())
     prompt.application.erase_when_done = True
     return str(prompt.unsafe_ask())
+
+
+def wait_for_enter(message: str, ctx: PromptContext) -> None:
+    """Show ``message`` and wait for Enter; anything typed meanwhile is ignored.
+
+    Ctrl-C and the end of input propagate, as at every prompt.
+    """
+    prompt = questionary.text(ctx.wrap(message, indent=1), qmark="", **ctx.kwargs())
+    _end_of_input_key(prompt.application)
+    prompt.unsafe_ask()

@@ -9,7 +9,7 @@ no square bracket in it is read as markup.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Final
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -56,8 +56,10 @@ def header(kb: KnowledgeBase, question: Question, number: int, plain: bool) -> s
 
 
 # --- welcome and answers -------------------------------------------------------------
-def welcome(plain: bool) -> RenderableType:
-    keys = plain_text(words.KEYS_HELP) if plain else words.KEYS_HELP
+def welcome(plain: bool, *, typed: bool = False) -> RenderableType:
+    """What the questionnaire is and is not, who it is for, and its keys (``typed``: answers are typed)."""
+    keys = words.KEYS_HELP_TYPED if typed else words.KEYS_HELP
+    keys = plain_text(keys) if plain else keys
     notice = overlay.review_notice()
     extra = [notice, ""] if notice else []
     if plain:
@@ -176,6 +178,18 @@ def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool
         console.print(result_view(doc))
     console.print()
     return doc
+
+
+CLEAR_ALL: Final = "\x1b[H\x1b[2J\x1b[3J"
+"""Cursor home, clear the screen, then clear the scrollback (as ``clear`` does). The scrollback is
+cleared last: some terminals keep a cleared screen's lines in their scrollback."""
+
+
+def clear_all(console: Console) -> None:
+    """Clear the screen and its scrollback, so that nobody can scroll back to what was on it."""
+    console.file.flush()
+    console.file.write(CLEAR_ALL)
+    console.file.flush()
 
 
 def show_closing(console: Console, doc: report.Report, plain: bool) -> None:
