@@ -61,6 +61,10 @@ class Shot:
     stop_before: str | None = None
     """Stop at this question's screen instead of going on to the result."""
     open_why: bool = False
+    scroll_to: str | None = None
+    """Start the picture at this element (a CSS selector) rather than at the top of the page."""
+    media: str | None = None
+    """Show the page as this medium: "print" draws what the printer gets."""
 
 
 SHOTS: dict[str, Shot] = {
@@ -68,6 +72,8 @@ SHOTS: dict[str, Shot] = {
     "web-question.png": Shot("BENIGN", stop_before="pain_location", open_why=True),
     "web-result.png": Shot("BENIGN"),
     "web-emergency.png": Shot("EMERGENCY"),
+    "web-handoff.png": Shot("BENIGN_CAUTIONED", scroll_to="section.end"),
+    "web-printout.png": Shot("BENIGN_CAUTIONED", media="print"),
 }
 
 
@@ -80,6 +86,8 @@ def _tests_on_path() -> None:
 def _answers(shot: Shot) -> Mapping[str, Any]:
     from triage.terminal import examples
 
+    if shot.answers == "BENIGN_CAUTIONED":  # the hand-off with something for the acupuncturist
+        return {**examples.BENIGN, "before_needling": ("faints_with_needles", "metal_allergy")}
     return getattr(examples, shot.answers) if shot.answers else {}
 
 
@@ -149,12 +157,18 @@ def take(url: str, kb: KnowledgeBase, out_dir: Path) -> None:
                     answer_all(page, kb, _answers(shot), stop_before=shot.stop_before)
                 if shot.open_why:
                     page.locator("details.why summary").click()
+                if shot.media is not None:
+                    page.emulate_media(media=shot.media)  # type: ignore[arg-type]
                 page.locator("body").evaluate("body => document.activeElement.blur()")
-                # The page's content, cut at the window's height (a result goes on below).
+                top = 0
+                if shot.scroll_to is not None:
+                    box = page.locator(shot.scroll_to).first.bounding_box()
+                    top = max(0, int(box["y"]) - 16) if box is not None else 0
+                # The page's content from ``top``, cut at the window's height (a result goes on below).
                 height = min(VIEWPORT["height"], page.evaluate(
-                    "() => Math.ceil(document.body.getBoundingClientRect().height) + 24"))
-                page.screenshot(path=out_dir / name,
-                                clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
+                    "() => Math.ceil(document.body.getBoundingClientRect().height) + 24") - top)
+                page.screenshot(path=out_dir / name, full_page=True,
+                                clip={"x": 0, "y": top, "width": VIEWPORT["width"], "height": height})
                 context.close()
                 print(f"wrote {_shown(out_dir / name)}")
         finally:
