@@ -264,6 +264,31 @@ def test_run_emergency_does_not_offer_to_save(kb: KnowledgeBase, tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("lang", "spoken"), [
+    pytest.param(None, "es", id="the-clinic-s-language"),
+    pytest.param("en", "en", id="lang-wins"),
+])
+def test_the_clinic_s_language_is_the_questionnaire_s_unless_lang_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *,
+    lang: str | None, spoken: str
+) -> None:
+    from triage import i18n
+
+    settings = tmp_path / "clinic.yaml"
+    settings.write_text("language: es\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(prompts, "ask", Script([52, False, True]))  # saddle numbness
+    from triage import words
+
+    i18n.activate("en")
+    try:
+        assert app.run(_args(tmp_path, clinic=settings, lang=lang)) == 0
+        assert i18n.active() == spoken
+        assert words.LEVEL_TITLE["emergency"] in capsys.readouterr().out  # in the language spoken
+    finally:
+        i18n.activate("en")
+
+
 # --- saving, interactively ---------------------------------------------------------------
 @pytest.fixture
 def benign(kb: KnowledgeBase, engine: Engine) -> Result:

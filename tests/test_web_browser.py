@@ -356,6 +356,42 @@ def test_an_idle_visit_is_wiped(idle_kiosk: tuple[Page, FakeClock], kb: Knowledg
     assert current_question(page) is None
 
 
+@pytest.mark.parametrize("act", [
+    pytest.param(_reload, id="reload"),
+    pytest.param(lambda page: page.goto("/"), id="welcome-address"),
+    pytest.param(lambda page: page.goto("/question/1"), id="a-question-address"),
+])
+def test_an_idle_emergency_is_held_for_staff_until_finish(
+    idle_kiosk: tuple[Page, FakeClock], kb: KnowledgeBase, act: Callable[[Page], None]
+) -> None:
+    """Left alone, an emergency does not go back to the welcome screen: it says, large and with no
+    answer, that the person at this tablet needs help, whatever is asked for, until staff press Finish."""
+    page, clock = idle_kiosk
+    start(page)
+    answer_all(page, kb, examples.EMERGENCY)
+    assert constants.LEVEL_TITLE["emergency"] in words(page.locator("body").inner_text())
+
+    clock.advance(IDLE_MINUTES * 60 + 1)
+    act(page)
+    assert heading(page) == constants.WEB_HELD_TITLE
+    text = words(page.locator("body").inner_text())
+    assert words(constants.WEB_HELD) in text
+    for qid in examples.EMERGENCY:  # no question and no answer is shown
+        assert words(kb.question(qid).text) not in text
+    assert page.locator(".held h1").evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 28
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()
+
+    clock.advance(3 * 3600)  # hours later, still held
+    page.reload()
+    assert heading(page) == constants.WEB_HELD_TITLE
+    press(page, constants.WEB_FINISH)
+    assert heading(page) == constants.WEB_WELCOME_TITLE
+    page.goto("/question/1")
+    assert heading(page) != constants.WEB_HELD_TITLE
+
+
 def idle_times(page: Page) -> tuple[int, int]:
     """(seconds until the screen clears, seconds before that the warning shows), as the page says."""
     dialog = page.locator("dialog#idle")

@@ -27,7 +27,7 @@ from types import TracebackType
 
 from rich.console import Console
 
-from triage import clinic, errors, loader, report, words
+from triage import clinic, errors, i18n, loader, report, words
 from triage import result as results
 from triage.engine import engine_for
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -249,6 +249,9 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         check_output(out)
     settings = clinic.load(args.clinic) if getattr(args, "clinic", None) else clinic.NO_CLINIC
+    spoken = i18n.normalise(settings.language)
+    if spoken is not None and getattr(args, "lang", None) is None:  # --lang still wins over the clinic's
+        i18n.activate(spoken)
     kb = loader.load(args.questions, args.rules)
     console = screens.make_console(plain)
     ctx = prompts.PromptContext(plain=plain, typed=plain)
