@@ -9,17 +9,15 @@ reads the text back. The QR code is read from a screenshot of the page with zxin
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 
 import pytest
 import test_handoff as th
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request
 from pypdf import PdfReader
-from web_server import chromium, post_answers, serve
+from web_server import axe_violations, launch, post_answers, serve
 
 from triage import constants, handoff, i18n, report
 from triage.clinic import Clinic
@@ -34,21 +32,11 @@ NAME = "Alexandra Konstantinopoulou-Smith"
 """A long name, typed for the printout."""
 A4 = (595, 842)
 """An A4 page in PDF points (210 × 297 mm)."""
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module")  # closed after this file: its event loop must not outlive it
 def browser() -> Iterator[Browser]:
-    path = chromium()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed, so the browser tests cannot run in CI; "
-                        ".ci/run installs it with apt-get", pytrace=False)
-        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, headless=True)
-        yield launched
-        launched.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
@@ -221,9 +209,8 @@ def _result_page(page: Page, kb: KnowledgeBase) -> None:
 def test_the_handoff_pages_are_accessible(page: Page, kb: KnowledgeBase,
                                           go: Callable[[Page, KnowledgeBase], None]) -> None:
     go(page, kb)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, found = axe_violations(page)
+    assert count == 0, found
     for width in (320, 360, 640):
         page.set_viewport_size({"width": width, "height": 800})
         scroll, client = page.evaluate(

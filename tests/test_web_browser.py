@@ -14,25 +14,24 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from vignette_answers import VIGNETTES, answers_for, read
 from web_server import (
     FakeClock,
     answer_all,
     answer_one,
-    chromium,
+    axe_violations,
     current_question,
     form_values,
     give,
+    launch,
     post_answers,
     press,
     serve,
@@ -51,7 +50,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IDLE_MINUTES = 5
 URGENT: dict[str, AnswerValue] = {**examples.BENIGN, "saddle_numbness": "not_sure"}
 """Not sure about saddle numbness: see a doctor today."""
@@ -74,16 +72,7 @@ EVERY_HANDOFF = Clinic(handoff=("print", "qr", "download"))
 # --- fixtures ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")  # closed after this file: its event loop must not outlive it
 def browser() -> Iterator[Browser]:
-    path = chromium()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed, so the browser tests cannot run in CI; "
-                        ".ci/run installs it with apt-get", pytrace=False)
-        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, headless=True)
-        yield launched
-        launched.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
@@ -379,9 +368,8 @@ def test_an_idle_emergency_is_held_for_staff_until_finish(
     for qid in examples.EMERGENCY:  # no question and no answer is shown
         assert words(kb.question(qid).text) not in text
     assert page.locator(".held h1").evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 28
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, found = axe_violations(page)
+    assert count == 0, found
 
     clock.advance(3 * 3600)  # hours later, still held
     page.reload()
@@ -426,9 +414,8 @@ def test_a_warning_before_the_idle_reset_lets_the_person_stay(
     page.clock.run_for(2000)
     assert dialog.is_visible()
     assert dialog.get_by_role("button").evaluate("button => button === document.activeElement")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, found = axe_violations(page)
+    assert count == 0, found
 
     clock.advance(seconds - warn + 1)  # the server's time goes on with the page's
     with page.expect_response("**/question"):
@@ -724,9 +711,8 @@ WIDTHS = {
 def test_every_page_is_accessible(page: Page, kb: KnowledgeBase, name: str) -> None:
     """axe-core finds no WCAG 2.1 A or AA violation, and nothing scrolls sideways at narrow widths."""
     PAGES[name](page, kb)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, found = axe_violations(page)
+    assert count == 0, found
 
     page.locator("details.why").evaluate_all("all => all.forEach(d => d.open = true)")
     wide = []

@@ -9,7 +9,6 @@ developer's machine, a failure in CI, where ``CI`` is set), one server for the m
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,15 +16,15 @@ from fractions import Fraction
 from itertools import pairwise
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from web_server import (
     answer_all,
     answer_one,
-    chromium,
+    axe_violations,
     current_question,
     give,
+    launch,
     post_answers,
     press,
     serve,
@@ -42,7 +41,6 @@ from triage.web.sessions import Visit
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (320, 360, 640)
 """The WCAG reflow width, a small phone, a 1280 px screen at 200 % zoom."""
 PROGRESS = re.compile(r"Question (\d+) of about (\d+)")
@@ -57,16 +55,7 @@ class Kiosk:
 # --- fixtures ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")  # closed after this file: its event loop must not outlive it
 def browser() -> Iterator[Browser]:
-    path = chromium()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed, so the browser tests cannot run in CI; "
-                        ".ci/run installs it with apt-get", pytrace=False)
-        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, headless=True)
-        yield launched
-        launched.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +115,8 @@ def go_back(page: Page) -> None:
 
 def accessible(page: Page) -> None:
     """axe-core finds no WCAG 2.1 A or AA violation, and nothing scrolls sideways when narrow."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, found = axe_violations(page)
+    assert count == 0, found
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         scroll, client = page.evaluate(

@@ -4,8 +4,9 @@ Shared by ``tests/test_web_browser.py`` and ``scripts/make_web_screenshots.py``:
 
 * :func:`serve` runs ``create_app`` under uvicorn in a background thread, on a
   free port of 127.0.0.1, for as long as a ``with`` block lasts;
-* :func:`chromium` finds Debian's Chromium, which Playwright launches (its own
-  browser download cannot work where only the package registries are reached);
+* :func:`chromium` finds Debian's Chromium, which :func:`launch` starts through
+  Playwright (its own browser download cannot work where only the package
+  registries are reached), and :func:`axe_violations` runs axe-core on a page;
 * :func:`give` and :func:`answer_all` answer as a person would: clicking the
   labels of radio buttons and tick boxes, typing numbers, pressing Next;
 * :func:`post_answers` reaches a page quickly through the browser context's own
@@ -14,6 +15,7 @@ Shared by ``tests/test_web_browser.py`` and ``scripts/make_web_screenshots.py``:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -25,7 +27,7 @@ from urllib.parse import urlencode
 
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import APIRequestContext, Page
+from playwright.sync_api import APIRequestContext, Browser, Page, sync_playwright
 
 from triage import constants, render
 from triage.models import AnswerValue, KnowledgeBase
@@ -36,9 +38,42 @@ CSRF = re.compile(r'(name="csrf" value=")[^"]*(")')
 QUESTION = re.compile(r'name="question" value="([^"]+)"')
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+"""What the accessibility checks hold every page to: WCAG 2.1, levels A and AA."""
+
+
 def chromium() -> str | None:
     """Debian's Chromium, or None when it is not installed."""
     return shutil.which(CHROMIUM)
+
+
+def launch() -> Iterator[Browser]:
+    """Headless Chromium for a test module's ``browser`` fixture (``yield from launch()``).
+
+    Without Chromium the tests are skipped, except in CI, where ``.ci/run`` installs it and its
+    absence fails them: CI never skips the browser tests.
+    """
+    import pytest
+
+    path = chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed, so the browser tests cannot run in CI; "
+                        ".ci/run installs it with apt-get", pytrace=False)
+        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, headless=True)
+        yield launched
+        launched.close()
+
+
+def axe_violations(page: Page) -> tuple[int, str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is: (how many, its report)."""
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return results.violations_count, results.generate_report()
 
 
 @dataclass
