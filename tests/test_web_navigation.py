@@ -29,7 +29,6 @@ from triage.engine import Engine
 from triage.flow import Interview
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
 from triage.terminal import examples
-from triage.web import app as kiosk_app
 from triage.web.app import COOKIE, create_app
 from triage.web.sessions import Visit, progress
 
@@ -340,7 +339,7 @@ def test_start_again_asks_first_then_wipes_the_visit(tablet: Tablet, app: FastAP
 
     asked = tablet.get("/start-again")
     page = text_of(asked.text)
-    assert asked.status_code == 200 and kiosk_app.CONFIRM_TITLE in page and kiosk_app.CONFIRM in page
+    assert asked.status_code == 200 and constants.WEB_CONFIRM_TITLE in page and constants.WEB_CONFIRM in page
     assert state(visit) == before, "asking changes nothing"
     assert 'href="/question/4"' in asked.text  # "No, go back to the questions"
     assert tablet.get("/question/4").status_code == 200 and tablet.question == "bladder_bowel_change"
@@ -444,9 +443,9 @@ def test_a_stale_tabs_answer_is_refused_and_changes_nothing(tablet: Tablet, app:
     stale = tablet.answer(True, form=left_behind)  # "yes" to saddle numbness, from the old tab
     page = text_of(stale.text)
     assert stale.status_code == 409
-    assert kiosk_app.STALE_TITLE in page and kiosk_app.STALE in page
+    assert constants.WEB_STALE_TITLE in page and constants.WEB_STALE in page
     assert 'href="/question/5"' in stale.text
-    assert kiosk_app.GO_TO_QUESTION.format(number=5) in page
+    assert constants.WEB_GO_TO_QUESTION.format(number=5) in page
     assert state(visit) == before, "refused, never taken"
     stale_back = tablet.post("/back", left_behind)
     assert stale_back.status_code == 409 and state(visit) == before
@@ -475,7 +474,7 @@ def test_a_stale_form_after_the_result_points_to_the_result(tablet: Tablet) -> N
     tablet.answer(True)  # an emergency: the result
     stale = tablet.answer(False, form=left_behind)
     assert stale.status_code == 409 and 'href="/result"' in stale.text
-    assert kiosk_app.GO_TO_RESULT in text_of(stale.text)
+    assert constants.WEB_GO_TO_RESULT in text_of(stale.text)
 
 
 # --- the start page in a second tab ------------------------------------------------------------------
@@ -491,7 +490,7 @@ def test_a_second_start_page_asks_before_wiping_a_visit_in_progress(
     assert tablet.token == old and state(visit) == before
     asked = tablet.post("/start", {"csrf": tablet.fields()["csrf"]})
     page = text_of(asked.text)
-    assert asked.status_code == 200 and kiosk_app.IN_PROGRESS in page
+    assert asked.status_code == 200 and constants.WEB_IN_PROGRESS in page
     assert 'href="/question/4"' in asked.text  # continue
     assert 'action="/start-again"' in asked.text  # or start again
     assert state(visit) == before
@@ -603,19 +602,19 @@ def test_the_new_words_are_read_in_the_visits_language(tablet: Tablet, kb: Knowl
     tablet.get(f"/?lang={i18n.PSEUDO}")
     first = tablet.post("/start", {"csrf": tablet.fields()["csrf"]})
     assert f'lang="{i18n.PSEUDO}"' in first.text
-    says(first, kiosk_app.PROGRESS, number=1, total=progress(Interview(kb, engine))[1])
+    says(first, constants.WEB_PROGRESS_ABOUT, number=1, total=progress(Interview(kb, engine))[1])
     left = tablet.fields()
     tablet.answer(38)
-    says(tablet.answer(40, form=left), kiosk_app.STALE_TITLE, kiosk_app.STALE)
-    says(tablet.page, kiosk_app.GO_TO_QUESTION, number=2)  # type: ignore[arg-type]
-    says(tablet.get("/start-again"), kiosk_app.CONFIRM_TITLE, kiosk_app.CONFIRM, kiosk_app.CONFIRM_YES,
-         kiosk_app.CONFIRM_NO)
+    says(tablet.answer(40, form=left), constants.WEB_STALE_TITLE, constants.WEB_STALE)
+    says(tablet.page, constants.WEB_GO_TO_QUESTION, number=2)  # type: ignore[arg-type]
+    says(tablet.get("/start-again"), constants.WEB_CONFIRM_TITLE, constants.WEB_CONFIRM,
+         constants.WEB_CONFIRM_YES, constants.WEB_CONFIRM_NO)
     tablet.get("/")
-    says(tablet.post("/start", {"csrf": tablet.fields()["csrf"]}), kiosk_app.IN_PROGRESS_TITLE,
-         kiosk_app.IN_PROGRESS, kiosk_app.CONTINUE)
+    says(tablet.post("/start", {"csrf": tablet.fields()["csrf"]}), constants.WEB_IN_PROGRESS_TITLE,
+         constants.WEB_IN_PROGRESS, constants.WEB_CONTINUE)
     says(tablet.post("/language", {"csrf": tablet.fields()["csrf"], "lang": "xx"}),
-         kiosk_app.UNKNOWN_LANGUAGE)
-    says(tablet.get(f"/staff?lang={i18n.PSEUDO}"), kiosk_app.STAFF_INTRO, kiosk_app.STAFF_EXPLAIN)
+         constants.WEB_UNKNOWN_LANGUAGE)
+    says(tablet.get(f"/staff?lang={i18n.PSEUDO}"), constants.WEB_STAFF_INTRO, constants.WEB_STAFF_EXPLAIN)
 
 
 

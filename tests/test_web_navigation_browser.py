@@ -35,7 +35,6 @@ from triage import constants, loader
 from triage.engine import engine_for
 from triage.models import NOT_SURE, KnowledgeBase
 from triage.terminal import examples
-from triage.web import app as kiosk_app
 from triage.web.app import COOKIE, create_app
 from triage.web.sessions import Visit
 
@@ -183,15 +182,15 @@ def test_start_again_asks_then_wipes_the_answers(
     assert old is not None
 
     click(page, "link", constants.WEB_START_AGAIN)
-    assert heading(page) == kiosk_app.CONFIRM_TITLE
+    assert heading(page) == constants.WEB_CONFIRM_TITLE
     accessible(page)
-    click(page, "link", kiosk_app.CONFIRM_NO)  # not after all: the same question, nothing lost
+    click(page, "link", constants.WEB_CONFIRM_NO)  # not after all: the same question, nothing lost
     assert current_question(page) == "bladder_bowel_change"
     assert old.interview.answers == {q: examples.BENIGN[q] for q in
                                      ("age", "recent_trauma", "saddle_numbness")}
 
     click(page, "link", constants.WEB_START_AGAIN)
-    click(page, "button", kiosk_app.CONFIRM_YES)
+    click(page, "button", constants.WEB_CONFIRM_YES)
     assert heading(page) == constants.WEB_WELCOME_TITLE
     assert kiosk.app.state.visits.get(old.token) is None
     fresh = visit_of(kiosk, context)
@@ -236,8 +235,8 @@ def test_a_stale_tabs_answer_is_refused_with_the_way_to_the_current_question(
 
     give(first, kb, "saddle_numbness", True)  # "yes", in the tab left behind
     press(first, constants.WEB_NEXT)
-    assert heading(first) == kiosk_app.STALE_TITLE
-    assert kiosk_app.STALE in " ".join(first.locator("main").inner_text().split())
+    assert heading(first) == constants.WEB_STALE_TITLE
+    assert constants.WEB_STALE in " ".join(first.locator("main").inner_text().split())
     visit = visit_of(kiosk, context)
     assert visit is not None
     assert visit.interview.answers["saddle_numbness"] is False, "the old tab's answer was not taken"
@@ -245,7 +244,7 @@ def test_a_stale_tabs_answer_is_refused_with_the_way_to_the_current_question(
     accessible(first)
 
     first.set_viewport_size({"width": 1000, "height": 800})
-    click(first, "link", kiosk_app.GO_TO_QUESTION.format(number=4))
+    click(first, "link", constants.WEB_GO_TO_QUESTION.format(number=4))
     assert current_question(first) == "bladder_bowel_change"
     assert answer_one(first, kb, examples.BENIGN) == "bladder_bowel_change"
     assert current_question(first) == "both_legs_symptoms"
@@ -261,13 +260,13 @@ def test_a_second_start_page_asks_before_wiping(context: BrowserContext, kiosk: 
     second.goto("/")
     assert heading(second) == constants.WEB_WELCOME_TITLE
     press(second, constants.WEB_START)
-    assert heading(second) == kiosk_app.IN_PROGRESS_TITLE
-    assert kiosk_app.IN_PROGRESS in " ".join(second.locator("main").inner_text().split())
+    assert heading(second) == constants.WEB_IN_PROGRESS_TITLE
+    assert constants.WEB_IN_PROGRESS in " ".join(second.locator("main").inner_text().split())
     assert visit_of(kiosk, context) is visit and visit is not None and len(visit.interview.path) == 2
     accessible(second)
 
     second.set_viewport_size({"width": 1000, "height": 800})
-    click(second, "link", kiosk_app.CONTINUE)
+    click(second, "link", constants.WEB_CONTINUE)
     assert current_question(second) == "saddle_numbness"
     assert answer_one(first, kb, examples.BENIGN) == "saddle_numbness"  # the first tab goes on too
 

@@ -373,6 +373,25 @@ WEB_IDLE_WARNING = (
 )
 WEB_IDLE_STAY = N_("I am still here")
 
+# --- moving about a visit at the kiosk -----------------------------------------------------
+WEB_PROGRESS_ABOUT = N_("Question {number} of about {total}")
+WEB_STALE_TITLE = N_("This page was out of date")
+WEB_STALE = N_("The questionnaire has moved on in another tab or window, and nothing was changed. "
+    "Here is where you are now.")
+WEB_GO_TO_QUESTION = N_("Go to question {number}")
+WEB_GO_TO_RESULT = N_("Go to the result")
+WEB_IN_PROGRESS_TITLE = N_("A questionnaire is already in progress on this tablet")
+WEB_IN_PROGRESS = N_("Continue it, or start again (this clears the answers given so far).")
+WEB_CONTINUE = N_("Continue")
+WEB_CONFIRM_TITLE = N_("Start again?")
+WEB_CONFIRM = N_("Starting again clears every answer given so far from this tablet and goes back "
+    "to the first screen.")
+WEB_CONFIRM_YES = N_("Yes, clear my answers")
+WEB_CONFIRM_NO = N_("No, go back to the questions")
+WEB_UNKNOWN_LANGUAGE = N_("That language is not offered here. Nothing was changed.")
+WEB_STAFF_INTRO = N_("Pages for clinic staff and educators. The patients' pages do not link here.")
+WEB_STAFF_EXPLAIN = N_("Why each question is asked")
+
 # --- the hand-off to the practitioner (a printout, a QR code) ----------------------------
 HANDOFF_WHEN = N_("Date and time")
 HANDOFF_VISIT_CODE = N_("Visit code")

@@ -45,7 +45,6 @@ from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine
 from triage.errors import TriageError
 from triage.flow import Interview
-from triage.i18n import N_
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
 from triage.result import Result, build
 from triage.web import handoff
@@ -82,24 +81,6 @@ def download_links() -> list[tuple[str, str, str]]:
     return [(fmt, name, text[fmt]) for fmt, (name, _) in DOWNLOADS.items()]
 YES_NO: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
 
-# --- the words of moving about a visit (read through the catalogue where they are shown) -------
-PROGRESS: Final = N_("Question {number} of about {total}")
-STALE_TITLE: Final = N_("This page was out of date")
-STALE: Final = N_("The questionnaire has moved on in another tab or window, and nothing was changed. "
-                  "Here is where you are now.")
-GO_TO_QUESTION: Final = N_("Go to question {number}")
-GO_TO_RESULT: Final = N_("Go to the result")
-IN_PROGRESS_TITLE: Final = N_("A questionnaire is already in progress on this tablet")
-IN_PROGRESS: Final = N_("Continue it, or start again (this clears the answers given so far).")
-CONTINUE: Final = N_("Continue")
-CONFIRM_TITLE: Final = N_("Start again?")
-CONFIRM: Final = N_("Starting again clears every answer given so far from this tablet and goes back "
-                    "to the first screen.")
-CONFIRM_YES: Final = N_("Yes, clear my answers")
-CONFIRM_NO: Final = N_("No, go back to the questions")
-UNKNOWN_LANGUAGE: Final = N_("That language is not offered here. Nothing was changed.")
-STAFF_INTRO: Final = N_("Pages for clinic staff and educators. The patients' pages do not link here.")
-STAFF_EXPLAIN: Final = N_("Why each question is asked")
 
 
 @dataclass(frozen=True)
@@ -388,7 +369,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
             choices=choices(question), control=control(question), ticked=ticked,
             typed=typed or (str(previous) if question.type == "number" and previous is not None else ""),
             error=error, csrf=visit.csrf, step=visit.step_token(), can_go_back=bool(interview.path),
-            refresh=refresh, progress=i18n.gettext(PROGRESS).format(number=number, total=total),
+            refresh=refresh, progress=words.WEB_PROGRESS_ABOUT.format(number=number, total=total),
             section=interview.kb.section_title(question.section),
             hint=(words.WEB_NUMBER_HINT.format(min=question.bounds[0], max=question.bounds[1])
                   if question.type == "number" else
@@ -401,7 +382,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
     def visit_message(visit: Visit, title: str, text: str, actions: list[Action],
                       status: int = 200) -> HTMLResponse:
         """A message during a visit, with its ways on (and the idle reset, as every visit's page)."""
-        return page("message.html", status=status, title=i18n.gettext(title), text=i18n.gettext(text),
+        return page("message.html", status=status, title=title, text=text,
                     actions=actions, csrf=visit.csrf, refresh=refresh)
 
     def out_of_date(visit: Visit, form: FormData, *, question_needed: bool = True) -> bool:
@@ -419,9 +400,10 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     def stale(visit: Visit) -> HTMLResponse:
         """The refusal of a form left behind: nothing changes, and the way to where the visit is."""
-        on = (i18n.gettext(GO_TO_RESULT) if visit.interview.finished
-              else i18n.gettext(GO_TO_QUESTION).format(number=visit.interview.number))
-        return visit_message(visit, STALE_TITLE, STALE, [Action(on, where(visit))], status=409)
+        on = (words.WEB_GO_TO_RESULT if visit.interview.finished
+              else words.WEB_GO_TO_QUESTION.format(number=visit.interview.number))
+        return visit_message(visit, words.WEB_STALE_TITLE, words.WEB_STALE, [Action(on, where(visit))],
+                             status=409)
 
     def hold_if_emergency(visit: Visit) -> None:
         """A visit that reached an emergency is never wiped by starting again: it is held for staff."""
@@ -457,8 +439,8 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if visit is None:
             return expired()
         if visit.started:  # the start page of a second tab or window: ask, never wipe
-            return visit_message(visit, IN_PROGRESS_TITLE, IN_PROGRESS, [
-                Action(i18n.gettext(CONTINUE), where(visit)),
+            return visit_message(visit, words.WEB_IN_PROGRESS_TITLE, words.WEB_IN_PROGRESS, [
+                Action(words.WEB_CONTINUE, where(visit)),
                 Action(words.WEB_START_AGAIN, "/start-again", post=True, primary=False)])
         visit.begin(kb_in(visit.language), engine)
         return go(where(visit))
@@ -526,8 +508,8 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         raw = form.get("lang")
         chosen = i18n.normalise(raw) if isinstance(raw, str) else None
         if chosen is None:
-            return visit_message(visit, words.WEB_BAD_REQUEST_TITLE, UNKNOWN_LANGUAGE,
-                                 [Action(i18n.gettext(CONTINUE), where(visit))], status=400)
+            return visit_message(visit, words.WEB_BAD_REQUEST_TITLE, words.WEB_UNKNOWN_LANGUAGE,
+                                 [Action(words.WEB_CONTINUE, where(visit))], status=400)
         visit.speak(chosen, kb_in(chosen))
         return go(where(visit) if visit.started else "/")
 
@@ -537,9 +519,9 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         visit = visit_of(request)
         if visit is None or not visit.started:
             return go("/")
-        return visit_message(visit, CONFIRM_TITLE, CONFIRM, [
-            Action(i18n.gettext(CONFIRM_YES), "/start-again", post=True),
-            Action(i18n.gettext(CONFIRM_NO), where(visit), primary=False)])
+        return visit_message(visit, words.WEB_CONFIRM_TITLE, words.WEB_CONFIRM, [
+            Action(words.WEB_CONFIRM_YES, "/start-again", post=True),
+            Action(words.WEB_CONFIRM_NO, where(visit), primary=False)])
 
     @app.post("/start-again")
     async def start_again(request: Request) -> Response:
@@ -605,7 +587,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         """Every page for staff and educators; no page of a visit links here."""
         local, query = staff(request)
         return page("staff.html", title=words.WEB_STAFF_PAGES, query=query, questions=local.questions,
-                    intro=i18n.gettext(STAFF_INTRO), explain=i18n.gettext(STAFF_EXPLAIN))
+                    intro=words.WEB_STAFF_INTRO, explain=words.WEB_STAFF_EXPLAIN)
 
     @app.get("/red-flags", response_class=HTMLResponse)
     async def red_flags(request: Request) -> Response:
