@@ -14,6 +14,7 @@ more.
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import warnings
@@ -437,3 +438,18 @@ def test_the_tablet_guides_settings_file_is_valid_and_shows_every_field(tmp_path
     loaded = load(settings_file)
     assert set(yaml.safe_load(block.group(1))) == set(Clinic.model_fields), "every field, and only those"
     assert loaded.handoff == NO_CLINIC.handoff
+
+
+@pytest.mark.parametrize(("story", "said"), [
+    pytest.param({"age": 52, "recent_trauma": False, "saddle_numbness": True},
+                 constants.CLOSING_EMERGENCY.format(number="999"), id="emergency"),
+    pytest.param({**examples.BENIGN, "fever": True}, constants.CLOSING_URGENT_NUMBER.format(number="111"),
+                 id="urgent"),
+])
+def test_the_printout_says_the_clinic_s_number_as_a_number(kb: KnowledgeBase, engine: Engine,
+                                                          story: dict[str, AnswerValue], said: str) -> None:
+    clinic = Clinic(emergency_number="999", urgent_number="111", handoff=("print",))
+    with TestClient(create_app(kb, engine, clinic=clinic), raise_server_exceptions=False) as client:
+        play(client, kb, story)
+        printed = " ".join(html.unescape(client.get("/print").text).split())
+    assert " ".join(said.split()) in printed
