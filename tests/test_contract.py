@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from triage import flow, loader
+from triage import conditions, flow, loader
 from triage.engine import engine_for
 from triage.models import ThenRedFlag
 
@@ -135,7 +135,7 @@ def test_previous_kidney_stones_is_asked_only_with_flank_pain_and_before_the_sto
 
 
 def test_unanswered_age_or_warning_sign_makes_a_result_incomplete() -> None:
-    assert KB.required_questions == {"age", *WARNING_SIGNS}
+    assert conditions.required_questions(KB) == {"age", *WARNING_SIGNS}
 
 
 def test_every_result_carries_the_knowledge_bases_version(cli: Callable[..., Any], tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from conftest import examples
 from hypothesis import given, settings
 from strategies import answer_sets, answers_and_unanswered
 
-from triage import conditions, flow, loader
+from triage import conditions, flow, loader, rulegraph
 from triage.engine import Engine, engine_for
 from triage.models import (
     AllCondition,
@@ -162,7 +162,7 @@ def test_both_ways_of_walking_are_exercised() -> None:
 
 def test_the_negation_heavy_base_has_what_it_is_for() -> None:
     """Runs of negation-only rules of equal salience in every stratum, and every kind of negation."""
-    strata, cycles = loader.finding_strata(NEGATION.rules)
+    strata, cycles = rulegraph.finding_strata(NEGATION.rules)
     assert not cycles
     negation_only: dict[int, int] = {}
     for rule in NEGATION.rules:

@@ -16,7 +16,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import TypeAdapter
 from vignette_answers import answers_for, read, vignette_files
 
-from triage import constants, fhir
+from triage import conditions, constants, fhir, fhir_codes, fhir_read
 from triage.models import Condition, KnowledgeBase
 from triage.yamlsrc import parse
 
@@ -70,7 +70,7 @@ def test_item_types(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
     location = by_id["pain_location"]
     assert location["repeats"] is True
     none = location["answerOption"][-1]
-    assert none["valueCoding"]["code"] == fhir.NONE_CODE
+    assert none["valueCoding"]["code"] == fhir_codes.NONE_CODE
     assert none["extension"] == [{"url": fhir.EXT_OPTION_EXCLUSIVE, "valueBoolean": True}]
 
 
@@ -80,11 +80,11 @@ def test_ask_if_becomes_enable_when(cli: Callable[..., Any]) -> None:
         "question": "pain_location", "operator": "=",
         "answerCoding": {"system": "urn:backpain-triage:option:pain_location", "code": "side_flank",
                          "display": "Side of the back, below the ribs (flank)"},
-    }, {"question": "pregnant", "operator": "=", "answerCoding": fhir.YES}]
+    }, {"question": "pregnant", "operator": "=", "answerCoding": fhir_codes.YES}]
     assert by_id["pain_comes_in_waves"]["enableBehavior"] == "any"
     assert by_id["pain_worse_with_periods"]["enableWhen"] == [
         {"question": "has_periods", "operator": "exists", "answerBoolean": True},
-        {"question": "has_periods", "operator": "!=", "answerCoding": fhir.NO}]
+        {"question": "has_periods", "operator": "!=", "answerCoding": fhir_codes.NO}]
     assert by_id["pain_worse_with_periods"]["enableBehavior"] == "all"
     assert "enableWhen" not in by_id["fever"]
 
@@ -95,7 +95,8 @@ def test_ask_if_becomes_enable_when(cli: Callable[..., Any]) -> None:
         pytest.param({"question": "age", "operator": ">=", "answer": 50},
                      ([{"question": "age", "operator": ">=", "answerInteger": 50}], "all"), id="number"),
         pytest.param({"question": "fever", "operator": "=", "answer": "not_sure"},
-                     ([{"question": "fever", "operator": "=", "answerCoding": fhir.NOT_SURE_CODING}], "all"),
+                     ([{"question": "fever", "operator": "=",
+                        "answerCoding": fhir_codes.NOT_SURE_CODING}], "all"),
                      id="not-sure"),
         pytest.param({"question": "fever", "operator": "exists", "answer": False},
                      ([{"question": "fever", "operator": "exists", "answerBoolean": False}], "all"),
@@ -107,12 +108,13 @@ def test_ask_if_becomes_enable_when(cli: Callable[..., Any]) -> None:
         pytest.param({"any": [{"question": "age", "operator": "<", "answer": 20},
                               {"question": "fever", "operator": "=", "answer": True}]},
                      ([{"question": "age", "operator": "<", "answerInteger": 20},
-                       {"question": "fever", "operator": "=", "answerCoding": fhir.YES}], "any"), id="any"),
+                       {"question": "fever", "operator": "=", "answerCoding": fhir_codes.YES}], "any"),
+                     id="any"),
         pytest.param({"all": [{"question": "age", "operator": "!=", "answer": 40},
                               {"question": "fever", "operator": "=", "answer": True}]},
                      ([{"question": "age", "operator": "exists", "answerBoolean": True},
                        {"question": "age", "operator": "!=", "answerInteger": 40},
-                       {"question": "fever", "operator": "=", "answerCoding": fhir.YES}], "all"),
+                       {"question": "fever", "operator": "=", "answerCoding": fhir_codes.YES}], "all"),
                      id="all-with-not-equal"),
         pytest.param({"not": {"question": "fever", "operator": "=", "answer": True}}, None, id="not"),
         pytest.param({"any": [{"question": "age", "operator": "!=", "answer": 40},
@@ -218,9 +220,9 @@ def test_answers_to_response_values(kb: KnowledgeBase) -> None:
     answers = {i["linkId"]: i["answer"] for i in response["item"]}
     assert list(answers) == ["age", "fever", "pain_duration", "pain_location", "posture_habits"]
     assert answers["age"] == [{"valueInteger": 40}]
-    assert answers["fever"] == [{"valueCoding": fhir.NOT_SURE_CODING}]
+    assert answers["fever"] == [{"valueCoding": fhir_codes.NOT_SURE_CODING}]
     assert [a["valueCoding"]["code"] for a in answers["pain_location"]] == ["lower_back", "side_flank"]
-    assert [a["valueCoding"]["code"] for a in answers["posture_habits"]] == [fhir.NONE_CODE]
+    assert [a["valueCoding"]["code"] for a in answers["posture_habits"]] == [fhir_codes.NONE_CODE]
     assert answers["pain_duration"][0]["valueCoding"]["display"] == "More than 12 weeks"
 
 
@@ -240,16 +242,17 @@ def test_response_from_other_tools(kb: KnowledgeBase) -> None:
             {"linkId": "fever", "answer": [{"valueBoolean": True}]},
             {"linkId": "age", "answer": [{"valueDecimal": 52.0}]},
         ]},
-        {"linkId": "leg_weakness", "answer": [{"valueCoding": {"system": fhir.ABSENT_SYSTEM,
+        {"linkId": "leg_weakness", "answer": [{"valueCoding": {"system": fhir_codes.ABSENT_SYSTEM,
                                                                 "code": "asked-unknown"}}]},
-        {"linkId": "has_periods", "answer": [{"valueCoding": {"system": fhir.YES_NO_SYSTEM, "code": "Y"}}],
+        {"linkId": "has_periods",
+         "answer": [{"valueCoding": {"system": fhir_codes.YES_NO_SYSTEM, "code": "Y"}}],
          "item": [{"linkId": "pain_worse_with_periods", "answer": [{"valueBoolean": False}]}]},
         {"linkId": "night_pain"},
         {"linkId": "posture_habits", "answer": [
             {"valueCoding": {"system": "urn:backpain-triage:option:posture_habits", "code": "slouching"}},
             {"valueCoding": {"system": "urn:backpain-triage:option:posture_habits", "code": "heavy_bag"}}]},
     ])
-    values, located = fhir.response_to_answers(kb, source)
+    values, located = fhir_read.response_to_answers(kb, source)
     assert values == {"fever": True, "age": 52.0, "leg_weakness": "not_sure", "has_periods": True,
                       "pain_worse_with_periods": False, "posture_habits": ["slouching", "heavy_bag"]}
     assert located.line(("fever",)) == 9
@@ -280,7 +283,7 @@ def test_bad_response_structure(kb: KnowledgeBase, items_: list[Any], message: s
     from triage.errors import TriageError
 
     with pytest.raises(TriageError) as caught:
-        fhir.response_to_answers(kb, response_source(items_))
+        fhir_read.response_to_answers(kb, response_source(items_))
     assert [str(p) for p in caught.value.problems] == [message]
 
 
@@ -330,7 +333,7 @@ def test_runtime_does_not_import_fhir_resources(tmp_path: Path) -> None:
 
 def test_warning_signs_are_required(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
     required = {link for link, item in items(exported(cli)).items() if item.get("required")}
-    assert required == kb.required_questions
+    assert required == conditions.required_questions(kb)
     assert "fever" in required and "pain_severity" not in required
 
 

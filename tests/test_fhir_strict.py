@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import answer_sets
 
-from triage import errors, fhir, loader
+from triage import errors, fhir, fhir_codes, fhir_read, loader
 
 KB = loader.load()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answers"
@@ -112,7 +112,8 @@ def options(question: str, *codes: str) -> list[dict[str, Any]]:
     return [{"valueCoding": {"system": OPTIONS.format(question=question), "code": c}} for c in codes]
 
 
-YES_NO_CODINGS = errors.FHIR_YES_NO_SYSTEMS.format(yes_no=fhir.YES_NO_SYSTEM, absent=fhir.ABSENT_SYSTEM)
+YES_NO_CODINGS = errors.FHIR_YES_NO_SYSTEMS.format(yes_no=fhir_codes.YES_NO_SYSTEM,
+                                                   absent=fhir_codes.ABSENT_SYSTEM)
 LOCATION_CODINGS = errors.FHIR_OPTION_SYSTEM.format(system=OPTIONS.format(question="pain_location"))
 
 UNKNOWN_KEYS = [
@@ -165,15 +166,15 @@ CODINGS = [
     pytest.param(set_coding("fever", system=None), ('"fever"', '"valueCoding"'),
                  errors.FHIR_WRONG_SYSTEM.format(id="fever", code="Y", found=errors.FHIR_SYSTEM_MISSING,
                                                  expected=YES_NO_CODINGS), id="yes-without-system"),
-    pytest.param(set_coding("fever", system=fhir.ABSENT_SYSTEM), ('"fever"', '"code"'),
-                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="Y", system=fhir.ABSENT_SYSTEM,
+    pytest.param(set_coding("fever", system=fhir_codes.ABSENT_SYSTEM), ('"fever"', '"code"'),
+                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="Y", system=fhir_codes.ABSENT_SYSTEM,
                                                  hint=" (valid: `asked-unknown`)"),
                  id="y-from-data-absent-reason"),
     pytest.param(set_coding("fever", code="yes"), ('"fever"', '"code"'),
-                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="yes", system=fhir.YES_NO_SYSTEM,
+                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="yes", system=fhir_codes.YES_NO_SYSTEM,
                                                  hint=" (valid: `N`, `Y`)"), id="yes-is-not-a-code"),
-    pytest.param(set_coding("fever", system=fhir.ABSENT_SYSTEM, code="unknown"), ('"fever"', '"code"'),
-                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="unknown", system=fhir.ABSENT_SYSTEM,
+    pytest.param(set_coding("fever", system=fhir_codes.ABSENT_SYSTEM, code="unknown"), ('"fever"', '"code"'),
+                 errors.FHIR_UNKNOWN_CODE.format(id="fever", code="unknown", system=fhir_codes.ABSENT_SYSTEM,
                                                  hint=" (did you mean `asked-unknown`?)"),
                  id="unknown-is-not-asked-unknown"),
     pytest.param(set_coding("pain_location", system=None), ('"pain_location"', '"valueCoding"'),
@@ -194,14 +195,14 @@ CODINGS = [
                  ('"pain_location"', '"answer"', "{"),
                  errors.FHIR_BAD_ANSWER.format(id="pain_location", expected="valueCoding with an option code",
                                                found="`valueString`"), id="option-as-text"),
-    pytest.param(set_answers("pain_location", options("pain_location", "lower_back", fhir.NONE_CODE)),
+    pytest.param(set_answers("pain_location", options("pain_location", "lower_back", fhir_codes.NONE_CODE)),
                  ('"pain_location"', '"answer"'),
-                 errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir.NONE_CODE,
+                 errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir_codes.NONE_CODE,
                                                      others="`lower_back`"), id="none-with-an-option"),
     pytest.param(set_answers("pain_location",
-                             options("pain_location", fhir.NONE_CODE, "lower_back", "side_flank")),
+                             options("pain_location", fhir_codes.NONE_CODE, "lower_back", "side_flank")),
                  ('"pain_location"', '"answer"'),
-                 errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir.NONE_CODE,
+                 errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir_codes.NONE_CODE,
                                                      others="`lower_back`, `side_flank`"),
                  id="none-first-with-two-options"),
 ]
@@ -247,22 +248,23 @@ RESOURCE = [
     pytest.param(set_status(None), ("{",), errors.FHIR_NO_STATUS, id="no-status"),
     pytest.param(set_questionnaire("http://example.org/Questionnaire/phq-9"), ('"questionnaire"',),
                  errors.FHIR_OTHER_QUESTIONNAIRE.format(found="`http://example.org/Questionnaire/phq-9`",
-                                                        expected=fhir.QUESTIONNAIRE_URL),
+                                                        expected=fhir_codes.QUESTIONNAIRE_URL),
                  id="other-questionnaire"),
-    pytest.param(set_questionnaire(f"{fhir.QUESTIONNAIRE_URL}:v2"), ('"questionnaire"',),
-                 errors.FHIR_OTHER_QUESTIONNAIRE.format(found=f"`{fhir.QUESTIONNAIRE_URL}:v2`",
-                                                        expected=fhir.QUESTIONNAIRE_URL),
+    pytest.param(set_questionnaire(f"{fhir_codes.QUESTIONNAIRE_URL}:v2"), ('"questionnaire"',),
+                 errors.FHIR_OTHER_QUESTIONNAIRE.format(found=f"`{fhir_codes.QUESTIONNAIRE_URL}:v2`",
+                                                        expected=fhir_codes.QUESTIONNAIRE_URL),
                  id="questionnaire-url-with-suffix"),
     pytest.param(set_questionnaire({"reference": "Questionnaire/1"}), ('"questionnaire"',),
-                 errors.FHIR_OTHER_QUESTIONNAIRE.format(found="a mapping", expected=fhir.QUESTIONNAIRE_URL),
+                 errors.FHIR_OTHER_QUESTIONNAIRE.format(found="a mapping",
+                                                        expected=fhir_codes.QUESTIONNAIRE_URL),
                  id="questionnaire-not-text"),
-    pytest.param(set_questionnaire(f"{fhir.QUESTIONNAIRE_URL}|0.9"), ('"questionnaire"',),
+    pytest.param(set_questionnaire(f"{fhir_codes.QUESTIONNAIRE_URL}|0.9"), ('"questionnaire"',),
                  errors.FHIR_OTHER_VERSION.format(found="0.9", expected=KB.traced_version,
-                                                  url=fhir.QUESTIONNAIRE_URL),
+                                                  url=fhir_codes.QUESTIONNAIRE_URL),
                  id="other-version"),
-    pytest.param(set_questionnaire(f"{fhir.QUESTIONNAIRE_URL}|"), ('"questionnaire"',),
+    pytest.param(set_questionnaire(f"{fhir_codes.QUESTIONNAIRE_URL}|"), ('"questionnaire"',),
                  errors.FHIR_OTHER_VERSION.format(found="", expected=KB.traced_version,
-                                                  url=fhir.QUESTIONNAIRE_URL),
+                                                  url=fhir_codes.QUESTIONNAIRE_URL),
                  id="empty-version"),
     pytest.param(no_items, ('"item"',), errors.FHIR_NO_ANSWERS, id="no-items"),
     pytest.param(only_unanswered, ('"item"',), errors.FHIR_NO_ANSWERS, id="no-item-answered"),
@@ -325,7 +327,7 @@ def amended(response: dict[str, Any]) -> None:
 
 
 def unversioned(response: dict[str, Any]) -> None:
-    response["questionnaire"] = fhir.QUESTIONNAIRE_URL
+    response["questionnaire"] = fhir_codes.QUESTIONNAIRE_URL
 
 
 def no_questionnaire(response: dict[str, Any]) -> None:
@@ -333,12 +335,12 @@ def no_questionnaire(response: dict[str, Any]) -> None:
 
 
 def not_sure_and_boolean(response: dict[str, Any]) -> None:
-    set_coding("fever", system=fhir.ABSENT_SYSTEM, code="asked-unknown")(response)
+    set_coding("fever", system=fhir_codes.ABSENT_SYSTEM, code="asked-unknown")(response)
     response["item"].append({"linkId": "night_pain", "answer": [{"valueBoolean": False}]})
 
 
 def only_none_of_these(response: dict[str, Any]) -> None:
-    set_answers("pain_location", options("pain_location", fhir.NONE_CODE))(response)
+    set_answers("pain_location", options("pain_location", fhir_codes.NONE_CODE))(response)
 
 
 @pytest.mark.parametrize(
@@ -379,7 +381,7 @@ def test_accepted(assessed: Callable[[Path], dict[str, Any]], tmp_path: Path, ch
             id="saddle_numbness", code="Y", found=errors.FHIR_SYSTEM_FOUND.format(system=SNOMED),
             expected=YES_NO_CODINGS), id="snomed-yes"),
         pytest.param("fhir-none-with-others.json", "fhir-none-with-others.json:7: "
-                     + errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir.NONE_CODE,
+                     + errors.FHIR_NONE_WITH_OTHERS.format(id="pain_location", none=fhir_codes.NONE_CODE,
                                                            others="`lower_back`"), id="none-with-others"),
     ],
 )
@@ -394,12 +396,13 @@ def test_finding_files_are_refused(cli: Callable[..., Any], monkeypatch: pytest.
 
 
 # --- anything at all: exit 0, 1 or 2, never a traceback --------------------------------
-KEYS = sorted(fhir.RESPONSE_KEYS | fhir.ITEM_KEYS | fhir.ANSWER_KEYS | fhir.CODING_KEYS
-              | fhir.MODIFIER_KEYS | {"items", "answers", "valueCode"})
+KEYS = sorted(fhir_read.RESPONSE_KEYS | fhir_read.ITEM_KEYS | fhir_read.ANSWER_KEYS | fhir_read.CODING_KEYS
+              | fhir_read.MODIFIER_KEYS | {"items", "answers", "valueCode"})
 LINK_IDS = [q.id for q in KB.questions[:6]] + ["pain_location", "posture_habits", "nope", ""]
-CODES = ["Y", "N", "asked-unknown", fhir.NONE_CODE, "lower_back", "yes"]
-SYSTEMS = [fhir.YES_NO_SYSTEM, fhir.ABSENT_SYSTEM, OPTIONS.format(question="pain_location"), SNOMED]
-STATUSES = [*fhir.STATUSES, "complete"]
+CODES = ["Y", "N", "asked-unknown", fhir_codes.NONE_CODE, "lower_back", "yes"]
+SYSTEMS = [fhir_codes.YES_NO_SYSTEM, fhir_codes.ABSENT_SYSTEM, OPTIONS.format(question="pain_location"),
+           SNOMED]
+STATUSES = [*fhir_read.STATUSES, "complete"]
 # Within the Basic Multilingual Plane: json.dumps escapes the rest as surrogate pairs (\ud83d\ude00),
 # which the YAML reader (that reads JSON files here) refuses, and raw control characters are no YAML.
 TEXT = st.text(alphabet=st.characters(max_codepoint=0xFFFF, exclude_categories=["Cs"]), max_size=12)
@@ -424,11 +427,11 @@ ITEMS = st.recursive(
     max_leaves=8,
 )
 STRUCTURED = st.fixed_dictionaries(
-    {"resourceType": st.just("QuestionnaireResponse"), "status": st.sampled_from(fhir.READ_STATUSES)},
+    {"resourceType": st.just("QuestionnaireResponse"), "status": st.sampled_from(fhir_read.READ_STATUSES)},
     optional={"item": ITEMS,
-              "questionnaire": st.sampled_from([fhir.QUESTIONNAIRE_URL,
-                                                f"{fhir.QUESTIONNAIRE_URL}|{KB.traced_version}",
-                                                f"{fhir.QUESTIONNAIRE_URL}|x"]) | JSON,
+              "questionnaire": st.sampled_from([fhir_codes.QUESTIONNAIRE_URL,
+                                                f"{fhir_codes.QUESTIONNAIRE_URL}|{KB.traced_version}",
+                                                f"{fhir_codes.QUESTIONNAIRE_URL}|x"]) | JSON,
               "subject": JSON},
 )
 """Random items under an otherwise readable response."""

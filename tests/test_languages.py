@@ -23,12 +23,12 @@ import pytest
 from babel.messages.pofile import read_po
 from vignette_answers import read, vignette_files, write_answers
 
-from triage import constants, i18n, loader, overlay, report, words
+from triage import constants, i18n, loader, overlay, report, summaries, words
 from triage.engine import Engine
 from triage.flow import simulate
 from triage.models import KnowledgeBase
 from triage.result import build
-from triage.terminal import examples, save, screens
+from triage.terminal import examples, screens
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -206,7 +206,7 @@ def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine,
             text = out.getvalue()
             assert_all_through_catalogue(text, local)
             assert all(len(line) <= width for line in text.splitlines()), "a line is wider than the screen"
-        assert_all_through_catalogue(save.markdown(local, result), local)
+        assert_all_through_catalogue(summaries.markdown(local, result), local)
 
 
 def test_kiosk_pages_speak_through_the_catalogue(engine: Engine) -> None:
@@ -306,7 +306,7 @@ def test_spanish_screens_say_the_translation_is_not_yet_reviewed(engine: Engine)
         out = io.StringIO()
         screens.make_console(True, file=out, width=80).print(screens.welcome(True))
         assert spanish in " ".join(out.getvalue().split())
-        assert spanish in " ".join(save.markdown(local, result).split())
+        assert spanish in " ".join(summaries.markdown(local, result).split())
         assert local.question("fever").text.startswith("¿")
     english = report.build(kb := loader.load(), examples.replay(kb, engine, examples.BENIGN))
     assert not any("review" in note for note in english.notes)

@@ -14,13 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import value_for
 
-from triage import constants, fhir, flow, loader, render, report, result
+from triage import constants, fhir, flow, loader, render, report, result, summaries
 from triage.engine import engine_for
 from triage.errors import TriageError
 from triage.flow import Interview
 from triage.models import AnswerValue
 from triage.terminal import examples as shipped_examples
-from triage.terminal import save
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = loader.load()
@@ -151,9 +150,9 @@ def test_each_choice_is_a_caution_under_its_heading_in_every_output(option: str)
         assert because in _flat(" ".join(section.points))
     text = _flat(render.plain(KB, outcome, width=100))
     assert constants.CAUTIONS_TITLE in text and because in text
-    markdown = _flat(save.markdown(KB, outcome))
+    markdown = _flat(summaries.markdown(KB, outcome))
     assert constants.CAUTIONS_TITLE in markdown and because in markdown
-    data = json.loads(save.json_summary(KB, outcome))
+    data = json.loads(summaries.json_summary(KB, outcome))
     assert [c["rule"] for c in data["acupuncture"]["cautions"]] == [OPTION_RULE[option].id]
     response = fhir.answers_to_response(KB, outcome.answers)
     item = next(i for i in response["item"] if i["linkId"] == "before_needling")

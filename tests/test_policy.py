@@ -21,7 +21,7 @@ from policy_oracle import FIRST_SECTION, verdict
 from strategies import answer_sets, value_for
 from vignette_answers import answers_for, read, vignette_files
 
-from triage import flow, loader, result
+from triage import conditions, flow, loader, result
 from triage.answers import example_answers
 from triage.engine import engine_for
 from triage.models import Question
@@ -49,7 +49,7 @@ def agree(answers: dict[str, Any]) -> None:
 
 def answers_with_signs() -> st.SearchStrategy[dict[str, Any]]:
     """Random answers where the warning signs are mostly answered (else almost all are incomplete)."""
-    signs = sorted(KB.required_questions - {"age"})
+    signs = sorted(conditions.required_questions(KB) - {"age"})
     mostly_no = st.sampled_from([False] * 6 + [True, "not_sure", None])
     return st.tuples(answer_sets(KB), st.fixed_dictionaries(dict.fromkeys(signs, mostly_no))).map(
         lambda pair: {**pair[0], **{k: v for k, v in pair[1].items() if v is not None}})
@@ -114,7 +114,7 @@ def test_one_change_from_no_warning_sign(age: int, base: dict[str, Any]) -> None
             agree({k: v for k, v in answers.items() if v is not None})
 
 
-SIGNS = sorted(KB.required_questions - {"age"})
+SIGNS = sorted(conditions.required_questions(KB) - {"age"})
 PAIRABLE: list[dict[str, Any]] = [
     *({sign: True} for sign in SIGNS),
     {"pain_location": ("side_flank",), "pain_comes_in_waves": True},  # the kidney-stone pattern

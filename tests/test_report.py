@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from vignette_answers import answers_for, read, vignette_files
 
-from triage import constants, render, report
+from triage import constants, render, report, summaries
 from triage.engine import Engine
 from triage.flow import simulate
 from triage.models import KnowledgeBase
 from triage.result import Result, build
-from triage.terminal import examples, save, screens
+from triage.terminal import examples, screens
 
 WIDE = 2000  # no wrapping, so sentences can be found whole
 
@@ -51,7 +51,7 @@ def _html(doc: report.Report) -> str:
 
 
 def _markdown(kb: KnowledgeBase, result: Result) -> str:
-    return save.markdown(kb, result).replace("\\|", "|")
+    return summaries.markdown(kb, result).replace("\\|", "|")
 
 
 def strings(doc: report.Report) -> Iterator[str]:

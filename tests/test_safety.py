@@ -18,12 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import answer_sets
 
-from triage import constants, flow, loader, render, result
+from triage import conditions, constants, flow, loader, render, result, summaries
 from triage.answers import example_answers
 from triage.conditions import negated_questions, questions_used
 from triage.engine import engine_for
 from triage.models import LEVELS, ThenRedFlag
-from triage.terminal import save
 
 KB = loader.load()
 ENGINE = engine_for(KB)
@@ -41,7 +40,8 @@ EMERGENCY_SIGNS = ["saddle_numbness", "bladder_bowel_change", "leg_weakness", "c
 SINGLE_EMERGENCY_SIGNS = ["recent_trauma", "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms",
                           "tearing_pain", "chest_symptoms"]
 """The contract's emergencies that need a single answer, asked at every age."""
-OTHER_WARNING_SIGNS = sorted(KB.required_questions - {"age", "pulsating_abdomen", *EMERGENCY_SIGNS})
+OTHER_WARNING_SIGNS = sorted(conditions.required_questions(KB)
+                             - {"age", "pulsating_abdomen", *EMERGENCY_SIGNS})
 
 
 def assess(answers: dict[str, Any]) -> result.Result:
@@ -183,7 +183,7 @@ def test_a_blood_thinner_is_always_mentioned_for_the_acupuncturist(answers: dict
         return
     assert "blood_thinners_tell_acupuncturist" in [c.rule for c in res.acupuncture.cautions]
     assert constants.CAUTIONS_TITLE in render.plain(KB, res)
-    assert constants.CAUTIONS_TITLE in save.markdown(KB, res)
+    assert constants.CAUTIONS_TITLE in summaries.markdown(KB, res)
 
 
 @settings(max_examples=examples(200, at_least=50), deadline=None)
@@ -210,7 +210,7 @@ NAMED_URGENT_RULES = {
 def no_warning_sign(age: st.SearchStrategy[int]) -> st.SearchStrategy[dict[str, Any]]:
     """Random answers with every warning sign answered No, but for the v3 false alarms: a pulse felt
     in the belly under 50, and slow stooping with thin bones (each drawn in or out)."""
-    signs = sorted(KB.required_questions - {"age"})
+    signs = sorted(conditions.required_questions(KB) - {"age"})
 
     def build(parts: tuple[dict[str, Any], int, bool, bool]) -> dict[str, Any]:
         answers, years, pulse, stoop = parts

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from triage import constants, render, report
+from triage import constants, render, report, summaries
 from triage import result as results
 from triage.engine import Engine
 from triage.flow import Interview
@@ -342,7 +342,7 @@ def test_saving_suggests_a_name_and_writes_0600(kb: KnowledgeBase, benign: Resul
     assert dialog.defaults == [default]
     target = tmp_path / default
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_text() == save.summary(kb, benign, fmt)
+    assert target.read_text() == summaries.summary(kb, benign, fmt)
     assert constants.SAVED.format(path=default) in out
 
 
@@ -421,7 +421,7 @@ def test_interrupted_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_unknown_format_lists_the_valid_ones(kb: KnowledgeBase, benign: Result) -> None:
     with pytest.raises(ValueError, match="valid formats: fhir, json, markdown"):
-        save.summary(kb, benign, "pdf")
+        summaries.summary(kb, benign, "pdf")
 
 
 def test_format_option_overrides_the_file_name(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
@@ -441,7 +441,7 @@ def test_fhir_summary_is_valid_r4_and_assess_reads_it_back(kb: KnowledgeBase, be
 
     from triage.__main__ import main
 
-    text = save.summary(kb, benign, "fhir")
+    text = summaries.summary(kb, benign, "fhir")
     QuestionnaireResponse.model_validate_json(text)
     path = tmp_path / "summary.fhir.json"
     path.write_text(text, encoding="utf-8")
@@ -455,7 +455,7 @@ def test_fhir_summary_is_valid_r4_and_assess_reads_it_back(kb: KnowledgeBase, be
 def test_markdown_summary_has_suggestion_causes_and_answers(kb: KnowledgeBase, benign: Result) -> None:
     import datetime
 
-    text = save.markdown(kb, benign, today=datetime.date(2026, 1, 2))
+    text = summaries.markdown(kb, benign, today=datetime.date(2026, 1, 2))
     assert "2026-01-02" in text
     assert f"## {constants.SUMMARY_SUGGESTION}: {constants.LEVEL_TITLE['acupuncturist']}" in text
     assert "- **Muscle strain**" in text
@@ -466,7 +466,7 @@ def test_markdown_summary_has_suggestion_causes_and_answers(kb: KnowledgeBase, b
 
 
 def test_json_summary_is_the_result_with_answers(kb: KnowledgeBase, benign: Result) -> None:
-    data = json.loads(save.json_summary(kb, benign))
+    data = json.loads(summaries.json_summary(kb, benign))
     assert data == json.loads(benign.to_json(include_answers=True))
     assert data["source"] == "questionnaire"
     assert data["answers"]["pain_location"] == ["lower_back"]
@@ -496,7 +496,7 @@ def test_result_says_because_you_said(kb: KnowledgeBase, benign: Result) -> None
     assert constants.BECAUSE_YOU_SAID.format(said=said) in text
     assert "Source: A clinic's article for patients" in text
     assert "(rule " not in text  # rule ids are for clinicians: the summary, explain and JSON
-    summary = save.markdown(kb, benign)
+    summary = summaries.markdown(kb, benign)
     assert summary.count("(rule muscle_strain_signs)") == 1  # two answers, one explanation
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from triage import whatif
+from triage import conditions, whatif
 from triage.engine import Engine
 from triage.models import KnowledgeBase
 
@@ -196,7 +196,7 @@ def test_several_files(cli: Callable[..., Any], answers_file: Path, tmp_path: Pa
 
 def test_run_directly(kb: KnowledgeBase, engine: Engine) -> None:
     changes = whatif.parse(kb, ["age=12"])
-    signs = dict.fromkeys(kb.required_questions - {"age"}, False)
+    signs = dict.fromkeys(conditions.required_questions(kb) - {"age"}, False)
     what = whatif.run(kb, engine, {"age": 40, **signs}, changes, "memory")
     assert what.before.level == "acupuncturist"
     assert what.after.level == "doctor"

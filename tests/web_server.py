@@ -29,7 +29,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import APIRequestContext, Browser, Page, sync_playwright
 
-from triage import constants, render
+from triage import constants, qtypes
 from triage.models import AnswerValue, KnowledgeBase
 
 HOST = "127.0.0.1"
@@ -128,7 +128,7 @@ def labels(kb: KnowledgeBase, qid: str, value: AnswerValue) -> list[str]:
     question = kb.question(qid)
     match question.type:
         case "yes_no" | "scale":
-            return [render.answer_text(kb, qid, value)]
+            return [qtypes.answer_text(kb, qid, value)]
         case "choice":
             return [o.label for o in question.options if o.id == value]
         case "multi":

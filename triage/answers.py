@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage import errors, qtypes, yamlsrc
+from triage import errors, fhir_read, qtypes, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import AnswerValue, KnowledgeBase, Question
 
@@ -66,9 +66,7 @@ def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, An
     source = yamlsrc.load(path, name)
     data: Any = source.data
     if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
-        from triage import fhir
-
-        data, source = fhir.response_to_answers(kb, source)
+        data, source = fhir_read.response_to_answers(kb, source)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else qtypes.shown(data)
         raise errors.fail(source.name, source.line(()), errors.ANSWERS_NOT_MAPPING, found=found)

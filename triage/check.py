@@ -15,9 +15,9 @@ from triage import answers as answers_mod
 from triage import conditions, coverage, errors, flow, i18n, words
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.loader import finding_strata, late_negations, producers
 from triage.models import AllCondition, KnowledgeBase, Rule, then_stops
 from triage.reference import Reference
+from triage.rulegraph import finding_strata, late_negations, producers
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:

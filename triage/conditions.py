@@ -10,6 +10,9 @@ matches it.
 
 This module evaluates conditions directly in Python. The engine compiles the
 same conditions to experta; the two are checked against each other in tests.
+It also answers what a knowledge base's conditions say: when a question is
+asked (:func:`asked_when`), which advice applies (:func:`advice_for`) and
+which questions a rule needs answered (:func:`required_questions`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Set
 
 from triage.models import (
+    AdviceDef,
     AllCondition,
     AnswerValue,
     AnyCondition,
     CauseCondition,
     Condition,
+    KnowledgeBase,
     NotCondition,
+    Question,
     QuestionCondition,
     RedFlagCondition,
     UnansweredCondition,
@@ -247,3 +253,46 @@ def alternatives(condition: Condition, cap: int = MAX_ALTERNATIVES + 1) -> int:
         return 1
 
     return count(push_not(condition))
+
+
+# --- the knowledge base's conditions ---------------------------------------------
+def asked_when(kb: KnowledgeBase, question: Question) -> Condition | None:
+    """When a question is asked: its section's ``ask_if`` and its own together (None: always)."""
+    memo = kb.asked_when_memo
+    if question.id not in memo:
+        memo[question.id] = _combined_ask_if(kb, question)
+    return memo[question.id]
+
+
+def _combined_ask_if(kb: KnowledgeBase, question: Question) -> Condition | None:
+    """The section's ``ask_if`` and the question's own, as one condition.
+
+    The section's condition is left out where the question's own implies it:
+    an ``ask_if`` that needs answers (no ``not``) to questions that are
+    asked only under the same condition can only hold once that condition did.
+    """
+    gate, own = kb.section(question.section).ask_if, question.ask_if
+    if gate is None or own is None:
+        return own if gate is None else gate
+    if is_positive(own) and all(_asked_only_under(kb, kb.question(q), gate)
+                                for q in questions_used(own)):
+        return own
+    return AllCondition(all=(gate, own))
+
+
+def _asked_only_under(kb: KnowledgeBase, question: Question, gate: Condition) -> bool:
+    """Whether ``question`` is asked only when ``gate`` holds (its section's or its own condition)."""
+    asked = asked_when(kb, question)
+    return asked == gate or (isinstance(asked, AllCondition) and gate in asked.all)
+
+
+def advice_for(kb: KnowledgeBase, kind: str, level: str,
+               answers: Mapping[str, AnswerValue] | None = None) -> AdviceDef | None:
+    """The advice of ``kind`` for ``level`` whose ``when`` holds for ``answers`` (or has none)."""
+    return next((a for a in kb.advice if a.kind == kind and level in a.levels
+                 and (a.when is None or holds(a.when, answers or {}))), None)
+
+
+def required_questions(kb: KnowledgeBase) -> frozenset[str]:
+    """Questions whose lack of an answer some rule tests: left blank, the result is incomplete."""
+    return frozenset(q for r in kb.rules for q in unanswered_used(r.when))

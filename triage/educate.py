@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from triage import errors
+from triage import conditions, errors
 from triage import words as c
 from triage.conditions import findings_used, questions_used
 from triage.describe import Node, finding_name, named, quoted, sentence, tree
@@ -282,7 +282,7 @@ def _question_blocks(kb: KnowledgeBase, q: Question) -> list[Block]:
         Para(answer_kinds(q), c.LABEL_ANSWERS),
         Para(q.why, c.LABEL_WHY_ASKED),
     ]
-    asked_when = kb.asked_when(q)
+    asked_when = conditions.asked_when(kb, q)
     if asked_when is None:
         blocks.append(Para(c.ALWAYS_ASKED, c.LABEL_WHEN_ASKED))
     else:
@@ -294,7 +294,7 @@ def _question_blocks(kb: KnowledgeBase, q: Question) -> list[Block]:
     for rule in users:
         blocks += _rule_blocks(kb, rule)
     gated = [(x, cond) for x in kb.questions
-             if (cond := kb.asked_when(x)) is not None and q.id in questions_used(cond)]
+             if (cond := conditions.asked_when(kb, x)) is not None and q.id in questions_used(cond)]
     if gated:
         blocks.append(Heading(c.EXPLAIN_QUESTIONS_DEPENDING, 2))
         blocks.append(Bullets(tuple(
@@ -313,11 +313,11 @@ def _question_json(kb: KnowledgeBase, q: Question) -> dict[str, Any]:
         "section": kb.section_title(q.section),
         "answers": answer_kinds(q),
         "why": " ".join(q.why.split()),
-        "asked_when": None if (cond := kb.asked_when(q)) is None else sentence(kb, cond),
+        "asked_when": None if (cond := conditions.asked_when(kb, q)) is None else sentence(kb, cond),
         "rules": [_rule_json(kb, r) for r in kb.rules if q.id in questions_used(r.when)],
         "asked_depending_on_it": [
             x.id for x in kb.questions
-            if (gate := kb.asked_when(x)) is not None and q.id in questions_used(gate)
+            if (gate := conditions.asked_when(kb, x)) is not None and q.id in questions_used(gate)
         ],
     }
 
@@ -369,7 +369,7 @@ def _finding_json(kb: KnowledgeBase, kind: str, item: CauseDef | RedFlagDef) -> 
 
 def example_text(kb: KnowledgeBase, raw: dict[str, Any]) -> str:
     from triage.answers import example_answers
-    from triage.render import answer_text
+    from triage.qtypes import answer_text
 
     values = example_answers(kb, raw)
     if not values:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from triage import conditions, loader
+from triage import conditions, rulegraph
 from triage.models import (
     LEVELS,
     AllCondition,
@@ -48,13 +48,19 @@ from triage.models import (
 # logging as it was.
 _root = logging.getLogger()
 _handlers, _level = list(_root.handlers), _root.level
-from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P  # noqa: E402
+from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, watchers  # noqa: E402
 from experta import Rule as XRule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 from experta.utils import unfreeze  # noqa: E402
 
 _root.handlers[:] = _handlers
 _root.setLevel(_level)
+
+
+def quiet_watchers() -> None:
+    """Switch experta's watchers (its own loggers) off: at DEBUG they would log every fact it is
+    given, every answer included."""
+    watchers.unwatch()
 
 
 class Answer(Fact):  # type: ignore[misc]
@@ -349,7 +355,7 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        strata, _ = loader.finding_strata(kb.rules)
+        strata, _ = rulegraph.finding_strata(kb.rules)
         self._strata = strata
         namespace: dict[str, Any] = {}
         for i, rule in enumerate(kb.rules):
@@ -369,7 +375,7 @@ class Engine:
                 if isinstance(leaf, QuestionCondition):
                     expected = leaf.answer if leaf.operator != "exists" else None
                     self._tests.setdefault(leaf.question, set()).add((leaf.operator, expected))
-        self._tested_unanswered = kb.required_questions
+        self._tested_unanswered = conditions.required_questions(kb)
         self.stops_are_monotone = _monotone_stops(kb)
 
     # Incremental use (the questionnaire flow): reset, then declare and run.
@@ -443,7 +449,7 @@ def _monotone_stops(kb: KnowledgeBase) -> bool:
     hold (``triage check`` asks for that): then it holds after question k
     exactly when one of its firings matched answers up to k.
     """
-    return all(late.none for late in loader.late_negations(kb).values())
+    return all(late.none for late in rulegraph.late_negations(kb).values())
 
 
 _ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}

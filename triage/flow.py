@@ -39,7 +39,7 @@ class FlowResult:
 def is_asked(kb: KnowledgeBase, question: Question, answers: Mapping[str, AnswerValue]) -> bool:
     """Whether ``question`` is asked, given the answers to earlier questions:
     its section's ``ask_if`` and its own must both hold."""
-    condition = kb.asked_when(question)
+    condition = conditions.asked_when(kb, question)
     return condition is None or conditions.holds(condition, answers)
 
 

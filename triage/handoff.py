@@ -25,7 +25,7 @@ from datetime import datetime
 
 import segno
 
-from triage import render, report, words
+from triage import qtypes, report, words
 from triage.clinic import Clinic
 from triage.models import AnswerValue, KnowledgeBase
 from triage.result import Result
@@ -97,7 +97,7 @@ def compact_answer(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
     elif kb.has_question(qid) and kb.question(qid).type == "choice":
         shown = str(value)
     else:
-        shown = render.answer_text(kb, qid, value)
+        shown = qtypes.answer_text(kb, qid, value)
     return f"{qid}={shown}"
 
 

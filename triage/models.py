@@ -6,7 +6,6 @@ leaks out of that module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -426,6 +425,11 @@ class KnowledgeBase(Frozen):
         self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))
 
     @property
+    def asked_when_memo(self) -> dict[str, Condition | None]:
+        """Each question's :func:`triage.conditions.asked_when`, as worked out so far."""
+        return self._asked_when
+
+    @property
     def question_index(self) -> dict[str, int]:
         """Position of each question in the questionnaire's order."""
         return self._index
@@ -483,49 +487,6 @@ class KnowledgeBase(Frozen):
 
     def is_checklist(self, question: Question) -> bool:
         return self.section(question.section).before_needling
-
-    def asked_when(self, question: Question) -> Condition | None:
-        """When a question is asked: its section's ``ask_if`` and its own together (None: always)."""
-        if question.id not in self._asked_when:
-            self._asked_when[question.id] = self._combined_ask_if(question)
-        return self._asked_when[question.id]
-
-    def _combined_ask_if(self, question: Question) -> Condition | None:
-        """The section's ``ask_if`` and the question's own, as one condition.
-
-        The section's condition is left out where the question's own implies it:
-        an ``ask_if`` that needs answers (no ``not``) to questions that are
-        asked only under the same condition can only hold once that condition did.
-        """
-        from triage.conditions import is_positive, questions_used
-
-        gate, own = self.section(question.section).ask_if, question.ask_if
-        if gate is None or own is None:
-            return own if gate is None else gate
-        if is_positive(own) and all(self._asked_only_under(self.question(q), gate)
-                                    for q in questions_used(own)):
-            return own
-        return AllCondition(all=(gate, own))
-
-    def _asked_only_under(self, question: Question, gate: Condition) -> bool:
-        """Whether ``question`` is asked only when ``gate`` holds (its section's or its own condition)."""
-        asked = self.asked_when(question)
-        return asked == gate or (isinstance(asked, AllCondition) and gate in asked.all)
-
-    def advice_for(self, kind: str, level: str,
-                   answers: Mapping[str, AnswerValue] | None = None) -> AdviceDef | None:
-        """The advice of ``kind`` for ``level`` whose ``when`` holds for ``answers`` (or has none)."""
-        from triage.conditions import holds
-
-        return next((a for a in self.advice if a.kind == kind and level in a.levels
-                     and (a.when is None or holds(a.when, answers or {}))), None)
-
-    @property
-    def required_questions(self) -> frozenset[str]:
-        """Questions whose lack of an answer some rule tests: left blank, the result is incomplete."""
-        from triage.conditions import unanswered_used
-
-        return frozenset(q for r in self.rules for q in unanswered_used(r.when))
 
     def section_title(self, sid: str) -> str:
         for section in self.questionnaire.sections:

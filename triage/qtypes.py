@@ -9,14 +9,15 @@ how FHIR carries it. Each type has one handler here, in :data:`REGISTRY`
 * :meth:`QType.check` normalises a value from an answers file, or says what
   is wrong with it (:meth:`QType.expected_text` words what it must be);
 * :meth:`QType.answer_text` is an answer in words: "Yes", "Not sure", "45",
-  "Lower back, Upper back", "None of these";
+  "Lower back, Upper back", "None of these" (:func:`answer_text` finds the
+  question by id);
 * ``operators`` are the condition operators that suit the type, and
   :meth:`QType.compared_problems` checks the value a condition compares
   with; ``options`` and ``min_max`` say which keys its questions take (the
   loader checks all of these);
 * ``fhir_type``, ``fhir_repeats``, ``fhir_values``, ``fhir_expected`` and
-  ``fhir_coding`` say how FHIR carries it (:mod:`triage.fhir` builds and
-  reads the resources from them);
+  ``fhir_coding`` say how FHIR carries it (:mod:`triage.fhir` builds the
+  resources from them, :mod:`triage.fhir_read` reads them);
 * :meth:`QType.demo_keys` are the keys that give a value to a fresh terminal
   prompt: what a demo plays, key by key.
 
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from triage import errors, words
-from triage.models import NOT_SURE, AnswerValue, Operator, Question, QuestionType
+from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Operator, Question, QuestionType
 
 Checked = tuple[AnswerValue | None, str | None]
 """(the value normalised, None), or (None, why it does not fit the question)."""
@@ -348,6 +349,14 @@ def get(name: str) -> QType:
 def of(question: Question) -> QType:
     """The handler of ``question``'s type."""
     return get(question.type)
+
+
+def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
+    """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back"."""
+    if not kb.has_question(qid):
+        return value_text(value)
+    question = kb.question(qid)
+    return of(question).answer_text(question, value)
 
 
 def names(flag: Literal["options", "min_max", "fhir_repeats"]) -> str:

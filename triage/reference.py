@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
-from triage import conditions, loader
+from triage import conditions, rulegraph
 from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, then_level
 
 
@@ -18,7 +18,7 @@ class Reference:
     def __init__(self, kb: KnowledgeBase, strata: Mapping[str, int] | None = None) -> None:
         """``strata``: each rule's stratum, when already worked out for a larger knowledge base."""
         if strata is None:
-            strata, _ = loader.finding_strata(kb.rules)
+            strata, _ = rulegraph.finding_strata(kb.rules)
         by_stratum: dict[int, list[Rule]] = {}
         for rule in kb.rules:
             by_stratum.setdefault(strata[rule.id], []).append(rule)

@@ -1,4 +1,4 @@
-"""Plain text: an answer in words, and a result's document with no colour, boxes or symbols.
+"""Plain text: a result's document with no colour, boxes or symbols.
 
 :func:`plain` lays out :class:`triage.report.Report` for ``triage assess
 --format text`` and the ``--plain`` terminal mode (for screen readers and
@@ -10,18 +10,8 @@ from __future__ import annotations
 import textwrap
 
 from triage import report, words
-from triage.models import AnswerValue, KnowledgeBase
+from triage.models import KnowledgeBase
 from triage.result import Result
-
-
-def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
-    """An answer in words: "Yes", "Not sure", "45", "Lower back, Upper back" (see :mod:`triage.qtypes`)."""
-    from triage import qtypes
-
-    if not kb.has_question(qid):
-        return qtypes.value_text(value)
-    question = kb.question(qid)
-    return qtypes.of(question).answer_text(question, value)
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -2,7 +2,7 @@
 
 Every output lays out the same :class:`Report`: the terminal's screens (rich),
 ``--plain`` and ``triage assess`` text (:func:`triage.render.plain`), the
-Markdown summary for a clinician (:func:`triage.terminal.save.markdown`) and
+Markdown summary for a clinician (:func:`triage.summaries.markdown`) and
 the kiosk's pages. A renderer adds layout (boxes, colour, bullets, HTML
 tags), never a result's words: every sentence here comes from
 :mod:`triage.constants` or the knowledge base.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from triage import i18n, overlay, render, words
+from triage import conditions, i18n, overlay, qtypes, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.conditions import questions_used
 from triage.models import KnowledgeBase
@@ -122,7 +122,7 @@ def question_text(kb: KnowledgeBase, qid: str) -> str:
 def said(kb: KnowledgeBase, matched: Matched) -> str:
     """'"Yes" to "Do you have a fever…?"': an answer the person gave, in their words."""
     text = kb.question(matched.question).text if kb.has_question(matched.question) else matched.question
-    return words.SAID.format(answer=render.answer_text(kb, matched.question, matched.answer), question=text)
+    return words.SAID.format(answer=qtypes.answer_text(kb, matched.question, matched.answer), question=text)
 
 
 def because_lines(kb: KnowledgeBase, reason: Reason, template: str | None = None) -> list[str]:
@@ -157,7 +157,7 @@ def other_reasons(result: Result) -> tuple[Reason, ...]:
 
 def ignored_warnings(kb: KnowledgeBase, result: Result) -> list[str]:
     """A plain sentence for each warning sign answered Yes whose answer was not used."""
-    signs = kb.required_questions
+    signs = conditions.required_questions(kb)
     return [words.IGNORED_WARNINGS[i.why].format(question=question_text(kb, i.question))
             for i in result.ignored_answers if i.answer is True and i.question in signs]
 
@@ -245,12 +245,12 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
         sections.append(Section("ignored", words.IGNORED_TITLE, points=tuple(
             words.IGNORED_ITEM.format(
                 question=question_text(kb, i.question), reason=i.reason,
-                answer=render.answer_text(kb, i.question, i.answer) if i.answer is not None
+                answer=qtypes.answer_text(kb, i.question, i.answer) if i.answer is not None
                 else words.WHAT_IF_UNANSWERED)
             for i in result.ignored_answers)))
     if result.answers and audience == "clinician":
         sections.append(Section("answers", words.HEADING_ANSWERS, rows=tuple(
-            (question_text(kb, qid), render.answer_text(kb, qid, value))
+            (question_text(kb, qid), qtypes.answer_text(kb, qid, value))
             for qid, value in result.answers.items())))
 
     notes: list[str] = []

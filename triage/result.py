@@ -194,7 +194,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     level = evaluation.level
     level_reasons = reasons([f for f in firings_in_order if then_level(rules[f.rule_id].then) == level])
     cautions = reasons([f for f in firings_in_order if isinstance(rules[f.rule_id].then, ThenCaution)])
-    required = kb.required_questions
+    required = conditions.required_questions(kb)
     unanswered = tuple(q for q in flow.asked if q in required and q not in flow.answers)
     return Result(
         source=source,
@@ -226,7 +226,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
 
 def advice(kb: KnowledgeBase, kind: str, level: str,
            answers: Mapping[str, AnswerValue] | None = None) -> Advice | None:
-    found = kb.advice_for(kind, level, answers)
+    found = conditions.advice_for(kb, kind, level, answers)
     if found is None:
         return None
     return Advice(title=found.title, points=found.points, sources=found.source)

@@ -141,7 +141,7 @@ def run(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue],
 
 
 def _value_text(kb: KnowledgeBase, qid: str, value: AnswerValue | None) -> str:
-    from triage.render import answer_text
+    from triage.qtypes import answer_text
 
     return c.WHAT_IF_UNANSWERED if value is None else answer_text(kb, qid, value)
 

@@ -27,7 +27,7 @@ from types import TracebackType
 
 from rich.console import Console
 
-from triage import clinic, errors, i18n, loader, report, words
+from triage import clinic, errors, i18n, loader, report, summaries, words
 from triage import result as results
 from triage.engine import engine_for
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -129,7 +129,7 @@ def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: promp
                 continue
             replace = True
         try:
-            save.write(path, save.summary(kb, result, fmt), replace=replace)
+            save.write(path, summaries.summary(kb, result, fmt), replace=replace)
         except FileExistsError:
             continue  # it appeared meanwhile: ask again (now whether to replace it)
         except OSError as exc:
@@ -158,7 +158,7 @@ def _show_instead(console: Console, kb: KnowledgeBase, result: Result) -> None:
     console.print()
     console.print(words.SAVE_SHOWN_INSTEAD)
     console.print()
-    console.out(save.markdown(kb, result), highlight=False)
+    console.out(summaries.markdown(kb, result), highlight=False)
 
 
 def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: Path, *,
@@ -170,10 +170,10 @@ def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: P
     the end of input still propagate, so the program ends as it does elsewhere.
     """
     def format_for(path: Path) -> str:
-        return save_format or save.format_for(path)
+        return save_format or summaries.format_for(path)
 
     try:
-        save.write(out, save.summary(kb, result, format_for(out)))
+        save.write(out, summaries.summary(kb, result, format_for(out)))
     except OSError as exc:
         console.print(words.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
     else:

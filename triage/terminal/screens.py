@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage import overlay, render, report, words
+from triage import overlay, qtypes, render, report, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.result import Result
@@ -74,7 +74,7 @@ def welcome(plain: bool, *, typed: bool = False) -> RenderableType:
 def answered(kb: KnowledgeBase, question: Question, value: AnswerValue, number: int,
              plain: bool) -> RenderableType:
     """One answered question as it stays on screen: number, question, then the answer."""
-    answer = words.ANSWER_ECHO.format(answer=render.answer_text(kb, question.id, value))
+    answer = words.ANSWER_ECHO.format(answer=qtypes.answer_text(kb, question.id, value))
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column()

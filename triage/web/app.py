@@ -40,9 +40,9 @@ from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from triage import educate, i18n, loader, overlay, qtypes, render, report, scenarios, textdoc, words
+from triage import educate, i18n, loader, overlay, qtypes, report, scenarios, summaries, textdoc, words
 from triage.clinic import NO_CLINIC, Clinic
-from triage.engine import Engine
+from triage.engine import Engine, quiet_watchers
 from triage.errors import TriageError
 from triage.flow import Interview
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
@@ -247,9 +247,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
                clock: Callable[[], float] | None = None, clinic: Clinic = NO_CLINIC) -> FastAPI:
     """The kiosk for one knowledge base. ``clock`` (seconds) lets tests move time on; ``clinic``
     gives the numbers every emergency page and safety net says."""
-    from experta import watchers
-
-    watchers.unwatch()  # the engine's own loggers would log every answer when the root logger is at DEBUG
+    quiet_watchers()  # the engine's own loggers would log every answer when the root logger is at DEBUG
     visits = Visits(kb, engine, idle_seconds=idle_minutes * 60)
     if clock is not None:
         visits.clock = clock
@@ -550,8 +548,6 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
 
     @app.get("/download/{fmt}")
     async def download(request: Request, fmt: str) -> Response:
-        from triage.terminal import save
-
         visit = visit_of(request)
         if visit is None or not visit.interview.finished or fmt not in DOWNLOADS:
             return go("/") if visit is None else problem(
@@ -559,7 +555,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
         if (off := handoff.downloads_off(clinic, problem)) is not None:
             return off
         name, media = DOWNLOADS[fmt]
-        body = save.summary(visit.interview.kb, result_of(visit.interview), fmt)
+        body = summaries.summary(visit.interview.kb, result_of(visit.interview), fmt)
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -625,7 +621,7 @@ def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
                         query=query)
         _, question, value = steps[step - 1]
         return page("demo_step.html", title=scenario.title, scenario=scenario, question=question,
-                    answer=words.WEB_DEMO_ANSWER.format(answer=render.answer_text(
+                    answer=words.WEB_DEMO_ANSWER.format(answer=qtypes.answer_text(
                         local, question.id, value)),
                     step=step, total=len(steps), next_url=f"/demo/{scenario.id}/{step + 1}{query}")
 

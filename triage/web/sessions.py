@@ -168,7 +168,7 @@ def progress(interview: Interview) -> tuple[int, int]:
     start = kb.question_index[current.id]
     passed = {q.id for q in kb.questions[:start] if q.id not in known}
     later = sum(1 for q in kb.questions[start:]
-                if (c := kb.asked_when(q)) is None or _decided(c, known, passed) is not False)
+                if (c := conditions.asked_when(kb, q)) is None or _decided(c, known, passed) is not False)
     return number, max(number, len(interview.path) + later)
 
 
