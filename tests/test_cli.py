@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from answer_text import NO_WARNING_SIGNS, NO_WARNING_SIGNS_JSON
+from conftest import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,3 +158,53 @@ def test_the_readme_command_prints_only_the_help() -> None:
     assert proc.returncode == 0
     assert proc.stdout.startswith("usage: triage")
     assert proc.stderr == ""
+
+
+# --- global options, before or after the command ---------------------------------------------
+@pytest.mark.parametrize("argv", [
+    pytest.param(["--lang", "es", "red-flags"], id="before"),
+    pytest.param(["red-flags", "--lang", "es"], id="after"),
+    pytest.param(["red-flags", "--lang=es"], id="after-with-equals"),
+    pytest.param(["red-flags", "--format", "json", "--lang", "es"], id="after-another-option"),
+])
+def test_lang_works_before_or_after_the_command(cli: Callable[..., Run], argv: list[str]) -> None:
+    from triage import i18n
+
+    try:
+        run = cli(*argv)
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert run.status == 0, run.err
+    assert "Señal de alarma en el pecho" in run.out  # text or JSON, in Spanish
+
+
+def test_lang_on_a_nested_command(cli: Callable[..., Run]) -> None:
+    from triage import i18n
+
+    try:
+        run = cli("export", "fhir-response", "--lang", "es", str(ROOT / "examples" / "muscle-strain.yaml"))
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert run.status == 0, run.err
+    assert '"resourceType": "QuestionnaireResponse"' in run.out
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_knowledge_base_s_files_are_kept_before_or_after_the_command(
+    cli: Callable[..., Run], tmp_path: Path, where: str
+) -> None:
+    missing = str(tmp_path / "nowhere.yaml")
+    argv = ["--questions", missing, "check"] if where == "before" else ["check", "--questions", missing]
+    run = cli(*argv)
+    assert run.status == 1  # check reports the knowledge base's problems
+    assert run.out.startswith(f"{missing}: ") and "does not exist" in run.out
+
+
+def test_a_lang_without_a_value_is_one_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from triage.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["red-flags", "--lang"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lang: expected one argument" in err and "Traceback" not in err

@@ -17,11 +17,19 @@ from triage.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from triage.i18n import gettext as _
 
 
-def _kb_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--questions", type=Path, metavar="PATH",
+def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The options every command takes, before or after its name: the knowledge base's files and
+    the language. The same definition reads ``--lang`` first (:func:`_language`), so that help and
+    errors are in that language. On a command they default to nothing (``SUPPRESS``), so one given
+    before the command's name is kept."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--questions", type=Path, metavar="PATH", default=default,
                         help=_("questionnaire file (default: the shipped questions.yaml)"))
-    parser.add_argument("--rules", type=Path, metavar="DIR",
+    parser.add_argument("--rules", type=Path, metavar="DIR", default=default,
                         help=_("folder of rule files (default: the shipped rules/)"))
+    parser.add_argument("--lang", metavar="LANG", default=default,
+                        help=_("the language to use: en (English) or es (Español); without it, the "
+                               "environment's (LANGUAGE, LC_ALL, LANG), else English"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,10 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
             "With no command, the questionnaire starts.")
         ),
     )
-    _kb_options(parser)
-    parser.add_argument("--lang", metavar="LANG",
-                        help=_("the language to use: en (English) or es (Español); without it, the "
-                               "environment's (LANGUAGE, LC_ALL, LANG), else English"))
+    _global_options(parser, top=True)
     parser.add_argument("--plain", action="store_true",
                         help=_("no colour, boxes or symbols (for screen readers and copy-paste)"))
     parser.add_argument("--answers-out", type=Path, metavar="FILE",
@@ -63,11 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("also assess with this answer changed, and show what changes "
                              "(repeatable; VALUE as in an answers file: fever=true, age=70, "
                              "pain_location=[side_flank]; empty or null: unanswered)"))
-    _kb_options(assess)
+    _global_options(assess)
 
     check = sub.add_parser("check", help=_("check the knowledge base for problems"),
                            description=_("Validate questions.yaml and rules/; exit 1 on problems."))
-    _kb_options(check)
+    _global_options(check)
     _tool_commands(sub)
     _demo_command(sub)
     _serve_command(sub)
@@ -80,7 +85,7 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                          description=_("Every warning sign (red flag) the questionnaire looks for, "
                                      "most urgent first, in plain words."))
     red.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    _kb_options(red)
+    _global_options(red)
 
     explain = sub.add_parser("explain", help=_("explain a question, cause, red flag, rule or source"),
                              description=_("Why a question is asked and which rules use it; or which "
@@ -90,7 +95,7 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                               "(\"saddle\", \"blood thinner\")"))
     explain.add_argument("--list", action="store_true", help=_("list every id that can be explained"))
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    _kb_options(explain)
+    _global_options(explain)
 
     diagram = sub.add_parser("diagram", help=_("draw the knowledge base as a graph (Mermaid or DOT)"),
                              description=_("Questions -> rules -> causes and red flags -> levels, "
@@ -98,7 +103,7 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     diagram.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     diagram.add_argument("--focus", action="append", default=[], metavar="ID",
                          help=_("keep only what leads to ID or follows from it (repeatable)"))
-    _kb_options(diagram)
+    _global_options(diagram)
 
     export = sub.add_parser("export", help=_("export as FHIR R4 (Questionnaire, QuestionnaireResponse)"),
                             description=_("Export the questionnaire, or an answers file, as FHIR R4 JSON."))
@@ -106,12 +111,12 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     questionnaire = what.add_parser("fhir-questionnaire", help=_("the questionnaire as a FHIR Questionnaire"))
     questionnaire.add_argument("--out", type=Path, metavar="FILE",
                                help=_("write to FILE instead of printing"))
-    _kb_options(questionnaire)
+    _global_options(questionnaire)
     response = what.add_parser("fhir-response",
                                help=_("an answers file as a FHIR QuestionnaireResponse"))
     response.add_argument("file", type=Path, metavar="FILE")
     response.add_argument("--out", type=Path, metavar="FILE", help=_("write to FILE instead of printing"))
-    _kb_options(response)
+    _global_options(response)
 
     schema = sub.add_parser("schema", help=_("write JSON Schemas for questions.yaml and rules/*.yaml"),
                             description=_("Write questions.schema.json and rules.schema.json, "
@@ -139,7 +144,7 @@ def _serve_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                             "clinic's setting, else 5)"))
     serve.add_argument("--clinic", type=Path, metavar="PATH", default=argparse.SUPPRESS,
                        help=_("clinic settings (YAML), as for the questionnaire"))
-    _kb_options(serve)
+    _global_options(serve)
 
 
 def _minutes(text: str) -> float:
@@ -183,7 +188,7 @@ def _demo_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                       help=_("folder of demonstration files (default: the shipped ones)"))
     demo.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                       help=_("no colour, boxes or symbols (for screen readers and copy-paste)"))
-    _kb_options(demo)
+    _global_options(demo)
 
 
 def _kb_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
@@ -400,13 +405,16 @@ def _print_problems(exc: Exception) -> None:
 
 
 def _language(argv: Sequence[str]) -> str | None:
-    """``--lang X`` (or ``--lang=X``) wherever it is, before the parser, whose help it changes."""
-    for n, arg in enumerate(argv):
-        if arg == "--lang" and n + 1 < len(argv):
-            return argv[n + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+    """``--lang``, wherever it is, read by the same option definitions as the full parser, before it
+    (whose help and errors it translates); a malformed command line is left to the full parser."""
+    first = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    _global_options(first, top=True)
+    try:
+        known, _ = first.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return None
+    lang: str | None = known.lang
+    return lang
 
 
 def choose_language(argv: Sequence[str]) -> str | None:
