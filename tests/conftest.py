@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+    config.stash[LEFT_OUT_COUNT] = len(left)
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: the count goes back to the main process
+        config.workeroutput["left_out"] = len(left)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist: each worker collects every test, so any one of them tells how many were left out."""
+    left = getattr(node, "workeroutput", {}).get("left_out")
+    if left is not None:
+        node.config.stash[LEFT_OUT_COUNT] = left
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -86,6 +98,27 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto``: a worker per core for the quick run; none (one process) for CI or named tests."""
     return None if _quick_run(config) else 0
+
+
+STARTED = pytest.StashKey[float]()
+LEFT_OUT_COUNT = pytest.StashKey[int]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[STARTED] = time.monotonic()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The quick run says its real time and how many tests it left out, so the README's figure can be
+    checked against any run."""
+    if not _quick_run(config) or hasattr(config, "workerinput") or STARTED not in config.stash:
+        return
+    wall = time.monotonic() - config.stash[STARTED]
+    ran = sum(len(terminalreporter.stats.get(kind, [])) for kind in ("passed", "failed", "error", "skipped"))
+    left = config.stash.get(LEFT_OUT_COUNT, 0)
+    terminalreporter.write_line(
+        f"the quick run: {ran} tests in {wall:.0f} s of real time; {left} slow or browser tests left out "
+        "(CI=true runs them all)")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
