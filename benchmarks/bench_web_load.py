@@ -265,7 +265,7 @@ async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, Ans
     page = await browser.open("GET", "/")
     csrf = _field(CSRF_FIELD, page)
     page = await browser.open("POST", "/start", [("csrf", csrf)])
-    while page.path == "/question" and page.status == 200:
+    while page.path.startswith("/question/") and page.status == 200:  # /question/N, its place
         if time.monotonic() > deadline:
             tally.cut_short += 1
             return

@@ -202,8 +202,9 @@ def qr_text(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: 
 
 # --- the QR code ------------------------------------------------------------------------------
 def qr_code(text: str) -> segno.QRCode:
-    """The lowest error correction (raised where the same size allows): the smallest code."""
-    return segno.make_qr(text, error="l", boost_error=True, encoding="utf-8")
+    """The lowest error correction (raised where the same size allows): the smallest code. One fixed
+    mask pattern: choosing the best of eight costs three times as long, and any mask reads."""
+    return segno.make_qr(text, error="l", boost_error=True, encoding="utf-8", mask=0)
 
 
 def qr_svg(text: str, label: str) -> str:
