@@ -41,6 +41,7 @@ from triage.models import (
     ThenRedFlag,
     UnansweredCondition,
     then_kind,
+    then_level,
     then_stops,
 )
 
@@ -50,6 +51,7 @@ _root = logging.getLogger()
 _handlers, _level = list(_root.handlers), _root.level
 from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, watchers  # noqa: E402
 from experta import Rule as XRule  # noqa: E402
+from experta.matchers import ReteMatcher  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 from experta.utils import unfreeze  # noqa: E402
 
@@ -286,13 +288,44 @@ def then_compiler(kind: str) -> Callable[[Any], list[Fact]]:
         raise KeyError(f"no compiler for a `then` of kind {kind!r}; valid kinds: {valid}") from None
 
 
+class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
+    """experta's rete matcher, asking only the rules that have news for their activations.
+
+    experta asks every rule's conflict-set node after each change (about a hundred nodes, a dozen
+    times per assessment); a node with nothing added or removed has nothing to say.
+    """
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        if deleting is not None:
+            for deleted in deleting:
+                self.root_node.remove(deleted)
+        if adding is not None:
+            for fact in adding:
+                self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for csn in self._get_conflict_set_nodes():
+            if csn.added or csn.removed:
+                news, gone = csn.get_activations()
+                added.extend(news)
+                removed.extend(gone)
+        return added, removed
+
+
 class _Base(KnowledgeEngine):  # type: ignore[misc]
     __strategy__ = ExactRemovalStrategy
+    __matcher__ = _QuickMatcher
 
     def __init__(self) -> None:
         super().__init__()
         self.firings: list[Firing] = []
         self.stopped = False
+        self._deffacts = super().get_deffacts()
+
+    def get_deffacts(self) -> Any:
+        """The engine's initial facts, found once: experta looks for them among every attribute of
+        the engine (``inspect.getmembers``) at each reset."""
+        return self._deffacts
 
 
 _TOP = 10_000
@@ -377,6 +410,8 @@ class Engine:
                     self._tests.setdefault(leaf.question, set()).add((leaf.operator, expected))
         self._tested_unanswered = conditions.required_questions(kb)
         self.stops_are_monotone = _monotone_stops(kb)
+        self._windows = rulegraph.negation_windows(kb)
+        self._levels = {r.id: then_level(r.then) for r in kb.rules}
 
     # Incremental use (the questionnaire flow): reset, then declare and run.
     def reset(self) -> None:
@@ -436,6 +471,33 @@ class Engine:
             if firing.rule_id in self._stopping:
                 stops.append(at)
         return min(stops) if stops else None
+
+
+    def restrict(self, evaluation: Evaluation, position: Mapping[str, int], last: int) -> Evaluation | None:
+        """What a fresh evaluation of the answers up to position ``last`` would give, read from an
+        evaluation of more answers; None where that cannot be known without evaluating.
+
+        Every firing that matched only answers (and findings) up to ``last`` happens with those
+        answers alone, and no other does, unless a rule that can hold by then negates something
+        decided later (see :func:`triage.rulegraph.negation_windows`).
+        """
+        if any(w.earliest <= last < w.horizon for w in self._windows):
+            return None
+        found_at: dict[tuple[str, str], int] = {}
+        kept: set[int] = set()
+        for index, firing in sorted(enumerate(evaluation.firings), key=lambda f: self._strata[f[1].rule_id]):
+            at = max([*(position[q] for q, _ in firing.matched), *(position[q] for q in firing.missing),
+                      *(found_at.get(f, _NEVER) for f in firing.via)], default=-1)
+            if at > last:
+                continue
+            kept.add(index)
+            finding = self._produces.get(firing.rule_id)
+            if finding is not None:
+                found_at[finding] = min(found_at.get(finding, _NEVER), at)
+        firings = tuple(f for i, f in enumerate(evaluation.firings) if i in kept)
+        levels = [lv for lv in (self._levels[f.rule_id] for f in firings) if lv is not None]
+        return Evaluation(firings, min(levels, key=LEVELS.index, default=LEVELS[-1]),
+                          any(f.rule_id in self._stopping for f in firings))
 
 
 _NEVER = 1 << 30

@@ -112,7 +112,8 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     Valid when every stopping rule (and every rule behind a finding it uses)
     only grows with more answers: a stopping rule then holds after question
     k exactly when one of its firings matched answers up to k. The walk is
-    cut there and the answers up to it are evaluated afresh.
+    cut there; what the answers up to it give is read from the same evaluation where the rules
+    allow (:meth:`Engine.restrict`), else they are evaluated afresh.
     """
     asked, used = walk(kb, given, checklist=False)
     evaluation = engine.evaluate(used, unanswered(asked, used))
@@ -121,7 +122,8 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
         return _with_checklist(kb, engine, given, asked, used, evaluation=evaluation)
     asked = [qid for qid in asked if kb.question_index[qid] <= stop_at]
     used = {qid: used[qid] for qid in asked if qid in used}
-    return asked, used, True, engine.evaluate(used, unanswered(asked, used))
+    cut = engine.restrict(evaluation, kb.question_index, stop_at)
+    return asked, used, True, cut if cut is not None else engine.evaluate(used, unanswered(asked, used))
 
 
 def _with_checklist(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue], asked: list[str],

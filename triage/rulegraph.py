@@ -11,7 +11,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from triage import conditions
-from triage.models import KnowledgeBase, Rule, then_stops
+from triage.models import (
+    AllCondition,
+    AnyCondition,
+    CauseCondition,
+    Condition,
+    KnowledgeBase,
+    NotCondition,
+    QuestionCondition,
+    RedFlagCondition,
+    Rule,
+    UnansweredCondition,
+    then_stops,
+)
 
 
 def producers(rules: Iterable[Rule]) -> dict[tuple[str, str], list[Rule]]:
@@ -119,3 +131,78 @@ def finding_strata(rules: Iterable[Rule]) -> tuple[dict[str, int], list[tuple[Ru
             elif step.id not in state:
                 enter(step)
     return stratum, cycles
+
+
+@dataclass(frozen=True)
+class NegationWindow:
+    """A rule with a negation: from which question it can hold, and up to which question what it
+    negates may still change."""
+
+    rule: str
+    earliest: int
+    """The position of the question after which the rule can first hold (its positive parts)."""
+    horizon: int
+    """The position of the last question its negations look at, directly or through the rules
+    behind a finding it negates."""
+
+
+def negation_windows(kb: KnowledgeBase) -> tuple[NegationWindow, ...]:
+    """Every rule that needs something *not* to hold, with its window.
+
+    A walk cut after question k keeps, of an evaluation of the whole walk, exactly the firings that
+    matched answers up to k, unless some rule can hold by k (``earliest <= k``) while something it
+    negates is decided after k (``horizon > k``): without the later answers it might fire.
+    """
+    position = kb.question_index
+    never = 1 << 30
+    prods = producers(kb.rules)
+    strata, _ = finding_strata(kb.rules)
+    found_at: dict[tuple[str, str], int] = {}
+    for rule in sorted(kb.rules, key=lambda r: strata[r.id]):
+        if rule.finding is not None:
+            at = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
+            found_at[rule.finding] = min(found_at.get(rule.finding, never), at)
+
+    def latest_behind(finding: tuple[str, str]) -> int:
+        """The last question any rule behind a finding looks at, however deep."""
+        seen: set[str] = set()
+        stack = list(prods.get(finding, []))
+        latest = -1
+        while stack:
+            rule = stack.pop()
+            if rule.id in seen:
+                continue
+            seen.add(rule.id)
+            latest = max([latest, *(position.get(q, never) for q in conditions.questions_used(rule.when))])
+            for used in conditions.findings_used(rule.when):
+                stack.extend(prods.get(used, []))
+        return latest
+
+    windows = []
+    for rule in kb.rules:
+        horizons = [latest_behind(leaf) if isinstance(leaf, tuple) else position.get(leaf, never)
+                    for leaf in _negated(rule.when)]
+        if horizons:
+            earliest = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
+            windows.append(NegationWindow(rule.id, earliest, max(horizons)))
+    return tuple(windows)
+
+
+def _negated(condition: Condition) -> Iterator[str | tuple[str, str]]:
+    """What a condition needs not to hold, in negation normal form: questions (answered a way,
+    or at all, or left unanswered) by id, findings as (kind, id)."""
+    stack = [conditions.push_not(condition)]
+    while stack:
+        match stack.pop():
+            case AllCondition(all=parts) | AnyCondition(any=parts):
+                stack.extend(parts)
+            case NotCondition(not_=QuestionCondition(question=qid) | UnansweredCondition(unanswered=qid)):
+                yield qid
+            case NotCondition(not_=CauseCondition(cause=cid)):
+                yield ("cause", cid)
+            case NotCondition(not_=RedFlagCondition(red_flag=rid)):
+                yield ("red_flag", rid)
+            case QuestionCondition(question=qid, operator="exists", answer=False):
+                yield qid
+            case _:
+                pass
