@@ -1,11 +1,11 @@
 """Write the red-flag part of the knowledge base as a Mermaid diagram.
 
-    uv run python scripts/make_diagram.py            # writes docs/red-flags.mmd and the README's copy
+    uv run python scripts/make_diagram.py            # writes docs/red-flags.mmd and its copy in the docs
     uv run python scripts/make_diagram.py --check    # exit 1 if either is out of date
 
-The README embeds the same diagram between two marker comments (code hosts
-render Mermaid); run this after changing a red flag, or a rule or question
-that leads to one. The whole knowledge base, or any part
+docs/knowledge-base.md embeds the same diagram between two marker comments
+(code hosts render Mermaid); run this after changing a red flag, or a rule or
+question that leads to one. The whole knowledge base, or any part
 of it, is drawn by ``triage diagram [--format mermaid|dot] [--focus ID]``.
 """
 
@@ -17,12 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "red-flags.mmd"
-README = ROOT / "README.md"
+README = ROOT / "docs" / "knowledge-base.md"  # the page that embeds the diagram
 START, END = "<!-- red-flags diagram: start -->", "<!-- red-flags diagram: end -->"
 
 
 def embedded(readme: str, diagram: str) -> str:
-    """The README with the diagram between its markers (unchanged if it has none)."""
+    """The page with the diagram between its markers (unchanged if it has none)."""
     if START not in readme or END not in readme:
         return readme
     head, rest = readme.split(START, 1)
@@ -39,7 +39,7 @@ def render(questions: Path | None = None, rules: Path | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TARGET, help="default: docs/red-flags.mmd")
-    parser.add_argument("--readme", type=Path, default=README, help="default: README.md")
+    parser.add_argument("--readme", type=Path, default=README, help="default: docs/knowledge-base.md")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if out of date")
     parser.add_argument("--questions", type=Path, metavar="PATH")
     parser.add_argument("--rules", type=Path, metavar="DIR")

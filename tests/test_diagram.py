@@ -161,10 +161,11 @@ def test_script_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_readme_embeds_the_current_red_flag_diagram() -> None:
     script = load_script()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert script.START in readme, "the README has lost its red-flags diagram markers"
+    readme = (ROOT / "docs" / "knowledge-base.md").read_text(encoding="utf-8")
+    assert script.START in readme, "docs/knowledge-base.md has lost its red-flags diagram markers"
     assert readme == script.embedded(readme, (ROOT / "docs" / "red-flags.mmd").read_text(encoding="utf-8")), (
-        "the README's red-flags diagram is out of date; run: uv run python scripts/make_diagram.py")
+        "docs/knowledge-base.md: the red-flags diagram is out of date; "
+        "run: uv run python scripts/make_diagram.py")
 
 
 def test_a_clinic_knowledge_base(cli: Callable[..., Any], tmp_path: Path) -> None:
