@@ -51,7 +51,12 @@ _root = logging.getLogger()
 _handlers, _level = list(_root.handlers), _root.level
 from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, watchers  # noqa: E402
 from experta import Rule as XRule  # noqa: E402
+from experta.fieldconstraint import L  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
+from experta.matchers.rete.check import FeatureCheck, TypeCheck  # noqa: E402
+from experta.matchers.rete.mixins import ChildNode, NoMemory  # noqa: E402
+from experta.matchers.rete.nodes import FeatureTesterNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 from experta.utils import unfreeze  # noqa: E402
 
@@ -288,20 +293,121 @@ def then_compiler(kind: str) -> Callable[[Any], list[Fact]]:
         raise KeyError(f"no compiler for a `then` of kind {kind!r}; valid kinds: {valid}") from None
 
 
+def _yes_or_no(node: Any) -> bool:
+    """Whether a node's test only passes or fails (binds nothing)."""
+    check = getattr(node, "matcher", None)
+    return type(node) is FeatureTesterNode and (
+        isinstance(check, TypeCheck)
+        or (isinstance(check, FeatureCheck) and getattr(check.how, "__bind__", True) is None))
+
+
+def _question_test(child: Any) -> str | None:
+    """The question a child node tests an answer for (``question == "fever"``), if that is its test."""
+    check = getattr(child.node, "matcher", None)
+    if (_yes_or_no(child.node) and isinstance(check, FeatureCheck) and check.what == "question"
+            and isinstance(check.how, L)):
+        return str(check.how.value)
+    return None
+
+
+class _ByQuestion(FeatureTesterNode):  # type: ignore[misc]
+    """A node of the network for answers, handing each answer only to the tests of its own question.
+
+    experta hands an answer that passed a node's test to every child, which tests it against the
+    question a rule names, one after another (some forty tests, nearly all failing); a dictionary
+    from the question to its tests gives the same children the same token, and the others none.
+    Children that test anything else still see every answer.
+    """
+
+    def __init__(self, original: FeatureTesterNode) -> None:
+        super().__init__(original.matcher)
+        self.children = list(original.children)  # every child, so that a reset reaches them all
+        self._by_question: dict[str, list[Any]] = {}
+        self._others: list[Any] = []
+        for child in original.children:
+            question = _question_test(child)
+            if question is None:
+                self._others.append(child)
+            else:
+                self._by_question.setdefault(question, []).append(child)
+
+    def _activate(self, token: Any) -> None:
+        (fact,) = token.data
+        if not self.matcher(fact):
+            return
+        for child in self._by_question.get(fact.get("question"), ()):
+            child.callback(token)
+        for child in self._others:
+            child.callback(token)
+
+
+def _by_question(children: list[Any]) -> None:
+    """Replace, below these children, every node with several question tests among its children
+    by a :class:`_ByQuestion` (deepest first, so each keeps its children's final form)."""
+    for i, child in enumerate(children):
+        if not _yes_or_no(child.node):
+            continue
+        _by_question(child.node.children)
+        if sum(_question_test(c) is not None for c in child.node.children) > 1:
+            node = _ByQuestion(child.node)
+            children[i] = ChildNode(node, node.activate)
+
+
+def _nodes_with_memory(root: Any) -> tuple[Any, ...]:
+    """Every node of the network below ``root`` that keeps a memory, each once."""
+    found: dict[int, Any] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in found:
+            continue
+        found[id(node)] = node
+        stack.extend(child.node for child in node.children)
+    return tuple(n for n in found.values() if not isinstance(n, NoMemory))
+
+
 class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
-    """experta's rete matcher, asking only the rules that have news for their activations.
+    """experta's rete matcher, with answers sent only to their own question's tests
+    (:class:`_ByQuestion`), and asking only the rules that have news for their activations.
 
     experta asks every rule's conflict-set node after each change (about a hundred nodes, a dozen
     times per assessment); a node with nothing added or removed has nothing to say.
     """
 
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        _by_question(self.root_node.children)
+        self._memories = _nodes_with_memory(self.root_node)
+        # The root hands each fact to one child per fact type, which tests the fact's type: hand it
+        # to those of its own type only.
+        self._by_type: dict[type, list[Any]] = {}
+        self._any_type: list[Any] = []
+        for child in self.root_node.children:
+            check = getattr(child.node, "matcher", None)
+            if isinstance(check, TypeCheck):
+                self._by_type.setdefault(check.fact_type, []).append(child)
+            else:
+                self._any_type.append(child)
+
+    def _send(self, token: Any) -> None:
+        (fact,) = token.data
+        for child in self._by_type.get(type(fact), ()):
+            child.callback(token)
+        for child in self._any_type:
+            child.callback(token)
+
+    def reset(self) -> None:
+        """Empty every node's memory: the same nodes experta's reset reaches, walked once."""
+        for node in self._memories:
+            node._reset()
+
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         if deleting is not None:
-            for deleted in deleting:
-                self.root_node.remove(deleted)
+            for fact in deleting:
+                self._send(Token.invalid(fact))
         if adding is not None:
             for fact in adding:
-                self.root_node.add(fact)
+                self._send(Token.valid(fact))
         added: list[Any] = []
         removed: list[Any] = []
         for csn in self._get_conflict_set_nodes():
