@@ -60,10 +60,10 @@ import httpx
 import yaml
 from starlette.types import ASGIApp, Message, Scope
 
-from triage import loader
+from triage import loader, qtypes
 from triage.engine import Engine, engine_for
 from triage.flow import Interview
-from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Question
+from triage.models import AnswerValue, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 VIGNETTES = ROOT / "tests" / "vignettes"
@@ -74,19 +74,6 @@ LEVEL = re.compile(r'class="suggestion level-([a-z_]+)"')
 
 
 # --- answers ------------------------------------------------------------------------------------
-def stand_in(question: Question) -> AnswerValue:
-    """An answer for a question a vignette leaves blank (the kiosk has no way to leave one blank)."""
-    match question.type:
-        case "yes_no":
-            return NOT_SURE
-        case "choice":
-            return question.option_ids[0]
-        case "multi":
-            return ()
-        case "scale" | "number":
-            return question.bounds[0]
-
-
 def vignette_answers(kb: KnowledgeBase, path: Path) -> dict[str, AnswerValue]:
     """A vignette's answers as tests/vignettes/README.md says (unmentioned yes/no: no; multi: none),
     multi answers in the question's option order, as the kiosk reads them back."""
@@ -98,14 +85,8 @@ def vignette_answers(kb: KnowledgeBase, path: Path) -> dict[str, AnswerValue]:
             value = False
         if question.type == "multi":
             value = tuple(o for o in question.option_ids if o in (value or ()))
-        answers[question.id] = stand_in(question) if value is None else value
+        answers[question.id] = qtypes.of(question).stand_in(question) if value is None else value
     return answers
-
-
-def form(question: Question, value: AnswerValue) -> list[str]:
-    if question.type == "yes_no":
-        return ["yes" if value is True else "no" if value is False else NOT_SURE]
-    return [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
 
 
 def expected_level(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> str:
@@ -260,20 +241,42 @@ def _field(pattern: re.Pattern[str], page: Page) -> str:
     return found.group(1)
 
 
-async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, AnswerValue], level: str, *,
-                  think: float, rng: random.Random, deadline: float, tally: Tally) -> None:
+@dataclass(frozen=True)
+class Pace:
+    """How the patients go: ``concurrency`` at once, pausing ``think`` seconds between answers on
+    average (``seed`` draws the pauses), for at most ``limit`` seconds in all."""
+
+    concurrency: int
+    think: float
+    limit: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one patient shares with the others: its pauses, the deadline, and the tally."""
+
+    think: float
+    rng: random.Random
+    deadline: float
+    tally: Tally
+
+
+async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, AnswerValue], level: str,
+                  run: Run) -> None:
+    tally = run.tally
     page = await browser.open("GET", "/")
     csrf = _field(CSRF_FIELD, page)
     page = await browser.open("POST", "/start", [("csrf", csrf)])
     while page.path.startswith("/question/") and page.status == 200:  # /question/N, its place
-        if time.monotonic() > deadline:
+        if time.monotonic() > run.deadline:
             tally.cut_short += 1
             return
-        if think:
-            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+        if run.think:
+            await asyncio.sleep(run.think * run.rng.uniform(0.5, 1.5))
         question = kb.question(_field(QUESTION_FIELD, page))
         fields = [("csrf", csrf), ("question", question.id),
-                  *(("answer", v) for v in form(question, answers[question.id]))]
+                  *(("answer", key) for key in qtypes.of(question).keys_of(question, answers[question.id]))]
         start = time.perf_counter()
         page = await browser.open("POST", "/answer", fields)
         tally.round_trips.append(time.perf_counter() - start)
@@ -288,29 +291,27 @@ async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, Ans
 
 
 async def load(kb: KnowledgeBase, browser: Callable[[], Browser],
-               visits: list[tuple[dict[str, AnswerValue], str]], *, concurrency: int, think: float,
-               limit: float, seed: int) -> Tally:
+               visits: list[tuple[dict[str, AnswerValue], str]], pace: Pace) -> Tally:
     tally = Tally()
     queue: asyncio.Queue[tuple[dict[str, AnswerValue], str]] = asyncio.Queue()
     for visit in visits:
         queue.put_nowait(visit)
-    deadline = time.monotonic() + limit
-    rng = random.Random(seed)
+    deadline = time.monotonic() + pace.limit
+    rng = random.Random(pace.seed)
 
     async def worker() -> None:
         while not queue.empty() and time.monotonic() < deadline:
             answers, level = queue.get_nowait()
             each = browser()
+            run = Run(pace.think, random.Random(rng.random()), deadline, tally)
             try:
-                await asyncio.wait_for(patient(each, kb, answers, level, think=think,
-                                               rng=random.Random(rng.random()), deadline=deadline,
-                                               tally=tally), timeout=limit + 30)
+                await asyncio.wait_for(patient(each, kb, answers, level, run), timeout=pace.limit + 30)
             except (OSError, ValueError, TimeoutError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
                 tally.errors.append(f"{type(exc).__name__}: {exc}"[:200])
             finally:
                 await each.close()
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker() for _ in range(pace.concurrency)))
     return tally
 
 
@@ -373,8 +374,8 @@ def in_process(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, A
     app = create_app(kb, engine)
 
     def play() -> Tally:
-        return asyncio.run(load(kb, lambda: Direct(app), visits, concurrency=1, think=0, limit=600,
-                                seed=seed))
+        return asyncio.run(load(kb, lambda: Direct(app), visits, Pace(concurrency=1, think=0, limit=600,
+                                                                      seed=seed)))
 
     play()  # warm up
     tally = play()
@@ -424,8 +425,8 @@ def main() -> None:
         browser: Callable[[], Browser] = (
             (lambda: Wire("127.0.0.1", port)) if args.client == "wire"
             else (lambda: Httpx(f"http://127.0.0.1:{port}")))
-        tally = asyncio.run(load(kb, browser, visits, concurrency=args.concurrency, think=args.think,
-                                 limit=args.limit, seed=args.seed))
+        pace = Pace(concurrency=args.concurrency, think=args.think, limit=args.limit, seed=args.seed)
+        tally = asyncio.run(load(kb, browser, visits, pace))
         duration = time.perf_counter() - start
         client_cpu = time.process_time() - client_cpu
         after = cpu_seconds(server.pid)

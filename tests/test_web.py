@@ -30,7 +30,7 @@ import yaml
 from fastapi import FastAPI
 from vignette_answers import answers_for, read, unmet, vignette_files
 
-from triage import constants, i18n, report
+from triage import constants, i18n, qtypes, report
 from triage.__main__ import main
 from triage.clinic import Clinic
 from triage.engine import Engine
@@ -93,15 +93,7 @@ def as_read(question: Question, value: Any) -> AnswerValue:
 
 def stand_in(question: Question) -> AnswerValue:
     """An answer for a question a vignette leaves blank: the kiosk has no way to leave one blank."""
-    match question.type:
-        case "yes_no":
-            return NOT_SURE
-        case "choice":
-            return question.option_ids[0]
-        case "multi":
-            return ()
-        case "scale" | "number":
-            return question.bounds[0]
+    return qtypes.of(question).stand_in(question)
 
 
 @dataclass
@@ -231,11 +223,12 @@ SAME = ("level", "suggestion", "red_flags", "causes", "level_reasons", "acupunct
 @pytest.mark.slow  # every vignette, page by page
 @pytest.mark.parametrize("vignette", VIGNETTES)
 def test_a_vignette_played_at_the_kiosk_gets_the_result_of_triage_assess(
-        vignette: Path, *, kiosk: Kiosk, kb: KnowledgeBase, engine: Engine,
-        assessed: Callable[[Path], dict[str, Any]], tmp_path: Path) -> None:
+        vignette: Path, *, kiosk: Kiosk, engine: Engine, assessed: Callable[[Path], dict[str, Any]],
+        tmp_path: Path) -> None:
     """Where a vignette leaves an asked question blank (most leave the stress scale, some the
     pain's onset, one two warning signs), the kiosk cannot: the test answers it with a stand-in
     (not sure, the first option, the lowest number) and gives `triage assess` the same stand-in."""
+    kb = kiosk.kb
     given = answers_for(kb, read(vignette))
     asked, sent = kiosk.play(given, blank=stand_in)
     got = kiosk.summary()

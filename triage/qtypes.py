@@ -18,35 +18,52 @@ how FHIR carries it. Each type has one handler here, in :data:`REGISTRY`
 * ``fhir_type``, ``fhir_repeats``, ``fhir_values``, ``fhir_expected`` and
   ``fhir_coding`` say how FHIR carries it (:mod:`triage.fhir` builds the
   resources from them, :mod:`triage.fhir_read` reads them);
+* what a screen asks with, the same for the terminal and the kiosk:
+  :meth:`QType.choices` are the answers to choose from as (key, label), in
+  the one order every screen lists them; :meth:`QType.keys_of` are the keys
+  that show an answer given before, and :meth:`QType.read_keys` reads the
+  keys sent back (a form's values, a list prompt's choice); ``typed`` says
+  that the answer is typed rather than chosen, and ``hint`` which hint a
+  screen shows under the question;
+* :meth:`QType.read_typed` reads an answer typed at the terminal (a
+  number's field; a list's with ``--plain``, by the rules of
+  :mod:`triage.typed_answers`), :meth:`QType.typed_default` is what its field
+  starts with and :meth:`QType.typed_hint` says how to type it;
+* :meth:`QType.stand_in` is a valid answer for a question left blank (a
+  visit played from a vignette that does not mention it);
 * :meth:`QType.demo_keys` are the keys that give a value to a fresh terminal
   prompt: what a demo plays, key by key.
 
-This module imports no terminal library (questionary, rich); the prompts
-live in :mod:`triage.terminal.prompts`.
+This module imports no screen library (questionary, prompt_toolkit, rich,
+FastAPI): the screens keep only their widgets, each in a table keyed by
+type name that :func:`for_every_type` checks is complete, and ask this
+module for everything else.
 
 A new question type touches these files, and no others:
 
 1. ``triage/models.py``: its name in ``QuestionType``;
 2. ``triage/qtypes.py``: its handler, in :data:`REGISTRY`;
-3. ``triage/terminal/prompts.py``: its prompt (``_prompt``), the choices it
-   lists and the hint under it;
-4. ``triage/words.py``: what its answers may be, in ``ANSWER_KINDS``;
-5. ``triage/fhir.py`` (its Questionnaire item and answers) and
+3. ``triage/terminal/prompts.py``: its prompt, in ``PROMPTS``;
+4. ``triage/web/questions.py``: its form control, in ``WIDGETS``;
+5. ``triage/words.py``: what its answers may be, in ``ANSWER_KINDS``;
+6. ``triage/fhir.py`` (its Questionnaire item and answers) and
    ``triage/describe.py`` (a condition on it, in words).
 
-The places in 3 and 5 are ``match`` statements on the type that end in
+The tables in 3 and 4 fail at import without it (:func:`for_every_type`);
+the places in 6 are ``match`` statements on the type that end in
 ``case _: assert_never(...)``, so mypy names each one the new type is
 missing from; ``tests/test_qtypes.py`` fails until :data:`REGISTRY`, the
-prompts and ``ANSWER_KINDS`` know every type.
+screens and ``ANSWER_KINDS`` know every type.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
-from triage import errors, words
+from triage import errors, typed_answers, words
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Operator, Question, QuestionType
 
 Checked = tuple[AnswerValue | None, str | None]
@@ -62,6 +79,18 @@ SPACE: Final = "space"
 
 YES_NO_VALUES: Final[tuple[AnswerValue, ...]] = (True, False, NOT_SURE)
 """A yes/no question's answers, in the order a prompt lists them."""
+YES_NO_KEYS: Final[tuple[str, ...]] = ("yes", "no", NOT_SURE)
+"""The key of each of :data:`YES_NO_VALUES` (a form's value, a list prompt's choice), in the same order."""
+
+Hint = Literal["bounds", "several"]
+"""What a screen says under a question besides the question itself (:attr:`QType.hint`)."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What was sent or typed is no answer to the question; ``message`` says what to give instead."""
+
+    message: str
 
 
 def yes_no_answers() -> tuple[tuple[AnswerValue, str], ...]:
@@ -122,6 +151,11 @@ class QType(ABC):
     """Its questions list ``options`` to choose from (no other type's may)."""
     min_max: bool = False
     """Its questions give their own ``min`` and ``max`` (no other type's may)."""
+    typed: bool = False
+    """Its answer is typed as text, never chosen from a list (:meth:`choices` is empty)."""
+    hint: Hint | None = None
+    """The hint a screen shows under the question: ``"bounds"``, the range a typed number must be in;
+    ``"several"``, that any of the answers may be ticked, or none. Each screen words it its own way."""
 
     @abstractmethod
     def expected_text(self, question: Question) -> str:
@@ -145,7 +179,7 @@ class QType(ABC):
 
         :data:`DOWN` moves the pointer one choice down, :data:`SPACE` ticks the
         choice at the pointer, and anything else is one character typed. The
-        choices are those of :func:`triage.terminal.prompts.choices`, with the
+        choices are those of :meth:`choices`, listed by the terminal, with the
         pointer on the first. A demo plays them one by one, each drawn as it
         lands::
 
@@ -154,13 +188,55 @@ class QType(ABC):
                 if key == qtypes.DOWN:
                     pointer += 1
                 elif key == qtypes.SPACE:
-                    ticked.add(choices[pointer][1])
+                    ticked.add(choices[pointer][0])
                 else:
                     typed += key
                 draw(pointer, ticked, typed)
 
         ``tests/test_qtypes.py`` plays them into the real prompts.
         """
+
+    # --- what a screen asks with ------------------------------------------------------------
+    @abstractmethod
+    def choices(self, question: Question) -> tuple[tuple[str, str], ...]:
+        """(key, label) of each answer to choose from, in the order every screen lists them.
+
+        The key is what a form sends and a list prompt returns (:meth:`read_keys` reads it back);
+        empty when the answer is typed (``typed``).
+        """
+
+    @abstractmethod
+    def keys_of(self, question: Question, value: AnswerValue | None) -> tuple[str, ...]:
+        """The keys that show ``value`` (an answer given before) as given; empty for no answer.
+
+        :meth:`read_keys` reads them back as ``value``.
+        """
+
+    @abstractmethod
+    def read_keys(self, question: Question, keys: Sequence[str]) -> AnswerValue | Refused:
+        """The answer the keys sent give (a form's values, in order; a list prompt's choice), or what
+        to do instead. One answer is read from the last key sent; a question's form may send none."""
+
+    @abstractmethod
+    def read_typed(self, question: Question, text: str) -> AnswerValue | Refused:
+        """The answer ``text`` gives, typed at the terminal (a number's field; a list with
+        ``--plain``: its number, its words or their start, a letter), or what may be typed instead."""
+
+    def typed_default(self, question: Question, value: AnswerValue | None) -> str:
+        """What the field for a typed answer starts with: ``value`` (the answer given before) as
+        :meth:`read_typed` reads it; the numbers of its choices, for a list."""
+        given = self.keys_of(question, value)
+        listed = [key for key, _ in self.choices(question)]
+        return ", ".join(str(number) for number, key in enumerate(listed, start=1) if key in given)
+
+    @abstractmethod
+    def typed_hint(self, question: Question) -> str:
+        """How to type the answer at a numbered list (``--plain``); empty for a typed number."""
+
+    @abstractmethod
+    def stand_in(self, question: Question) -> AnswerValue:
+        """A valid answer to stand in for one left blank (a vignette that does not mention the question):
+        not sure, the first option, none ticked, the lowest number."""
 
     # --- shared by the handlers ---------------------------------------------------------
     def _wrong(self, question: Question, value: Any) -> Checked:
@@ -191,6 +267,22 @@ class QType(ABC):
         return errors.ANSWER_UNKNOWN_OPTION.format(
             id=question.id, value=value, hint=errors.did_you_mean(value, question.option_ids))
 
+    @staticmethod
+    def _last(keys: Sequence[str]) -> str:
+        """The key one answer is read from: the last sent (as a form's field is read), or ""."""
+        return keys[-1] if keys else ""
+
+    def _typed_choice(self, question: Question, text: str, problem: str, *,
+                      by_letter: bool = False) -> AnswerValue | Refused:
+        """The answer of the one choice ``text`` names (:func:`triage.typed_answers.read_one`),
+        or ``problem``."""
+        listed = self.choices(question)
+        labels = [label for _, label in listed]
+        index = typed_answers.read_one(text, labels, typed_answers.letters(labels) if by_letter else ())
+        if index is None:
+            return Refused(problem)
+        return self.read_keys(question, [listed[index][0]])
+
 
 @dataclass(frozen=True)
 class YesNo(QType):
@@ -218,6 +310,41 @@ class YesNo(QType):
         if index is None:
             raise ValueError(f"{value!r} is no answer to a yes/no question")
         return (DOWN,) * index
+
+    def choices(self, question: Question) -> tuple[tuple[str, str], ...]:
+        return tuple((key, label) for key, (_, label) in zip(YES_NO_KEYS, yes_no_answers(), strict=True))
+
+    def keys_of(self, question: Question, value: AnswerValue | None) -> tuple[str, ...]:
+        index = _yes_no_index(value)
+        return () if index is None else (YES_NO_KEYS[index],)
+
+    def read_keys(self, question: Question, keys: Sequence[str]) -> AnswerValue | Refused:
+        key = self._last(keys)
+        return YES_NO_VALUES[YES_NO_KEYS.index(key)] if key in YES_NO_KEYS else Refused(words.WEB_CHOOSE_ONE)
+
+    def read_typed(self, question: Question, text: str) -> AnswerValue | Refused:
+        """1, 2 or 3, a letter (:func:`triage.typed_answers.letters`), the words or their start
+        ("not" is Not sure)."""
+        return self._typed_choice(question, text, self._typed_problem(question), by_letter=True)
+
+    def _typed_problem(self, question: Question) -> str:
+        labels = [label for _, label in self.choices(question)]
+        initials = [letter for letter in typed_answers.letters(labels) if letter]
+        if not initials:
+            return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
+        numbers = typed_answers.list_or([str(number) for number in range(1, len(labels) + 1)])
+        return words.TYPED_PROBLEM_YES_NO.format(numbers=numbers, letters=typed_answers.list_or(initials))
+
+    def typed_hint(self, question: Question) -> str:
+        labels = [label for _, label in self.choices(question)]
+        named = [words.TYPED_LETTER.format(letter=letter, answer=label)
+                 for letter, label in zip(typed_answers.letters(labels), labels, strict=True) if letter]
+        if named:
+            return words.TYPED_HINT_YES_NO.format(letters=typed_answers.list_or(named))
+        return words.TYPED_HINT_CHOICE
+
+    def stand_in(self, question: Question) -> AnswerValue:
+        return NOT_SURE
 
 
 @dataclass(frozen=True)
@@ -249,6 +376,35 @@ class Number(QType):
     def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
         return tuple(str(value))
 
+    def choices(self, question: Question) -> tuple[tuple[str, str], ...]:
+        if self.typed:
+            return ()
+        low, high = question.bounds
+        return tuple((str(number), str(number)) for number in range(low, high + 1))
+
+    def keys_of(self, question: Question, value: AnswerValue | None) -> tuple[str, ...]:
+        return () if value is None else (str(value),)
+
+    def read_keys(self, question: Question, keys: Sequence[str]) -> AnswerValue | Refused:
+        key = self._last(keys)
+        if not key and not self.typed:  # a list of numbers with none chosen
+            return Refused(words.WEB_CHOOSE_ONE)
+        return self.read_typed(question, key)
+
+    def read_typed(self, question: Question, text: str) -> AnswerValue | Refused:
+        """A whole number in range, as :func:`read_number` reads it."""
+        number = read_number(text, *question.bounds)
+        return Refused(number) if isinstance(number, str) else number
+
+    def typed_default(self, question: Question, value: AnswerValue | None) -> str:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+
+    def typed_hint(self, question: Question) -> str:
+        return ""
+
+    def stand_in(self, question: Question) -> AnswerValue:
+        return question.bounds[0]
+
 
 @dataclass(frozen=True)
 class Choice(QType):
@@ -271,6 +427,27 @@ class Choice(QType):
 
     def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
         return (DOWN,) * question.option_ids.index(str(value))
+
+    def choices(self, question: Question) -> tuple[tuple[str, str], ...]:
+        return tuple((option.id, option.label) for option in question.options)
+
+    def keys_of(self, question: Question, value: AnswerValue | None) -> tuple[str, ...]:
+        return () if value is None else (str(value),)
+
+    def read_keys(self, question: Question, keys: Sequence[str]) -> AnswerValue | Refused:
+        key = self._last(keys)
+        return key if key in question.option_ids else Refused(words.WEB_CHOOSE_ONE)
+
+    def read_typed(self, question: Question, text: str) -> AnswerValue | Refused:
+        """Its number, or the start of its words when no other answer starts so."""
+        problem = words.TYPED_PROBLEM_CHOICE.format(count=len(question.options))
+        return self._typed_choice(question, text, problem)
+
+    def typed_hint(self, question: Question) -> str:
+        return words.TYPED_HINT_CHOICE
+
+    def stand_in(self, question: Question) -> AnswerValue:
+        return question.option_ids[0]
 
 
 @dataclass(frozen=True)
@@ -312,6 +489,32 @@ class Multi(QType):
                 at = index
         return tuple(keys)
 
+    def choices(self, question: Question) -> tuple[tuple[str, str], ...]:
+        return tuple((option.id, option.label) for option in question.options)
+
+    def keys_of(self, question: Question, value: AnswerValue | None) -> tuple[str, ...]:
+        return tuple(value) if isinstance(value, tuple) else ()
+
+    def read_keys(self, question: Question, keys: Sequence[str]) -> AnswerValue | Refused:
+        """The options ticked, in the question's order; nothing ticked is none of them."""
+        ticked = set(keys)
+        if not ticked <= set(question.option_ids):
+            return Refused(words.WEB_CHOOSE_ONE)
+        return tuple(option for option in question.option_ids if option in ticked)
+
+    def read_typed(self, question: Question, text: str) -> AnswerValue | Refused:
+        """Numbers, separated by commas or spaces; nothing typed is none of these."""
+        chosen = typed_answers.read_numbers(text, len(question.options))
+        if chosen is None:
+            return Refused(words.TYPED_PROBLEM_MULTI.format(count=len(question.options)))
+        return tuple(question.option_ids[index] for index in chosen)
+
+    def typed_hint(self, question: Question) -> str:
+        return words.TYPED_HINT_MULTI
+
+    def stand_in(self, question: Question) -> AnswerValue:
+        return ()
+
 
 _COMPARE: Final[tuple[Operator, ...]] = ("exists", "=", "!=")
 _ORDER: Final[tuple[Operator, ...]] = (*_COMPARE, ">", "<", ">=", "<=")
@@ -323,7 +526,7 @@ REGISTRY: Final[dict[str, QType]] = {
         fhir_expected="valueCoding (Y, N or asked-unknown) or valueBoolean", fhir_coding="yes_no"),
     "number": Number(
         "number", _ORDER, fhir_type="integer", fhir_values=("valueInteger", "valueDecimal"),
-        fhir_expected="valueInteger", min_max=True),
+        fhir_expected="valueInteger", min_max=True, typed=True, hint="bounds"),
     "scale": Number(
         "scale", _ORDER, fhir_type="integer", fhir_values=("valueInteger", "valueDecimal"),
         fhir_expected="valueInteger"),
@@ -332,7 +535,8 @@ REGISTRY: Final[dict[str, QType]] = {
         fhir_expected=_OPTION_EXPECTED, fhir_coding="options", options=True),
     "multi": Multi(
         "multi", ("exists", "contains", "=", "!="), fhir_type="choice", fhir_values=("valueCoding",),
-        fhir_expected=_OPTION_EXPECTED, fhir_coding="options", fhir_repeats=True, options=True),
+        fhir_expected=_OPTION_EXPECTED, fhir_coding="options", fhir_repeats=True, options=True,
+        hint="several"),
 }
 """Question type name -> its handler, in the order of ``QuestionType``."""
 
@@ -349,6 +553,28 @@ def get(name: str) -> QType:
 def of(question: Question) -> QType:
     """The handler of ``question``'s type."""
     return get(question.type)
+
+
+Entry = TypeVar("Entry")
+
+
+def for_every_type(table: Mapping[str, Entry], what: str) -> dict[str, Entry]:
+    """A screen's table keyed by type name (its prompts, its form controls), in :data:`REGISTRY`'s
+    order; ``ValueError`` at once, naming them, for a type it misses or a name that is no type."""
+    missing = [name for name in REGISTRY if name not in table]
+    unknown = sorted(name for name in table if name not in REGISTRY)
+    if missing or unknown:
+        valid = ", ".join(sorted(REGISTRY))
+        raise ValueError(f"{what}: missing question types {missing}, unknown ones {unknown}; "
+                         f"valid types: {valid}")
+    return {name: table[name] for name in REGISTRY}
+
+
+def entry(table: Mapping[str, Entry], name: str) -> Entry:
+    """``table``'s entry for the type ``name`` (a table of :func:`for_every_type`);
+    :class:`UnknownQuestionType`, naming the valid types, for a name no type has."""
+    get(name)
+    return table[name]
 
 
 def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:

@@ -29,19 +29,21 @@ Two ways of answering a list (yes/no, one choice, several choices):
   (:func:`read_typed`). Anything else is refused with one line saying what is
   accepted.
 
-The prompts erase themselves when done; the caller prints the answer.
+:data:`PROMPTS` holds the prompt for each question type; what a prompt lists,
+shows as given before and reads back, and how a typed answer is read, are the
+type's own (:mod:`triage.qtypes`, with the rules for typed lines in
+:mod:`triage.typed_answers`). The prompts erase themselves when done; the caller
+prints the answer.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import textwrap
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, assert_never
+from typing import Any, Final
 
 import questionary
 from prompt_toolkit.enums import DEFAULT_BUFFER
@@ -57,12 +59,12 @@ from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
 from questionary.prompts.common import InquirerControl
 
-from triage import qtypes, words
-from triage.models import NOT_SURE, AnswerValue, Question, QuestionType
+from triage import qtypes, typed_answers, words
+from triage.models import AnswerValue, Question
 from triage.terminal.text import plain_text
 
-BACK_KEYS: Final = ("b",)
-WHY_KEYS: Final = ("?", "w")
+BACK_KEYS: Final = typed_answers.BACK_KEYS
+WHY_KEYS: Final = typed_answers.WHY_KEYS
 
 
 class Back:
@@ -330,40 +332,25 @@ def _run(prompt: questionary.Question, question: Question, ctx: PromptContext, d
         return prompt.unsafe_ask()
 
 
-# --- what every prompt shows: the choices and the lines under the question ----------
-YES_NO_VALUES: Final[dict[str, AnswerValue]] = {"yes": True, "no": False, NOT_SURE: NOT_SURE}
-
-
-def choices(question: Question) -> list[tuple[str, str]]:
-    """(label, value) of each choice, in order; empty for a typed number."""
-    match question.type:
-        case "yes_no":
-            return [(words.YES, "yes"), (words.NO, "no"), (words.NOT_SURE_LABEL, NOT_SURE)]
-        case "choice" | "multi":
-            return [(option.label, option.id) for option in question.options]
-        case "number" | "scale":
-            return []
-        case _:
-            assert_never(question.type)
-
-
+# --- what every prompt shows: the lines under the question ----------------------------
 def instruction(question: Question, ctx: PromptContext) -> str:
-    """The hints under the question, above the answer: the keys (and how to tick a list)."""
-    match question.type:
-        case "multi":
-            multi_hint = ctx.wrap(plain_text(words.HINT_MULTI) if ctx.plain else words.HINT_MULTI)
-            return f"{multi_hint}\n{ctx.hint}"
-        case "number" | "scale" | "yes_no" | "choice":
-            return ctx.hint
-        case _:
-            assert_never(question.type)
+    """The hints under the question, above the answer: the keys, after how to tick a list's answers.
+
+    A number's bounds (its type's ``"bounds"`` hint) need no line here: the message for a number
+    out of range says them.
+    """
+    if qtypes.of(question).hint != "several":
+        return ctx.hint
+    multi_hint = ctx.wrap(plain_text(words.HINT_MULTI) if ctx.plain else words.HINT_MULTI)
+    return f"{multi_hint}\n{ctx.hint}"
 
 
-def _yes_no_key(previous: AnswerValue | None) -> str | None:
-    """The choice ("yes", "no", "not_sure") that ``previous`` was, if any."""
-    if previous == NOT_SURE:
-        return NOT_SURE
-    return next((key for key, value in YES_NO_VALUES.items() if value is previous), None)
+def _chosen(question: Question, keys: Sequence[str]) -> AnswerValue:
+    """The answer the keys a list prompt returned give (they are always its own)."""
+    answer = qtypes.of(question).read_keys(question, keys)
+    if isinstance(answer, qtypes.Refused):
+        raise RuntimeError(f"a list prompt returned {list(keys)!r}, no answer to {question.id}")
+    return answer
 
 
 # --- typed answers ----------------------------------------------------------------------------------
@@ -371,148 +358,28 @@ class NotAnAnswer(ValueError):
     """What was typed is no answer to the question; the message says what is accepted."""
 
 
-def fold(text: str) -> str:
-    """Text as typed answers are compared: trimmed, without case or accents ("Sí" is "si")."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip()
-
-
-def letters(labels: Sequence[str]) -> list[str]:
-    """A letter to type for each answer, or "" for none.
-
-    Each answer takes the first initial of its words that no earlier answer took and that is not a
-    key (b, w): "Yes", "No", "Not sure" are y, n and s. An answer left without a letter is typed
-    by its number.
-    """
-    taken = {fold(key) for key in (*BACK_KEYS, *WHY_KEYS)}
-    out: list[str] = []
-    for label in labels:
-        initials = [next((char for char in word if char.isalpha()), "") for word in fold(label).split()]
-        letter = next((char for char in initials if char and char not in taken), "")
-        if letter:
-            taken.add(letter)
-        out.append(letter)
-    return out
-
-
-def list_or(items: Sequence[str]) -> str:
-    """"1, 2 or 3", in the active language."""
-    if len(items) < 2:
-        return "".join(items)
-    return words.LIST_OR.format(items=", ".join(items[:-1]), last=items[-1])
-
-
-def _number(text: str, count: int) -> int | None:
-    """The index of the answer numbered ``text`` (from 1, as the list shows them), else None."""
-    digits = text.rstrip(".)")
-    if not (digits.isascii() and digits.isdecimal()) or len(digits.lstrip("0")) > 4:
-        return None
-    number = int(digits)
-    return number - 1 if 1 <= number <= count else None
-
-
-def read_one(text: str, labels: Sequence[str], keys: Sequence[str] = ()) -> int | None:
-    """Which answer ``text`` names: its number, its words, its letter (``keys``) or the start of its
-    words, if only one answer starts so; None otherwise. A bare number is always an answer's number.
-    """
-    typed = fold(text)
-    if not typed:
-        return None
-    if typed.rstrip(".)").isdecimal():
-        return _number(typed, len(labels))
-    folded = [fold(label) for label in labels]
-    if typed in folded:
-        return folded.index(typed)
-    if typed in keys:
-        return list(keys).index(typed)
-    starting = [index for index, label in enumerate(folded) if label.startswith(typed)]
-    return starting[0] if len(starting) == 1 else None
-
-
-def read_numbers(text: str, count: int) -> list[int] | None:
-    """The indexes of the answers numbered in ``text`` (commas or spaces between), in order; None
-    when any part is not one of them. Nothing typed is no answer: an empty list."""
-    indexes: set[int] = set()
-    for part in re.split(r"[\s,;]+", text.strip()):
-        if not part:
-            continue
-        index = _number(part, count)
-        if index is None:
-            return None
-        indexes.add(index)
-    return sorted(indexes)
-
-
-def typed_problem(question: Question) -> str:
-    """The one line that says what a typed answer to ``question`` may be."""
-    labels = [label for label, _ in choices(question)]
-    match question.type:
-        case "yes_no":
-            keys = [key for key in letters(labels) if key]
-            if keys:
-                numbers = list_or([str(number) for number in range(1, len(labels) + 1)])
-                return words.TYPED_PROBLEM_YES_NO.format(numbers=numbers, letters=list_or(keys))
-            return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
-        case "choice":
-            return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
-        case "multi":
-            return words.TYPED_PROBLEM_MULTI.format(count=len(labels))
-        case "number" | "scale":
-            low, high = question.bounds
-            return words.NUMBER_EMPTY.format(min=low, max=high)
-        case _:
-            assert_never(question.type)
+letters = typed_answers.letters
+"""A letter to type for each answer, or "" for none (see :func:`triage.typed_answers.letters`)."""
 
 
 def read_typed(question: Question, text: str) -> AnswerValue:
-    """The answer typed to a yes/no or list question; :class:`NotAnAnswer` when it is none.
+    """The answer typed to a question (:meth:`triage.qtypes.QType.read_typed`); :class:`NotAnAnswer`,
+    saying what may be typed, when it is none."""
+    answer = qtypes.of(question).read_typed(question, text)
+    if isinstance(answer, qtypes.Refused):
+        raise NotAnAnswer(answer.message)
+    return answer
 
-    Yes/no: 1, 2 or 3, a letter (:func:`letters`), the words or their start ("not" is Not sure).
-    One choice: its number, or the start of its words when no other answer starts so. Several
-    choices: numbers, separated by commas or spaces; nothing typed is none of these.
-    """
-    options = choices(question)
-    labels = [label for label, _ in options]
-    if question.type == "multi":
-        chosen = read_numbers(text, len(options))
-        if chosen is None:
-            raise NotAnAnswer(typed_problem(question))
-        return tuple(options[index][1] for index in chosen)
-    if question.type not in ("yes_no", "choice"):
-        raise NotAnAnswer(typed_problem(question))
-    index = read_one(text, labels, letters(labels) if question.type == "yes_no" else ())
-    if index is None:
-        raise NotAnAnswer(typed_problem(question))
-    value = options[index][1]
-    return YES_NO_VALUES[value] if question.type == "yes_no" else value
+
+def _check_typed(question: Question, text: str) -> bool | str:
+    """True for text that answers ``question``, else a plain message saying what to type."""
+    answer = qtypes.of(question).read_typed(question, text)
+    return answer.message if isinstance(answer, qtypes.Refused) else True
 
 
 def typed_default(question: Question, previous: AnswerValue | None) -> str:
-    """What a typed answer's field starts with: the numbers of the answer given before, if any."""
-    values = [value for _, value in choices(question)]
-    match previous:
-        case None:
-            return ""
-        case tuple():
-            return ", ".join(str(n) for n, value in enumerate(values, start=1) if value in previous)
-        case _ if question.type == "yes_no":
-            key = _yes_no_key(previous)
-            return str(values.index(key) + 1) if key in values else ""
-        case str() if previous in values:
-            return str(values.index(previous) + 1)
-        case _:
-            return ""
-
-
-def typed_hint(question: Question, labels: Sequence[str], ctx: PromptContext) -> str:
-    """How to type the answer, under the numbered answers."""
-    if question.type == "multi":
-        return ctx.wrap(words.TYPED_HINT_MULTI)
-    named = [words.TYPED_LETTER.format(letter=key, answer=label)
-             for key, label in zip(letters(labels), labels, strict=True) if key]
-    if question.type == "yes_no" and named:
-        return ctx.wrap(words.TYPED_HINT_YES_NO.format(letters=list_or(named)))
-    return ctx.wrap(words.TYPED_HINT_CHOICE)
+    """What a typed answer's field starts with: the answer given before, if any (a list's numbers)."""
+    return qtypes.of(question).typed_default(question, previous)
 
 
 def numbered(labels: Sequence[str], ctx: PromptContext) -> str:
@@ -523,36 +390,29 @@ def numbered(labels: Sequence[str], ctx: PromptContext) -> str:
 
 def ask_typed(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """A yes/no or list question answered by typing: the answers as numbered lines, then a field."""
-    labels = [label for label, _ in choices(question)]
-
-    def check(text: str) -> bool | str:
-        try:
-            read_typed(question, text)
-        except NotAnAnswer as problem:
-            return str(problem)
-        return True
-
+    qtype = qtypes.of(question)
+    labels = [label for _, label in qtype.choices(question)]
     prompt = questionary.text(
         ctx.question(question),
-        default=typed_default(question, previous),
-        validate=check,
+        default=qtype.typed_default(question, previous),
+        validate=lambda text: _check_typed(question, text),
         validate_while_typing=False,  # checked on Enter: no message while the answer is being typed
         qmark=ctx.qmark,
         instruction="\n",
         **ctx.kwargs(),
     )
-    details = "\n".join([numbered(labels, ctx), typed_hint(question, labels, ctx), ctx.hint])
+    details = "\n".join([numbered(labels, ctx), ctx.wrap(qtype.typed_hint(question)), ctx.hint])
     reply = _run(prompt, question, ctx, details)
     return BACK if reply is BACK else read_typed(question, str(reply))
 
 
-def _select(question: Question, options: Sequence[tuple[str, str]], default: str | None,
-            ctx: PromptContext, *, must_move: bool = False) -> Any:
-    values = [value for _, value in options]
+def _select(question: Question, default: str | None, ctx: PromptContext, *, must_move: bool = False) -> Any:
+    """One of the question's choices, with the arrows; the reply is its key (or :data:`BACK`)."""
+    options = qtypes.of(question).choices(question)
     prompt = questionary.select(
         ctx.question(question),
-        choices=[questionary.Choice(ctx.label(title), value) for title, value in options],
-        default=default if default in values else None,
+        choices=[questionary.Choice(ctx.label(label), key) for key, label in options],
+        default=default if default in [key for key, _ in options] else None,
         qmark=ctx.qmark,
         pointer=ctx.pointer,
         instruction=" ",
@@ -562,42 +422,44 @@ def _select(question: Question, options: Sequence[tuple[str, str]], default: str
 
 
 # --- one prompt per type -------------------------------------------------------------
-def ask_yes_no(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
-    """Yes / No / Not sure, as ``True`` / ``False`` / ``"not_sure"``."""
+def _ask_one(question: Question, previous: AnswerValue | None, ctx: PromptContext, *,
+             must_move: bool = False) -> Reply:
+    """One of the question's choices: with the arrows, the pointer on the answer given before."""
     if ctx.typed:
         return ask_typed(question, previous, ctx)
-    reply = _select(question, choices(question), _yes_no_key(previous), ctx,
-                    must_move=ctx.explicit_choice and previous is None)
-    return BACK if reply is BACK else YES_NO_VALUES[reply]
+    given = qtypes.of(question).keys_of(question, previous)
+    reply = _select(question, given[0] if given else None, ctx, must_move=must_move)
+    return BACK if reply is BACK else _chosen(question, [str(reply)])
+
+
+def ask_yes_no(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
+    """Yes / No / Not sure, as ``True`` / ``False`` / ``"not_sure"``; with ``explicit_choice``, on a
+    first visit Enter takes an answer only once an arrow key has moved the pointer."""
+    return _ask_one(question, previous, ctx, must_move=ctx.explicit_choice and previous is None)
 
 
 def ask_choice(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """One option, by its label; the answer is the option's id."""
-    if ctx.typed:
-        return ask_typed(question, previous, ctx)
-    reply = _select(question, choices(question), previous if isinstance(previous, str) else None, ctx)
-    return BACK if reply is BACK else str(reply)
+    return _ask_one(question, previous, ctx)
 
 
 def ask_multi(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """Any options, or none (an empty tuple means none of these)."""
     if ctx.typed:
         return ask_typed(question, previous, ctx)
-    ticked = set(previous) if isinstance(previous, tuple) else set()
+    qtype = qtypes.of(question)
+    ticked = set(qtype.keys_of(question, previous))
     prompt = questionary.checkbox(
         ctx.question(question),
-        choices=[questionary.Choice(ctx.label(title, tick_box=True), value, checked=value in ticked)
-                 for title, value in choices(question)],
+        choices=[questionary.Choice(ctx.label(label, tick_box=True), key, checked=key in ticked)
+                 for key, label in qtype.choices(question)],
         qmark=ctx.qmark,
         pointer=ctx.pointer,
         instruction=" ",
         **ctx.kwargs(),
     )
     reply = _run(prompt, question, ctx, instruction(question, ctx))
-    if isinstance(reply, Back):
-        return reply
-    chosen = set(reply)
-    return tuple(o.id for o in question.options if o.id in chosen)
+    return reply if isinstance(reply, Back) else _chosen(question, [str(key) for key in reply])
 
 
 def check_number(text: str, low: int, high: int) -> bool | str:
@@ -611,39 +473,31 @@ def check_number(text: str, low: int, high: int) -> bool | str:
 
 def ask_number(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
     """A whole number within the question's bounds (0-10 for a scale), checked as typed."""
-    low, high = question.bounds
-    is_number = isinstance(previous, int) and not isinstance(previous, bool)
     prompt = questionary.text(
         ctx.question(question),
-        default=str(previous) if is_number else "",
-        validate=lambda text: check_number(text, low, high),
+        default=typed_default(question, previous),
+        validate=lambda text: _check_typed(question, text),
         qmark=ctx.qmark,
         instruction="\n",
         **ctx.kwargs(),
     )
     reply = _run(prompt, question, ctx, ctx.hint)
-    return BACK if reply is BACK else int(str(reply).strip())
+    return BACK if reply is BACK else read_typed(question, str(reply))
 
 
 PromptFunction = Callable[[Question, AnswerValue | None, PromptContext], Reply]
 
+PROMPTS: Final[dict[str, PromptFunction]] = qtypes.for_every_type({
+    "yes_no": ask_yes_no,
+    "number": ask_number,
+    "scale": ask_number,  # typed: eleven lines to choose from would push the question off a small screen
+    "choice": ask_choice,
+    "multi": ask_multi,
+}, "terminal prompts")
+"""Question type -> its prompt: the terminal's widget for each type in :data:`triage.qtypes.REGISTRY`.
 
-def _prompt(kind: QuestionType) -> PromptFunction:
-    match kind:
-        case "yes_no":
-            return ask_yes_no
-        case "number" | "scale":
-            return ask_number
-        case "choice":
-            return ask_choice
-        case "multi":
-            return ask_multi
-        case _:
-            assert_never(kind)
-
-
-PROMPTS: dict[str, PromptFunction] = {name: _prompt(qtype.name) for name, qtype in qtypes.REGISTRY.items()}
-"""Question type -> its prompt, for every type in :data:`triage.qtypes.REGISTRY` (see there)."""
+What the prompt lists, shows as given and reads back is the type's own (:mod:`triage.qtypes`).
+"""
 
 UnknownQuestionType = qtypes.UnknownQuestionType
 """A question type with no handler, and so no prompt."""
@@ -651,8 +505,7 @@ UnknownQuestionType = qtypes.UnknownQuestionType
 
 def prompt_for(kind: str) -> PromptFunction:
     """The prompt for the type ``kind``; :class:`UnknownQuestionType`, naming the valid ones, for another."""
-    qtypes.get(kind)
-    return PROMPTS[kind]
+    return qtypes.entry(PROMPTS, kind)
 
 
 def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> Reply:
@@ -677,7 +530,7 @@ def _typed_select(message: str, options: Sequence[tuple[str, str]], ctx: PromptC
     problem = words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
     prompt = questionary.text(
         ctx.wrap(message, indent=1),
-        validate=lambda text: True if read_one(text, labels) is not None else problem,
+        validate=lambda text: True if typed_answers.read_one(text, labels) is not None else problem,
         validate_while_typing=False,
         qmark="",
         instruction="\n",
@@ -686,7 +539,7 @@ def _typed_select(message: str, options: Sequence[tuple[str, str]], ctx: PromptC
     app = prompt.application
     _end_of_input_key(app)
     _lay_out(app, _under(app, ctx, [], f"{numbered(labels, ctx)}\n{ctx.wrap(words.TYPED_HINT_CHOICE)}"))
-    index = read_one(str(prompt.unsafe_ask()), labels)
+    index = typed_answers.read_one(str(prompt.unsafe_ask()), labels)
     if index is None:  # the check above lets only an answer through
         raise RuntimeError("a typed choice that is none of the answers")
     return options[index][1]

@@ -14,16 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from triage import handoff, words
 from triage.clinic import Clinic
-from triage.flow import Interview
 from triage.models import KnowledgeBase
 from triage.result import Result
-from triage.web.sessions import Visit
+from triage.web.kiosk import KioskState, go, result_of
 
 PRINT_BODY = "handoff-print"
 """The body's class on a page whose print layout is the clinician's page."""
@@ -43,23 +42,22 @@ def values(kb: KnowledgeBase, result: Result, clinic: Clinic, when: datetime | N
             if printed else None, "body_class": PRINT_BODY if printed else None}
 
 
-def add_routes(app: FastAPI, *, clinic: Clinic, visit_of: Callable[[Request], Visit | None],
-               result_of: Callable[[Interview], Result], page: Callable[..., HTMLResponse],
-               problem: Callable[[str, str, int], HTMLResponse], refresh: int) -> None:
-    """``GET /print``: the clinician's page on its own (404 when the clinic does not print)."""
+router = APIRouter()
 
-    @app.get("/print", response_class=HTMLResponse)
-    async def print_page(request: Request) -> Response:
-        visit = visit_of(request)
-        if visit is None or not visit.started:
-            return RedirectResponse("/", status_code=303)
-        if not visit.interview.finished:
-            return RedirectResponse("/question", status_code=303)
-        if "print" not in clinic.handoff:
-            return problem(words.WEB_NOT_FOUND_TITLE, words.WEB_NOT_FOUND, 404)
-        shown = values(visit.interview.kb, result_of(visit.interview), clinic)
-        return page("print.html", title=words.SUMMARY_TITLE, refresh=refresh,
-                    **{**shown, "qr": None})
+
+@router.get("/print", response_class=HTMLResponse)
+async def print_page(request: Request, kiosk: KioskState) -> Response:
+    """The clinician's page on its own (404 when the clinic does not print)."""
+    visit = kiosk.visit_of(request)
+    if visit is None or not visit.started:
+        return go("/")
+    if not visit.interview.finished:
+        return go("/question")
+    if "print" not in kiosk.clinic.handoff:
+        return kiosk.not_found()
+    shown = values(visit.interview.kb, result_of(visit.interview), kiosk.clinic)
+    return kiosk.page("print.html", title=words.SUMMARY_TITLE, refresh=kiosk.refresh,
+                      **{**shown, "qr": None})
 
 
 def downloads_off(clinic: Clinic, problem: Callable[[str, str, int], HTMLResponse]) -> HTMLResponse | None:

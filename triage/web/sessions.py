@@ -179,12 +179,8 @@ def _decided(condition: Condition, known: Mapping[str, AnswerValue], passed: Set
     Anything but a question's answer (a finding, "left unanswered") is not true when a question is
     chosen, as :func:`triage.flow.is_asked` reads it."""
     match condition:
-        case QuestionCondition(question=qid, operator=operator, answer=expected):
-            if qid in known:
-                return conditions.holds(condition, known)
-            if qid in passed:
-                return operator == "exists" and not expected
-            return None
+        case QuestionCondition():
+            return _decided_question(condition, known, passed)
         case AllCondition(all=parts):
             found = [_decided(p, known, passed) for p in parts]
             return False if False in found else True if all(found) else None
@@ -195,6 +191,17 @@ def _decided(condition: Condition, known: Mapping[str, AnswerValue], passed: Set
             inside = _decided(inner, known, passed)
             return None if inside is None else not inside
     return False
+
+
+def _decided_question(condition: QuestionCondition, known: Mapping[str, AnswerValue],
+                      passed: Set[str]) -> bool | None:
+    """Whether a condition on one question's answer holds: known once it is answered, or passed by
+    without an answer (then only "it has no answer" holds); None while the question is still ahead."""
+    if condition.question in known:
+        return conditions.holds(condition, known)
+    if condition.question in passed:
+        return condition.operator == "exists" and not condition.answer
+    return None
 
 
 def same(sent: str | None, expected: str) -> bool:

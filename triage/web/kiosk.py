@@ -1,0 +1,222 @@
+"""What every page of the kiosk shares: its settings, the open visits, and the ways a page answers.
+
+:func:`triage.web.app.create_app` makes one :class:`Kiosk` and keeps it in
+``app.state.kiosk``; each route asks for it as a parameter annotated
+:data:`KioskState` (a FastAPI dependency, :func:`kiosk_of`), so a route
+module holds no state of its own. A :class:`Kiosk` renders the pages
+(:meth:`Kiosk.page`), finds the visit a request belongs to and the language
+it is read in (:meth:`Kiosk.visit_of`), checks a POST's CSRF token
+(:meth:`Kiosk.posted`), and holds the knowledge base in each language, made
+once on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final, cast
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from triage import i18n, loader, report, scenarios, words
+from triage.clinic import Clinic
+from triage.engine import Engine
+from triage.flow import Interview
+from triage.models import KnowledgeBase
+from triage.result import Result, build
+from triage.web.sessions import Visit, Visits, same
+
+COOKIE: Final = "triage_visit"
+"""The cookie that holds a visit's token (HttpOnly, SameSite=Strict)."""
+SHOWN_LANGUAGES: Final = {code: name for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO}
+"""The languages the welcome screen offers, each by its own name."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A way on from a message page: a link, or (``post``) a button sending the visit's form."""
+
+    text: str
+    url: str
+    post: bool = False
+    primary: bool = True
+
+
+class HeldVisit(Exception):  # not an error: the tablet is held for staff
+    """A request from a tablet held after an emergency: it gets the held page, whatever it asked."""
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__("held")
+        self.visit = visit
+
+
+def go(url: str) -> RedirectResponse:
+    """On to ``url``, as a browser follows a form's answer (303: the next request is a GET)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def where(visit: Visit) -> str:
+    """The address of the visit's current page: its question's place, or the result."""
+    return "/result" if visit.interview.finished else f"/question/{visit.interview.number}"
+
+
+def result_of(interview: Interview) -> Result:
+    """The result of the answers so far, as every output lays it out."""
+    return build(interview.kb, interview.flow_result(), source="questionnaire")
+
+
+def out_of_date(visit: Visit, form: FormData, *, question_needed: bool = True) -> bool:
+    """Whether a question's form was shown at another step than the visit's current one (another
+    tab or window has moved the visit on). A form naming no step (a client of its own) names its
+    question instead; ``question_needed`` False: the form may name neither (a step back)."""
+    step = form.get("step")
+    if step is not None:
+        return not (isinstance(step, str) and same(step, visit.step_token()))
+    named = form.get("question")
+    if named is None and not question_needed:
+        return False
+    current = visit.interview.current
+    return current is None or named != current.id
+
+
+@dataclass
+class Kiosk:
+    """The kiosk for one knowledge base: what every route needs, made once by ``create_app``."""
+
+    kb: KnowledgeBase
+    engine: Engine
+    clinic: Clinic
+    """Its numbers on every emergency page and safety net, its hand-off and its language."""
+    visits: Visits
+    env: Environment
+    """The pages' templates (:func:`triage.web.app.templates`)."""
+    idle_minutes: float
+    default_language: str = field(init=False)
+    """A new visit's language: the clinic's, else the server's when the kiosk is made."""
+    _localised: dict[str, KnowledgeBase] = field(default_factory=dict)
+    _scenarios: dict[str, list[scenarios.Scenario]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(request: Request) -> Kiosk:
+        """The kiosk the request came to (``app.state.kiosk``)."""
+        return cast(Kiosk, request.app.state.kiosk)
+
+    def __post_init__(self) -> None:
+        self.default_language = i18n.normalise(self.clinic.language) or i18n.active()
+
+    @property
+    def minutes(self) -> str:
+        """The idle time, as the pages say it: "5", "2.5"."""
+        return f"{self.idle_minutes:g}"
+
+    @property
+    def refresh(self) -> int:
+        """Seconds after which a visit's page reloads itself, just after the visit has gone idle."""
+        return int(self.idle_minutes * 60) + 1
+
+    # --- the knowledge base in each language ---------------------------------------------------------
+    def kb_in(self, language: str) -> KnowledgeBase:
+        """The knowledge base in ``language`` (made once, on first use)."""
+        if language not in self._localised:
+            self._localised[language] = loader.localised(self.kb, language)
+        return self._localised[language]
+
+    def scenarios_in(self, language: str) -> list[scenarios.Scenario]:
+        """The demonstrations, their titles in ``language`` (read once, on first use)."""
+        if language not in self._scenarios:
+            self._scenarios[language] = scenarios.load(self.kb_in(language), self.engine)
+        return self._scenarios[language]
+
+    # --- pages -----------------------------------------------------------------------------------------
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        """The template ``name``, in the active language, with ``values``."""
+        values.setdefault("refresh", None)
+        html = self.env.get_template(name).render(lang=i18n.active(), minutes=self.minutes,
+                                                  languages=SHOWN_LANGUAGES, **values)
+        return HTMLResponse(html, status_code=status)
+
+    def problem(self, title: str, text: str, status: int) -> HTMLResponse:
+        return self.page("message.html", status=status, title=title, text=text)
+
+    def not_found(self) -> HTMLResponse:
+        return self.problem(words.WEB_NOT_FOUND_TITLE, words.WEB_NOT_FOUND, 404)
+
+    def expired(self) -> HTMLResponse:
+        """A POST whose visit is gone (idle, finished) or whose CSRF token is wrong."""
+        return self.problem(words.WEB_EXPIRED_TITLE, words.WEB_EXPIRED.format(minutes=self.minutes), 403)
+
+    def held(self, visit: Visit) -> HTMLResponse:
+        """The page of a tablet held after an emergency, until staff press Finish."""
+        return self.page("held.html", title=words.WEB_HELD_TITLE, csrf=visit.csrf,
+                         closing=report.emergency_closing(self.clinic, staffed=True))
+
+    def visit_message(self, visit: Visit, title: str, text: str, actions: list[Action],
+                      status: int = 200) -> HTMLResponse:
+        """A message during a visit, with its ways on (and the idle reset, as every visit's page)."""
+        return self.page("message.html", status=status, title=title, text=text,
+                         actions=actions, csrf=visit.csrf, refresh=self.refresh)
+
+    def stale(self, visit: Visit) -> HTMLResponse:
+        """The refusal of a form left behind: nothing changes, and the way to where the visit is."""
+        on = (words.WEB_GO_TO_RESULT if visit.interview.finished
+              else words.WEB_GO_TO_QUESTION.format(number=visit.interview.number))
+        return self.visit_message(visit, words.WEB_STALE_TITLE, words.WEB_STALE, [Action(on, where(visit))],
+                                  status=409)
+
+    # --- the visit a request belongs to, and its language ----------------------------------------------
+    def visit_of(self, request: Request, *, allow_held: bool = False) -> Visit | None:
+        """The request's visit, whose language becomes the one every page is read in.
+
+        A visit held after an emergency answers every page with the held page (only Finish,
+        ``allow_held``, goes through).
+        """
+        visit = self.visits.get(request.cookies.get(COOKIE))
+        i18n.activate(visit.language if visit is not None else self.default_language)
+        if visit is not None and visit.held and not allow_held:
+            raise HeldVisit(visit)
+        return visit
+
+    def asked_language(self, request: Request) -> str:
+        """``?lang=es`` on a page for everyone (welcome, staff pages), else the server's language."""
+        chosen = i18n.normalise(request.query_params.get("lang"))
+        language = chosen if chosen is not None else self.default_language
+        i18n.activate(language)
+        return language
+
+    def speak_as_asked(self, request: Request) -> None:
+        """An error page speaks the page's language: ``?lang=``, else the visit's, else the server's."""
+        if "lang" in request.query_params:
+            self.asked_language(request)
+        else:
+            self.visit_of(request, allow_held=True)
+
+    async def posted(self, request: Request, *, allow_held: bool = False) -> tuple[Visit | None, FormData]:
+        """The visit a POST belongs to, if its CSRF token is right; and its form."""
+        try:
+            form = await request.form(max_files=0, max_fields=200)
+        except Exception:  # noqa: BLE001  # any malformed body is a bad request, never a traceback
+            raise StarletteHTTPException(400) from None
+        visit = self.visit_of(request, allow_held=allow_held)
+        token = form.get("csrf")
+        if visit is None or not same(token if isinstance(token, str) else None, visit.csrf):
+            return None, form
+        return visit, form
+
+    def hold_if_emergency(self, visit: Visit) -> None:
+        """A visit that reached an emergency is never wiped by starting again: it is held for staff."""
+        if visit.emergency:
+            self.visits.hold(visit)
+            raise HeldVisit(visit)
+
+
+async def kiosk_of(request: Request) -> Kiosk:
+    """The kiosk the request came to, as a dependency. Asynchronous: FastAPI runs it in the
+    request's own task, not in a thread of its pool."""
+    return Kiosk.of(request)
+
+
+KioskState = Annotated[Kiosk, Depends(kiosk_of)]
+"""A route's parameter for the kiosk it belongs to."""
