@@ -17,7 +17,7 @@ missing key is unanswered. A yes/no question "holds" only when answered
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,26 +92,40 @@ def _is_child(answers: Mapping[str, Any]) -> bool:
     return age is not None and age < 16
 
 
+def _flank(earlier: Mapping[str, Any]) -> bool:
+    return "side_flank" in earlier.get("pain_location", ())
+
+
+def _pregnant(earlier: Mapping[str, Any]) -> bool:
+    return earlier.get("pregnant") is True
+
+
+def _of_pregnancy_age(earlier: Mapping[str, Any]) -> bool:
+    """Not known to be under 12 or over 55."""
+    age = _age(earlier)
+    return age is None or 12 <= age <= 55
+
+
+ASKED_WHEN: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "pregnant": _of_pregnancy_age,
+    **{qid: _flank for qid in FLANK_ONLY},
+    "pain_comes_in_waves": lambda earlier: _flank(earlier) or _pregnant(earlier),
+    "pregnancy_bleeding_or_belly_pain": _pregnant,
+    "stiff_spine_condition": lambda earlier: (earlier.get("pain_onset") == "after_fall_or_knock"
+                                              or earlier.get("recent_trauma") == "not_sure"),
+    "pain_worse_with_periods": lambda earlier: (earlier.get("has_periods") is True
+                                                or earlier.get("has_periods") == "not_sure"),
+}
+"""The questions asked only when the answers before them say so (of someone aged 16 or over, or of
+unknown age); every other question is asked of everyone."""
+
+
 def is_asked(qid: str, earlier: Mapping[str, Any]) -> bool:
     """Whether the questionnaire asks ``qid``, given the answers it kept before it."""
-    age = _age(earlier)
     if _is_child(earlier) and qid not in CHILDREN_QUESTIONS:
         return False  # children answer exactly the children's list, then the questionnaire stops
-    flank = "side_flank" in earlier.get("pain_location", ())
-    if qid == "pregnant":  # asked unless age is known to be under 12 or over 55
-        return age is None or 12 <= age <= 55
-    if qid in FLANK_ONLY:
-        return flank
-    if qid == "pain_comes_in_waves":
-        return flank or earlier.get("pregnant") is True
-    if qid == "pregnancy_bleeding_or_belly_pain":
-        return earlier.get("pregnant") is True
-    if qid == "stiff_spine_condition":
-        return (earlier.get("pain_onset") == "after_fall_or_knock"
-                or earlier.get("recent_trauma") == "not_sure")
-    if qid == "pain_worse_with_periods":
-        return earlier.get("has_periods") is True or earlier.get("has_periods") == "not_sure"
-    return True  # every other question is asked of everyone aged 16 or over (or of unknown age)
+    asked = ASKED_WHEN.get(qid)
+    return asked is None or asked(earlier)
 
 
 def asked_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,32 +159,51 @@ def _most_urgent(levels: list[str]) -> str:
     return min(levels, key=LEVELS.index, default="acupuncturist")
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """The tests the contract's rows make of the answers ``a``."""
+
+    a: Mapping[str, Any]
+
+    def yes(self, q: str) -> bool:
+        return self.a.get(q) is True
+
+    def unsure(self, q: str) -> bool:
+        return self.a.get(q) == "not_sure"
+
+    def at_least(self, q: str, n: int) -> bool:
+        value = self.a.get(q)
+        return isinstance(value, int) and not isinstance(value, bool) and value >= n
+
+    def is_(self, q: str, value: str) -> bool:
+        return self.a.get(q) == value
+
+    def where(self, place: str) -> bool:
+        return place in self.a.get("pain_location", ())
+
+    def age_at_least(self, n: int) -> bool:  # an unknown age is neither over nor under a threshold
+        age = _age(self.a)
+        return age is not None and age >= n
+
+    def age_under(self, n: int) -> bool:
+        age = _age(self.a)
+        return age is not None and age < n
+
+
+def _urgent_when_unsure(q: str, age: int | None) -> bool:
+    """Whether ``not_sure`` to the warning sign ``q`` means a doctor today."""
+    if q == "pulsating_abdomen":  # at 50 or over, or age unknown
+        return age is None or age >= 50
+    return q in EMERGENCY_SIGNS or q in NOT_SURE_URGENT_OTHERS
+
+
 def _findings(a: Mapping[str, Any]) -> _Findings:
     """Every row of the contract's tables, on answers already passed through ``asked_answers``."""
     age = _age(a)
     child = _is_child(a)
-
-    def yes(q: str) -> bool:
-        return a.get(q) is True
-
-    def unsure(q: str) -> bool:
-        return a.get(q) == "not_sure"
-
-    def at_least(q: str, n: int) -> bool:
-        value = a.get(q)
-        return isinstance(value, int) and not isinstance(value, bool) and value >= n
-
-    def is_(q: str, value: str) -> bool:
-        return a.get(q) == value
-
-    def where(place: str) -> bool:
-        return place in a.get("pain_location", ())
-
-    def age_at_least(n: int) -> bool:  # an unknown age is neither over nor under a threshold
-        return age is not None and age >= n
-
-    def age_under(n: int) -> bool:
-        return age is not None and age < n
+    ask = _Ask(a)
+    yes, unsure, at_least, is_, where = ask.yes, ask.unsure, ask.at_least, ask.is_, ask.where
+    age_at_least, age_under = ask.age_at_least, ask.age_under
 
     # --- Causes ---------------------------------------------------------------------------------
     causes = {
@@ -256,13 +289,9 @@ def _findings(a: Mapping[str, Any]) -> _Findings:
     levels = [level for _, holds, level in flag_rows if holds]
 
     # --- Warning signs: not sure, unanswered ---------------------------------------------------
-    def urgent_when_unsure(q: str) -> bool:
-        if q == "pulsating_abdomen":  # at 50 or over, or age unknown
-            return age is None or age >= 50
-        return q in EMERGENCY_SIGNS or q in NOT_SURE_URGENT_OTHERS
-
-    unsure_urgent = any(unsure(q) for q in (*FIRST_SECTION, *NOT_SURE_URGENT_OTHERS) if urgent_when_unsure(q))
-    unsure_other = any(unsure(q) for q in FIRST_SECTION if not urgent_when_unsure(q))
+    unsure_urgent = any(unsure(q) for q in (*FIRST_SECTION, *NOT_SURE_URGENT_OTHERS)
+                        if _urgent_when_unsure(q, age))
+    unsure_other = any(unsure(q) for q in FIRST_SECTION if not _urgent_when_unsure(q, age))
     unsure_sign = any(unsure(q) for q in FIRST_SECTION)
     incomplete = bool(unanswered_warning_signs(a))
 

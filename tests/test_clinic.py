@@ -191,7 +191,7 @@ def flat(lines: list[str]) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("rows", "cols"), SIZES)
-def test_the_emergency_action_is_the_last_thing_on_screen(
+def test_the_emergency_action_is_the_last_thing_on_screen(  # noqa: PLR0913  four fixtures and the terminal size, as pytest passes them
     terminals: list[Terminal], kb: KnowledgeBase, engine: Engine, settings_file: Path, *, rows: int, cols: int
 ) -> None:
     terminal = Terminal(rows, cols, "--clinic", str(settings_file))

@@ -291,7 +291,7 @@ def local_kbs() -> Iterator[dict[str, KnowledgeBase]]:
 @settings(max_examples=how_many(300, at_least=30), deadline=None)
 @given(data=st.data(), language=st.sampled_from(LANGUAGES), named=st.booleans(),
        code=st.text(alphabet=handoff.CODE_ALPHABET, min_size=6, max_size=6))
-def test_any_answers_give_a_short_text_with_every_warning_sign(
+def test_any_answers_give_a_short_text_with_every_warning_sign(  # noqa: PLR0913  two fixtures and the four values Hypothesis draws
         local_kbs: dict[str, KnowledgeBase], engine: Engine, *, data: st.DataObject, language: str,
         named: bool, code: str) -> None:
     kb = local_kbs[language]

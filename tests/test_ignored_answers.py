@@ -29,7 +29,7 @@ def plain(text: str) -> str:
                  "not_asked",
                  id="warning-sign-a-child-is-not-asked"),
 ])
-def test_an_unused_yes_to_a_warning_sign_is_said_plainly(
+def test_an_unused_yes_to_a_warning_sign_is_said_plainly(  # noqa: PLR0913  three fixtures and the three parameters of each case
     kb: KnowledgeBase, cli: Callable[..., Any], tmp_path: Path, *, answers: str, question: str, why: str
 ) -> None:
     path = tmp_path / "a.yaml"

@@ -120,56 +120,70 @@ def graph(found: Iterable[Import]) -> dict[str, dict[str, int]]:
 
 def cycles(arrows: Mapping[str, Mapping[str, int]]) -> list[list[str]]:
     """One loop (as a chain that ends where it starts) for each knot of modules that import each other."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    knots: list[set[str]] = []
+    return [_loop_through(knot, arrows) for knot in _Knots(arrows).found()]
 
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in sorted(arrows.get(node, {})):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            knot: set[str] = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                knot.add(member)
-                if member == node:
-                    break
-            if len(knot) > 1 or node in arrows.get(node, {}):
-                knots.append(knot)
 
-    for node in sorted(arrows):
-        if node not in index:
-            visit(node)
+class _Knots:
+    """Tarjan's strongly connected components: the knots of modules that import each other
+    (more than one module, or one that imports itself)."""
 
-    loops = []
-    for knot in knots:
-        start = min(knot)
-        # The shortest way back to the start inside the knot, breadth first.
-        came_from: dict[str, str] = {}
-        frontier = [start]
-        while start not in came_from:
-            reached = []
-            for node in frontier:
-                for nxt in sorted(arrows.get(node, {})):
-                    if nxt in knot and nxt not in came_from:
-                        came_from[nxt] = node
-                        reached.append(nxt)
-            frontier = reached
-        chain = [start]
-        while len(chain) == 1 or chain[-1] != start:
-            chain.append(came_from[chain[-1]])
-        loops.append(chain[::-1])
-    return loops
+    def __init__(self, arrows: Mapping[str, Mapping[str, int]]) -> None:
+        self.arrows = arrows
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.knots: list[set[str]] = []
+
+    def found(self) -> list[set[str]]:
+        for node in sorted(self.arrows):
+            if node not in self.index:
+                self._visit(node)
+        return self.knots
+
+    def _visit(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        for nxt in sorted(self.arrows.get(node, {})):
+            if nxt not in self.index:
+                self._visit(nxt)
+                self.low[node] = min(self.low[node], self.low[nxt])
+            elif nxt in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[nxt])
+        if self.low[node] == self.index[node]:
+            knot = self._pop_to(node)
+            if len(knot) > 1 or node in self.arrows.get(node, {}):
+                self.knots.append(knot)
+
+    def _pop_to(self, node: str) -> set[str]:
+        """The stack's modules down to ``node``: one knot."""
+        knot: set[str] = set()
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            knot.add(member)
+            if member == node:
+                return knot
+
+
+def _loop_through(knot: set[str], arrows: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """The shortest way from the knot's first module back to it, inside the knot, breadth first."""
+    start = min(knot)
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while start not in came_from:
+        reached = []
+        for node in frontier:
+            for nxt in sorted(arrows.get(node, {})):
+                if nxt in knot and nxt not in came_from:
+                    came_from[nxt] = node
+                    reached.append(nxt)
+        frontier = reached
+    chain = [start]
+    while len(chain) == 1 or chain[-1] != start:
+        chain.append(came_from[chain[-1]])
+    return chain[::-1]
 
 
 def chain_text(chain: list[str], arrows: Mapping[str, Mapping[str, int]]) -> str:

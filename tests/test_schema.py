@@ -10,6 +10,7 @@ import copy
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,51 +36,106 @@ ANNOTATIONS = {"$schema", "title", "description", "default", "$defs"}
 
 
 def errors_in(value: Any, node: dict[str, Any], root: dict[str, Any], where: str = "$") -> Iterator[str]:
-    """Every way ``value`` breaks the schema ``node`` (empty when it fits)."""
+    """Every way ``value`` breaks the schema ``node`` (empty when it fits): each keyword's check in turn."""
     for key, rule in node.items():
         if key in ANNOTATIONS:
             continue
-        if key == "$ref":
-            assert rule.startswith("#/$defs/"), rule
-            yield from errors_in(value, root["$defs"][rule.removeprefix("#/$defs/")], root, where)
-        elif key == "type":
-            if not TYPES[rule](value):
-                yield f"{where}: not {rule}"
-        elif key == "enum":
-            if value not in rule:
-                yield f"{where}: {value!r} not in {rule}"
-        elif key in ("anyOf", "oneOf"):
-            fits = sum(not list(errors_in(value, option, root, where)) for option in rule)
-            if fits == 0 or (key == "oneOf" and fits > 1):
-                yield f"{where}: fits {fits} of the {key} choices"
-        elif key == "properties":
-            if isinstance(value, dict):
-                for name, sub in rule.items():
-                    if name in value:
-                        yield from errors_in(value[name], sub, root, f"{where}.{name}")
-        elif key == "required":
-            if isinstance(value, dict):
-                yield from (f"{where}: missing {name}" for name in rule if name not in value)
-        elif key == "additionalProperties":
-            if isinstance(value, dict):
-                extra = [k for k in value if k not in node.get("properties", {})]
-                if rule is False:
-                    yield from (f"{where}: unknown key {k}" for k in extra)
-                elif isinstance(rule, dict):
-                    for k in extra:
-                        yield from errors_in(value[k], rule, root, f"{where}.{k}")
-        elif key == "const":
-            if value != rule:
-                yield f"{where}: {value!r} is not {rule!r}"
-        elif key == "minItems":
-            if isinstance(value, list) and len(value) < rule:
-                yield f"{where}: fewer than {rule} items"
-        elif key == "items":
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    yield from errors_in(item, rule, root, f"{where}[{i}]")
-        else:
+        if key not in KEYWORDS:
             raise AssertionError(f"the schema uses `{key}`; teach errors_in about it")
+        yield from KEYWORDS[key](Keyword(value, rule, node, root, where))
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One keyword of a schema node (its ``rule``), applied to ``value`` at ``where``."""
+
+    value: Any
+    rule: Any
+    node: dict[str, Any]
+    root: dict[str, Any]
+    where: str
+
+    def inner(self, value: Any, schema_: dict[str, Any], where: str | None = None) -> Iterator[str]:
+        return errors_in(value, schema_, self.root, self.where if where is None else where)
+
+
+def _ref(k: Keyword) -> Iterator[str]:
+    assert k.rule.startswith("#/$defs/"), k.rule
+    yield from k.inner(k.value, k.root["$defs"][k.rule.removeprefix("#/$defs/")])
+
+
+def _type(k: Keyword) -> Iterator[str]:
+    if not TYPES[k.rule](k.value):
+        yield f"{k.where}: not {k.rule}"
+
+
+def _enum(k: Keyword) -> Iterator[str]:
+    if k.value not in k.rule:
+        yield f"{k.where}: {k.value!r} not in {k.rule}"
+
+
+def _fits(k: Keyword) -> int:
+    """How many of the choices ``value`` fits."""
+    return sum(not list(k.inner(k.value, option)) for option in k.rule)
+
+
+def _any_of(k: Keyword) -> Iterator[str]:
+    fits = _fits(k)
+    if fits == 0:
+        yield f"{k.where}: fits {fits} of the anyOf choices"
+
+
+def _one_of(k: Keyword) -> Iterator[str]:
+    fits = _fits(k)
+    if fits != 1:
+        yield f"{k.where}: fits {fits} of the oneOf choices"
+
+
+def _properties(k: Keyword) -> Iterator[str]:
+    if isinstance(k.value, dict):
+        for name, sub in k.rule.items():
+            if name in k.value:
+                yield from k.inner(k.value[name], sub, f"{k.where}.{name}")
+
+
+def _required(k: Keyword) -> Iterator[str]:
+    if isinstance(k.value, dict):
+        yield from (f"{k.where}: missing {name}" for name in k.rule if name not in k.value)
+
+
+def _additional_properties(k: Keyword) -> Iterator[str]:
+    if not isinstance(k.value, dict):
+        return
+    extra = [key for key in k.value if key not in k.node.get("properties", {})]
+    if k.rule is False:
+        yield from (f"{k.where}: unknown key {key}" for key in extra)
+    elif isinstance(k.rule, dict):
+        for key in extra:
+            yield from k.inner(k.value[key], k.rule, f"{k.where}.{key}")
+
+
+def _const(k: Keyword) -> Iterator[str]:
+    if k.value != k.rule:
+        yield f"{k.where}: {k.value!r} is not {k.rule!r}"
+
+
+def _min_items(k: Keyword) -> Iterator[str]:
+    if isinstance(k.value, list) and len(k.value) < k.rule:
+        yield f"{k.where}: fewer than {k.rule} items"
+
+
+def _items(k: Keyword) -> Iterator[str]:
+    if isinstance(k.value, list):
+        for i, item in enumerate(k.value):
+            yield from k.inner(item, k.rule, f"{k.where}[{i}]")
+
+
+KEYWORDS: dict[str, Callable[[Keyword], Iterator[str]]] = {
+    "$ref": _ref, "type": _type, "enum": _enum, "anyOf": _any_of, "oneOf": _one_of,
+    "properties": _properties, "required": _required, "additionalProperties": _additional_properties,
+    "const": _const, "minItems": _min_items, "items": _items,
+}
+"""The keywords the generated schemas use, each with its check."""
 
 
 def load_schema(name: str) -> dict[str, Any]:

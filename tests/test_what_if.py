@@ -73,7 +73,7 @@ def changes_for(cli: Callable[..., Any], path: Path, *specs: str) -> dict[str, A
                      None, None, id="not-sure-about-an-emergency-sign"),
     ],
 )
-def test_changes(
+def test_changes(  # noqa: PLR0913  two fixtures and the four parameters of each case
     cli: Callable[..., Any], answers_file: Path, specs: list[str], level: dict[str, str] | None,
     *, red_flags: dict[str, list[str]] | None, causes: dict[str, list[str]] | None,
 ) -> None:

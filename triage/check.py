@@ -9,6 +9,7 @@ behave as they say.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from triage import answers as answers_mod
@@ -21,36 +22,32 @@ from triage.rulegraph import finding_strata, late_negations, producers
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
-    problems: list[Problem] = []
-    declared: set[tuple[str, str]] = set()
-    used_questions: set[str] = set()
-    for rule in kb.rules:
-        if rule.finding is not None:
-            declared.add(rule.finding)
-        used_questions |= conditions.questions_used(rule.when)
-    for question in kb.questions:
-        if question.ask_if is not None:
-            used_questions |= conditions.questions_used(question.ask_if)
-    for section in kb.questionnaire.sections:
-        if section.ask_if is not None:
-            used_questions |= conditions.questions_used(section.ask_if)
-    for kind, label, defs in (
-        ("cause", "cause", kb.causes),
-        ("red_flag", "red flag", kb.red_flags),
-    ):
-        for d in defs:
-            if (kind, d.id) not in declared:
-                problems.append(Problem(d.file, d.line, errors.UNREACHABLE.format(
-                    where=errors.WHERE[label].format(id=d.id))))
-    for question in kb.questions:
-        if question.id not in used_questions:
-            problems.append(Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
-                where=errors.WHERE["question"].format(id=question.id))))
-    problems += check_stops(kb)
-    problems += check_examples(kb)
-    problems += check_reachable(kb)
-    problems += coverage.problems(kb)
-    return problems
+    """Every check of :data:`CHECKS`, in order."""
+    return [problem for check in CHECKS for problem in check(kb)]
+
+
+def questions_used(kb: KnowledgeBase) -> set[str]:
+    """The questions some rule, or some question's or section's ask_if, looks at."""
+    looked_at = [rule.when for rule in kb.rules]
+    looked_at += [q.ask_if for q in kb.questions if q.ask_if is not None]
+    looked_at += [s.ask_if for s in kb.questionnaire.sections if s.ask_if is not None]
+    return {qid for condition in looked_at for qid in conditions.questions_used(condition)}
+
+
+def check_declared(kb: KnowledgeBase) -> list[Problem]:
+    """Every cause and red flag is declared by some rule."""
+    declared = {rule.finding for rule in kb.rules if rule.finding is not None}
+    return [Problem(d.file, d.line, errors.UNREACHABLE.format(where=errors.WHERE[label].format(id=d.id)))
+            for kind, label, defs in (("cause", "cause", kb.causes), ("red_flag", "red flag", kb.red_flags))
+            for d in defs if (kind, d.id) not in declared]
+
+
+def check_used(kb: KnowledgeBase) -> list[Problem]:
+    """Every question is used by a rule or an ask_if."""
+    used = questions_used(kb)
+    return [Problem(question.file, question.line, errors.UNUSED_QUESTION.format(
+                where=errors.WHERE["question"].format(id=question.id)))
+            for question in kb.questions if question.id not in used]
 
 
 def always_holds(rule_when: object) -> bool:
@@ -180,3 +177,9 @@ def check_stops(kb: KnowledgeBase) -> list[Problem]:
         for rule in kb.rules if rule.id in late
         for qid in late[rule.id].questions
     ]
+
+
+CHECKS: tuple[Callable[[KnowledgeBase], list[Problem]], ...] = (
+    check_declared, check_used, check_stops, check_examples, check_reachable, coverage.problems,
+)
+"""What ``triage check`` adds to loading, in the order its problems are listed."""

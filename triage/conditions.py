@@ -83,7 +83,7 @@ def compare(operator: str, value: object, expected: object) -> bool:
         return False
 
 
-def holds(
+def holds(  # noqa: PLR0911  one return for each kind of condition, a closed set
     condition: Condition,
     answers: Mapping[str, AnswerValue],
     findings: Set[Finding] = frozenset(),
@@ -207,7 +207,7 @@ def negates_other_than_answers(condition: Condition) -> bool:
     return walk(push_not(condition))
 
 
-def earliest(
+def earliest(  # noqa: PLR0911  one return for each kind of condition, a closed set
     condition: Condition, position: Mapping[str, int], finding_at: Callable[[Finding], int]
 ) -> int:
     """The earliest question position after which ``condition`` can hold.

@@ -70,7 +70,9 @@ def _options(question: Question, ids: Sequence[str]) -> str:
     return words.LIST_AND.format(items=", ".join(labels[:-1]), last=labels[-1])
 
 
-def question_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> str:
+def question_leaf(  # noqa: PLR0911  one return for each question type (and `exists`), a closed set
+    kb: KnowledgeBase, cond: QuestionCondition
+) -> str:
     """One comparison of one answer, in words."""
     if not kb.has_question(cond.question):
         return f"`{cond.question}` {cond.operator} {cond.answer!r}"
@@ -122,7 +124,9 @@ MAX_EXPANSION = 8
 """Findings spelt out inside findings at most this deep; deeper ones are only named."""
 
 
-def tree(kb: KnowledgeBase, cond: Condition, *, expand: bool | int = False) -> Node:
+def tree(  # noqa: PLR0911  one return for each kind of condition, a closed set
+    kb: KnowledgeBase, cond: Condition, *, expand: bool | int = False
+) -> Node:
     """A condition as a tree of sentences; ``expand`` spells out findings (``MAX_EXPANSION`` deep)."""
     depth = MAX_EXPANSION if expand is True else int(expand)
     match cond:

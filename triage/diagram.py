@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from triage import errors, words
 from triage.conditions import findings_used, questions_used
-from triage.models import LEVELS, KnowledgeBase, ThenCause, ThenLevel, ThenRedFlag
+from triage.models import LEVELS, KnowledgeBase, Rule, ThenCause, ThenLevel, ThenRedFlag
 
 NodeKey = tuple[str, str]  # (kind, id); kind: question, rule, cause, red_flag, level
 
@@ -50,6 +50,19 @@ class Graph:
 def build(kb: KnowledgeBase) -> Graph:
     """The whole knowledge base as a graph."""
     g = Graph()
+    _add_nodes(g, kb)
+    order = [x.id for x in kb.questions]
+    for q in kb.questions:
+        if q.ask_if is not None:
+            for other in sorted(questions_used(q.ask_if), key=order.index):
+                g.add_edge(Edge(("question", other), ("question", q.id), asked_if=True))
+    for rule in kb.rules:
+        _add_rule(g, kb, rule)
+    return _in_order(g)
+
+
+def _add_nodes(g: Graph, kb: KnowledgeBase) -> None:
+    """Questions, rules, causes, red flags and levels, in this order."""
     for q in kb.questions:
         g.nodes[("question", q.id)] = q.id
     for rule in kb.rules:
@@ -60,25 +73,23 @@ def build(kb: KnowledgeBase) -> Graph:
         g.nodes[("red_flag", flag.id)] = flag.name
     for level in LEVELS:
         g.nodes[("level", level)] = words.LEVEL_TITLE[level]
-    for q in kb.questions:
-        if q.ask_if is not None:
-            for other in sorted(questions_used(q.ask_if), key=[x.id for x in kb.questions].index):
-                g.add_edge(Edge(("question", other), ("question", q.id), asked_if=True))
-    for rule in kb.rules:
-        target: NodeKey = ("rule", rule.id)
-        for qid in [x.id for x in kb.questions if x.id in questions_used(rule.when)]:
-            g.add_edge(Edge(("question", qid), target))
-        for finding in sorted(findings_used(rule.when)):
-            g.add_edge(Edge(finding, target))
-        then = rule.then
-        if isinstance(then, ThenCause):
-            g.add_edge(Edge(target, ("cause", then.cause)))
-        elif isinstance(then, ThenRedFlag):
-            g.add_edge(Edge(target, ("red_flag", then.red_flag)))
-            g.add_edge(Edge(("red_flag", then.red_flag), ("level", then.level)))
-        elif isinstance(then, ThenLevel):
-            g.add_edge(Edge(target, ("level", then.level)))
-    return _in_order(g)
+
+
+def _add_rule(g: Graph, kb: KnowledgeBase, rule: Rule) -> None:
+    """What a rule looks at (questions in questionnaire order, then findings) and what it concludes."""
+    target: NodeKey = ("rule", rule.id)
+    for qid in [x.id for x in kb.questions if x.id in questions_used(rule.when)]:
+        g.add_edge(Edge(("question", qid), target))
+    for finding in sorted(findings_used(rule.when)):
+        g.add_edge(Edge(finding, target))
+    then = rule.then
+    if isinstance(then, ThenCause):
+        g.add_edge(Edge(target, ("cause", then.cause)))
+    elif isinstance(then, ThenRedFlag):
+        g.add_edge(Edge(target, ("red_flag", then.red_flag)))
+        g.add_edge(Edge(("red_flag", then.red_flag), ("level", then.level)))
+    elif isinstance(then, ThenLevel):
+        g.add_edge(Edge(target, ("level", then.level)))
 
 
 def _in_order(g: Graph) -> Graph:

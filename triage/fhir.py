@@ -179,59 +179,97 @@ def _enable_when_leaf(kb: KnowledgeBase, cond: QuestionCondition) -> list[dict[s
 _FLIPPED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 
 
-def enable_when(kb: KnowledgeBase, cond: Condition) -> tuple[list[dict[str, Any]], str] | None:
+_EnableWhen = tuple[list[dict[str, Any]], str]
+"""(enableWhen, enableBehavior)."""
+
+
+def enable_when(kb: KnowledgeBase, cond: Condition) -> _EnableWhen | None:
     """(enableWhen, enableBehavior) for an ask_if, or None where FHIR cannot say it."""
     if isinstance(cond, NotCondition) and isinstance(cond.not_, QuestionCondition) \
             and cond.not_.operator in _FLIPPED:
-        # not (age < 16): age is 16 or more, or not answered.
-        inner = cond.not_
-        flipped = _enable_when_leaf(kb, inner.model_copy(update={"operator": _FLIPPED[inner.operator]}))
-        if flipped is None:
-            return None
-        return [*flipped, {"question": inner.question, "operator": "exists", "answerBoolean": False}], "any"
+        return _enable_when_flipped(kb, cond.not_)
     if isinstance(cond, QuestionCondition):
         leaf = _enable_when_leaf(kb, cond)
         return None if leaf is None else (leaf, "all")
     if isinstance(cond, AllCondition | AnyCondition):
-        parts = cond.all if isinstance(cond, AllCondition) else cond.any
-        behavior = "all" if isinstance(cond, AllCondition) else "any"
-        if not parts or not all(isinstance(p, QuestionCondition) for p in parts):
-            return None
-        entries: list[dict[str, Any]] = []
-        for part in parts:
-            assert isinstance(part, QuestionCondition)
-            leaf = _enable_when_leaf(kb, part)
-            if leaf is None or (behavior == "any" and len(leaf) > 1):
-                return None
-            entries += leaf
-        return entries, behavior
+        return _enable_when_parts(kb, cond)
     return None
 
 
+def _enable_when_flipped(kb: KnowledgeBase, inner: QuestionCondition) -> _EnableWhen | None:
+    """not (age < 16): age is 16 or more, or not answered."""
+    flipped = _enable_when_leaf(kb, inner.model_copy(update={"operator": _FLIPPED[inner.operator]}))
+    if flipped is None:
+        return None
+    return [*flipped, {"question": inner.question, "operator": "exists", "answerBoolean": False}], "any"
+
+
+def _enable_when_parts(kb: KnowledgeBase, cond: AllCondition | AnyCondition) -> _EnableWhen | None:
+    """An ``all`` or ``any`` of comparisons (an ``any`` of comparisons each one entry long)."""
+    parts = cond.all if isinstance(cond, AllCondition) else cond.any
+    behavior = "all" if isinstance(cond, AllCondition) else "any"
+    if not parts or not all(isinstance(p, QuestionCondition) for p in parts):
+        return None
+    entries: list[dict[str, Any]] = []
+    for part in parts:
+        assert isinstance(part, QuestionCondition)
+        leaf = _enable_when_leaf(kb, part)
+        if leaf is None or (behavior == "any" and len(leaf) > 1):
+            return None
+        entries += leaf
+    return entries, behavior
+
+
 def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": q.id, "text": " ".join(q.text.split())}
-    extensions: list[dict[str, Any]] = []
     qtype = qtypes.of(q)
-    item["type"] = qtype.fhir_type
+    item: dict[str, Any] = {"linkId": q.id, "text": " ".join(q.text.split()), "type": qtype.fhir_type}
     if qtype.fhir_repeats:
         item["repeats"] = True
+    options, extensions = _typed_parts(q)
+    item.update(options)
+    enabled, conditions_said = _when_asked(kb, q, notes)
+    item.update(enabled)
+    extensions += conditions_said
+    if q.id in conditions.required_questions(kb):  # a warning sign: left blank, the result is incomplete
+        item["required"] = True
+    if extensions:
+        item = {"extension": extensions, **item}
+    item["item"] = [{
+        "extension": [_item_control("help", "Help-Button")],
+        "linkId": f"{q.id}.why",
+        "type": "display",
+        "text": " ".join(q.why.split()),
+    }]
+    return item
+
+
+def _typed_parts(q: Question) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What differs with the question's type: (its answerOption, if any; its extensions)."""
     match q.type:
         case "yes_no":
-            item["answerOption"] = [{"valueCoding": c} for c in (YES, NO)] + [NOT_SURE_OPTION]
+            return {"answerOption": [{"valueCoding": c} for c in (YES, NO)] + [NOT_SURE_OPTION]}, []
         case "number":
-            extensions += _bounds(q)
+            return {}, _bounds(q)
         case "scale":
-            extensions += [*_bounds(q), _item_control("slider", "Slider"),
-                           {"url": EXT_SLIDER_STEP, "valueInteger": 1}]
+            return {}, [*_bounds(q), _item_control("slider", "Slider"),
+                        {"url": EXT_SLIDER_STEP, "valueInteger": 1}]
         case "choice":
-            item["answerOption"] = [{"valueCoding": _option(q, o)} for o in q.option_ids]
+            return {"answerOption": [{"valueCoding": _option(q, o)} for o in q.option_ids]}, []
         case "multi":
-            item["answerOption"] = [{"valueCoding": _option(q, o)} for o in q.option_ids] + [{
+            return {"answerOption": [{"valueCoding": _option(q, o)} for o in q.option_ids] + [{
                 "valueCoding": _none_option(q),
                 "extension": [{"url": EXT_OPTION_EXCLUSIVE, "valueBoolean": True}],
-            }]
+            }]}, []
         case _:
             assert_never(q.type)
+
+
+def _when_asked(kb: KnowledgeBase, q: Question,
+                notes: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """When the item is enabled: (enableWhen and enableBehavior, where FHIR can say it; the
+    extensions that say it in words where it cannot, each also a note)."""
+    item: dict[str, Any] = {}
+    extensions: list[dict[str, Any]] = []
     asked_when = conditions.asked_when(kb, q)
     if asked_when is not None:
         said = enable_when(kb, asked_when)
@@ -247,17 +285,7 @@ def _question_item(kb: KnowledgeBase, q: Question, notes: list[str]) -> dict[str
         condition = words.CHECKLIST_ASKED_WHEN
         extensions.append({"url": ASK_IF_EXTENSION, "valueString": condition})
         notes.append(errors.FHIR_NOT_EXPRESSIBLE.format(id=q.id, condition=condition))
-    if q.id in conditions.required_questions(kb):  # a warning sign: left blank, the result is incomplete
-        item["required"] = True
-    if extensions:
-        item = {"extension": extensions, **item}
-    item["item"] = [{
-        "extension": [_item_control("help", "Help-Button")],
-        "linkId": f"{q.id}.why",
-        "type": "display",
-        "text": " ".join(q.why.split()),
-    }]
-    return item
+    return item, extensions
 
 
 def _bounds(q: Question) -> list[dict[str, Any]]:

@@ -181,8 +181,9 @@ def _parts(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: d
         more=words.HANDOFF_MORE_ON_PRINTOUT if "print" in clinic.handoff else words.HANDOFF_SHORTENED)
 
 
-def qr_text(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime, *,
-            limit: int = QR_LIMIT) -> str:
+def qr_text(  # noqa: PLR0913  the five inputs `sheet` takes too, and the size limit by keyword
+    kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime, *, limit: int = QR_LIMIT
+) -> str:
     """The clinician's summary as plain text of at most ``limit`` characters.
 
     Date and time, visit code, the level, unanswered warning signs, warning signs, possible

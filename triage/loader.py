@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -145,116 +145,208 @@ class _Ctx:
     red_flags: set[str]
 
 
-def check_condition(
-    cond: Condition,
-    ctx: _Ctx,
-    source: yamlsrc.Source,
-    path: tuple[str | int, ...],
-    where: str,
-    *,
-    allow_findings: bool,
-) -> list[Problem]:
+@dataclass(frozen=True)
+class _Spot:
+    """Where something is checked: its file, its path there, the item it belongs to (``where``),
+    and whether its conditions may test findings (a rule's may, an ask_if's may not)."""
+
+    source: yamlsrc.Source
+    path: yamlsrc.Loc
+    where: str
+    allow_findings: bool = False
+
+    def inside(self, *steps: str | int) -> _Spot:
+        return replace(self, path=(*self.path, *steps))
+
+    def problem(self, sub: yamlsrc.Loc, template: str, **fields: object) -> Problem:
+        """A problem at ``sub`` (under this path), its message naming the item."""
+        return Problem(self.source.name, self.source.line(self.path + sub),
+                       template.format(where=self.where, **fields))
+
+
+def check_condition(cond: Condition, ctx: _Ctx, spot: _Spot) -> list[Problem]:
     """Every reference in a condition: question ids, operators, values, findings."""
-    out: list[Problem] = []
-
-    def add(sub: tuple[str | int, ...], template: str, **fields: object) -> None:
-        out.append(Problem(source.name, source.line(path + sub), template.format(where=where, **fields)))
-
-    def sub(part: Condition, *steps: str | int) -> list[Problem]:
-        return check_condition(part, ctx, source, (*path, *steps), where, allow_findings=allow_findings)
-
     match cond:
         case AllCondition(all=parts) | AnyCondition(any=parts):
             key = "all" if isinstance(cond, AllCondition) else "any"
-            for i, part in enumerate(parts):
-                out += sub(part, key, i)
+            return [problem for i, part in enumerate(parts)
+                    for problem in check_condition(part, ctx, spot.inside(key, i))]
         case NotCondition(not_=inner):
-            out += sub(inner, "not")
+            return check_condition(inner, ctx, spot.inside("not"))
         case UnansweredCondition(unanswered=qid):
-            if not allow_findings:
-                add((), errors.ASK_IF_FINDING, kind="question left unanswered")
-            elif qid not in ctx.questions:
-                add(("unanswered",), errors.UNKNOWN_QUESTION, id=qid,
-                    hint=errors.did_you_mean(qid, ctx.order))
+            return _check_unanswered(qid, ctx, spot)
         case CauseCondition(cause=cid) | RedFlagCondition(red_flag=cid):
-            kind = "cause" if isinstance(cond, CauseCondition) else "red flag"
-            pool = ctx.causes if isinstance(cond, CauseCondition) else ctx.red_flags
-            if not allow_findings:
-                add((), errors.ASK_IF_FINDING, kind=kind)
-            elif cid not in pool:
-                add((), errors.UNKNOWN_FINDING, kind=kind, id=cid, hint=errors.did_you_mean(cid, pool))
-        case QuestionCondition(question=qid, operator=op, answer=value):
-            question = ctx.questions.get(qid)
-            if question is None:
-                add(("question",), errors.UNKNOWN_QUESTION, id=qid, hint=errors.did_you_mean(qid, ctx.order))
-                return out
-            qtype = qtypes.of(question)
-            if op not in qtype.operators:
-                add(("operator",), errors.BAD_OPERATOR, operator=op, question=qid, type=question.type,
-                    valid=", ".join(f"`{v}`" for v in qtype.operators))
-                return out
-            if op == "exists":
-                if not isinstance(value, bool):
-                    add(("answer",), errors.BAD_COMPARED_VALUE, question=qid, type=question.type,
-                        expected="`exists` takes true or false", found=qtypes.shown(value))
-                return out
-            for template, fields in qtype.compared_problems(question, op, value):
-                add(("answer",), template, **fields)
-    return out
+            is_cause = isinstance(cond, CauseCondition)
+            return _check_finding("cause" if is_cause else "red flag", cid,
+                                  ctx.causes if is_cause else ctx.red_flags, spot)
+        case QuestionCondition():
+            return _check_comparison(cond, ctx, spot)
+    return []
 
 
-def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
-    out: list[Problem] = []
-    seen: dict[str, int | None] = {}
-    section_ids = [s.id for s in qn.sections]
+def _check_unanswered(qid: str, ctx: _Ctx, spot: _Spot) -> list[Problem]:
+    """A test of a question left unanswered: only in a rule, of a known question."""
+    if not spot.allow_findings:
+        return [spot.problem((), errors.ASK_IF_FINDING, kind="question left unanswered")]
+    if qid in ctx.questions:
+        return []
+    return [spot.problem(("unanswered",), errors.UNKNOWN_QUESTION, id=qid,
+                         hint=errors.did_you_mean(qid, ctx.order))]
+
+
+def _check_finding(kind: str, fid: str, pool: set[str], spot: _Spot) -> list[Problem]:
+    """A test of a cause or red flag: only in a rule, of a known one."""
+    if not spot.allow_findings:
+        return [spot.problem((), errors.ASK_IF_FINDING, kind=kind)]
+    if fid in pool:
+        return []
+    return [spot.problem((), errors.UNKNOWN_FINDING, kind=kind, id=fid, hint=errors.did_you_mean(fid, pool))]
+
+
+def _check_comparison(cond: QuestionCondition, ctx: _Ctx, spot: _Spot) -> list[Problem]:
+    """A known question, an operator of its type, and a value it can be compared with."""
+    qid, op, value = cond.question, cond.operator, cond.answer
+    question = ctx.questions.get(qid)
+    if question is None:
+        return [spot.problem(("question",), errors.UNKNOWN_QUESTION, id=qid,
+                             hint=errors.did_you_mean(qid, ctx.order))]
+    qtype = qtypes.of(question)
+    if op not in qtype.operators:
+        return [spot.problem(("operator",), errors.BAD_OPERATOR, operator=op, question=qid,
+                             type=question.type, valid=", ".join(f"`{v}`" for v in qtype.operators))]
+    if op == "exists":
+        if isinstance(value, bool):
+            return []
+        return [spot.problem(("answer",), errors.BAD_COMPARED_VALUE, question=qid, type=question.type,
+                             expected="`exists` takes true or false", found=qtypes.shown(value))]
+    return [spot.problem(("answer",), template, **fields)
+            for template, fields in qtype.compared_problems(question, op, value)]
+
+
+# --- the questionnaire's checks ---------------------------------------------------
+@dataclass(frozen=True)
+class _QuestionAt:
+    """One question of the questionnaire, for the checks of a single question."""
+
+    qn: Questionnaire
+    source: yamlsrc.Source
+    index: int
+    earlier_with_id: int | None
+    """The index of the last earlier question with the same id, if any."""
+
+    @property
+    def question(self) -> Question:
+        return self.qn.questions[self.index]
+
+    def line(self, *sub: str | int) -> int | None:
+        return self.source.line(("questions", self.index, *sub))
+
+    def problem(self, template: str, *sub: str | int, **fields: object) -> Problem:
+        """A problem at the question (or ``sub`` in it), its message naming the question as ``where``."""
+        where = errors.WHERE["question"].format(id=self.question.id)
+        return Problem(self.source.name, self.line(*sub), template.format(where=where, **fields))
+
+
+def _unique_question_id(at: _QuestionAt) -> list[Problem]:
+    if at.earlier_with_id is None:
+        return []
+    other = f"line {at.source.line(('questions', at.earlier_with_id))}"
+    return [Problem(at.source.name, at.line(), errors.DUPLICATE_ID.format(
+        kind="question", id=at.question.id, other=other))]
+
+
+def _known_section(at: _QuestionAt) -> list[Problem]:
+    section_ids = [s.id for s in at.qn.sections]
+    q = at.question
+    if q.section in section_ids:
+        return []
+    return [at.problem(errors.UNKNOWN_SECTION, "section", id=q.section,
+                       hint=errors.did_you_mean(q.section, section_ids))]
+
+
+def _options_given(at: _QuestionAt) -> list[Problem]:
+    """A question of options has them."""
+    q = at.question
+    if qtypes.of(q).options and not q.options:
+        return [at.problem(errors.MISSING_KEY, key="options")]
+    return []
+
+
+def _options_apply(at: _QuestionAt) -> list[Problem]:
+    """Only a question of options has them."""
+    q = at.question
+    if not qtypes.of(q).options and q.options:
+        reason = f"`options` apply only to {qtypes.names('options')} questions, not {q.type}"
+        return [at.problem(errors.WRONG_VALUE, "options", reason=reason)]
+    return []
+
+
+def _unique_option_ids(at: _QuestionAt) -> list[Problem]:
+    q = at.question
+    option_ids = [o.id for o in q.options]
+    return [Problem(at.source.name, at.line("options"), errors.DUPLICATE_ID.format(
+                kind="option", id=dup, other=errors.WHERE["question"].format(id=q.id)))
+            for dup in sorted({o for o in option_ids if option_ids.count(o) > 1})]
+
+
+def _number_bounds(at: _QuestionAt) -> list[Problem]:
+    """A number question has whole-number ``min`` and ``max``, in order."""
+    q = at.question
+    if qtypes.of(q).min_max and (q.min is None or q.max is None or q.min > q.max):
+        return [at.problem(errors.WRONG_VALUE,
+                           reason="a number question needs whole-number `min` and `max`, min <= max")]
+    return []
+
+
+def _bounds_apply(at: _QuestionAt) -> list[Problem]:
+    """Only a number question has ``min`` and ``max``."""
+    q = at.question
+    if not qtypes.of(q).min_max and (q.min is not None or q.max is not None):
+        return [at.problem(errors.WRONG_VALUE,
+                           reason="`min` and `max` apply only to number questions (scale is 0-10)")]
+    return []
+
+
+QUESTION_CHECKS: tuple[tuple[str, Callable[[_QuestionAt], list[Problem]]], ...] = (
+    ("unique-question-id", _unique_question_id),
+    ("known-section", _known_section),
+    ("options-given", _options_given),
+    ("options-apply", _options_apply),
+    ("unique-option-ids", _unique_option_ids),
+    ("number-bounds", _number_bounds),
+    ("bounds-apply", _bounds_apply),
+)
+"""The checks of each question, by id, run in this order for one question after another."""
+
+
+def _questions_at(qn: Questionnaire, source: yamlsrc.Source) -> Iterator[_QuestionAt]:
+    last: dict[str, int] = {}
     for i, q in enumerate(qn.questions):
-        base: tuple[str | int, ...] = ("questions", i)
-        line = source.line(base)
-        if q.id in seen:
-            out.append(Problem(source.name, line, errors.DUPLICATE_ID.format(
-                kind="question", id=q.id, other=f"line {seen[q.id]}")))
-        seen[q.id] = line
-        where = errors.WHERE["question"].format(id=q.id)
-        if q.section not in section_ids:
-            out.append(Problem(source.name, source.line((*base, "section")), errors.UNKNOWN_SECTION.format(
-                where=where, id=q.section, hint=errors.did_you_mean(q.section, section_ids))))
-        qtype = qtypes.of(q)
-        if qtype.options and not q.options:
-            out.append(Problem(source.name, line, errors.MISSING_KEY.format(where=where, key="options")))
-        if not qtype.options and q.options:
-            out.append(Problem(source.name, source.line((*base, "options")), errors.WRONG_VALUE.format(
-                where=where,
-                reason=f"`options` apply only to {qtypes.names('options')} questions, not {q.type}")))
-        option_ids = [o.id for o in q.options]
-        for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
-            out.append(Problem(source.name, source.line((*base, "options")), errors.DUPLICATE_ID.format(
-                kind="option", id=dup, other=errors.WHERE["question"].format(id=q.id))))
-        if qtype.min_max and (q.min is None or q.max is None or q.min > q.max):
-            out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
-                where=where, reason="a number question needs whole-number `min` and `max`, min <= max")))
-        if not qtype.min_max and (q.min is not None or q.max is not None):
-            out.append(Problem(source.name, line, errors.WRONG_VALUE.format(
-                where=where, reason="`min` and `max` apply only to number questions (scale is 0-10)")))
-    questions = {q.id: q for q in qn.questions}
+        yield _QuestionAt(qn, source, i, last.get(q.id))
+        last[q.id] = i
+
+
+def _check_ask_ifs(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
+    """Each ask_if (of a section or a question) tests only answers to questions asked before it."""
     order = [q.id for q in qn.questions]
-    ctx = _Ctx(questions, order, set(), set())
+    ctx = _Ctx({q.id: q for q in qn.questions}, order, set(), set())
     # (condition, where it is, its item, the position of the first question it gates)
-    gates: list[tuple[Condition, tuple[str | int, ...], str, str, int]] = [
-        (section.ask_if, ("sections", i, "ask_if"), errors.WHERE["section"].format(id=section.id), section.id,
+    gates: list[tuple[Condition, _Spot, str, int]] = [
+        (section.ask_if,
+         _Spot(source, ("sections", i, "ask_if"), errors.WHERE["section"].format(id=section.id)), section.id,
          next((n for n, q in enumerate(qn.questions) if q.section == section.id), len(order)))
         for i, section in enumerate(qn.sections) if section.ask_if is not None
     ]
-    gates += [(q.ask_if, ("questions", i, "ask_if"), errors.WHERE["question"].format(id=q.id), q.id, i)
+    gates += [(q.ask_if, _Spot(source, ("questions", i, "ask_if"), errors.WHERE["question"].format(id=q.id)),
+               q.id, i)
               for i, q in enumerate(qn.questions) if q.ask_if is not None]
-    out += _check_checklist_order(qn, source)
-    for condition, path, where, item, first in gates:
-        problems = check_condition(condition, ctx, source, path, where, allow_findings=False)
+    out: list[Problem] = []
+    for condition, spot, item, first in gates:
+        problems = check_condition(condition, ctx, spot)
         out += problems
-        if problems:
-            continue
-        for other in sorted(conditions.questions_used(condition) - set(order[:first])):
-            out.append(Problem(source.name, source.line(path), errors.ASK_IF_LATER.format(
-                where=where, id=item, other=other)))
+        if not problems:
+            out += [spot.problem((), errors.ASK_IF_LATER, id=item, other=other)
+                    for other in sorted(conditions.questions_used(condition) - set(order[:first]))]
     return out
 
 
@@ -273,6 +365,23 @@ def _check_checklist_order(qn: Questionnaire, source: yamlsrc.Source) -> list[Pr
         where=errors.WHERE["question"].format(id=checklist.id), section=checklist.section, other=other.id))]
 
 
+QUESTIONNAIRE_CHECKS: tuple[tuple[str, Callable[[Questionnaire, yamlsrc.Source], list[Problem]]], ...] = (
+    ("checklist-last", _check_checklist_order),
+    ("ask-if-earlier", _check_ask_ifs),
+)
+"""The checks of the questionnaire as a whole, by id, run in this order after those of each question."""
+
+
+def check_questionnaire(qn: Questionnaire, source: yamlsrc.Source) -> list[Problem]:
+    """Every question's checks (:data:`QUESTION_CHECKS`), then the whole's (:data:`QUESTIONNAIRE_CHECKS`)."""
+    out = [problem for at in _questions_at(qn, source)
+           for _, check in QUESTION_CHECKS for problem in check(at)]
+    for _, whole in QUESTIONNAIRE_CHECKS:
+        out += whole(qn, source)
+    return out
+
+
+# --- the rules' checks ---------------------------------------------------------------
 def _check_checklist_use(rule: Rule, checklist: set[str], source: yamlsrc.Source,
                          path: tuple[str | int, ...]) -> list[Problem]:
     """Only caution rules may read the checklist before needling: it changes no level."""
@@ -283,14 +392,28 @@ def _check_checklist_use(rule: Rule, checklist: set[str], source: yamlsrc.Source
         where=errors.WHERE["rule"].format(id=rule.id), other=used[0]))]
 
 
-def check_rules(
-    files: list[tuple[yamlsrc.Source, RuleFile]], qn: Questionnaire
-) -> list[Problem]:
-    out: list[Problem] = []
+@dataclass
+class _Known:
+    """What rules refer to: the questions and findings (``ctx``), where each cause, red flag and
+    source is defined (``file:line``), and the rule ids seen so far."""
+
+    ctx: _Ctx
+    causes: dict[str, str]
+    red_flags: dict[str, str]
+    sources: dict[str, str]
+    stub: KnowledgeBase
+    checklist: set[str]
+    """The questions of the checklist before needling."""
+    rule_ids: dict[str, str] = field(default_factory=dict)
+
+
+def _definitions(files: list[tuple[yamlsrc.Source, RuleFile]],
+                 qn: Questionnaire) -> tuple[_Known, list[Problem]]:
+    """Every cause, red flag and source, each defined once."""
     causes: dict[str, str] = {}
     red_flags: dict[str, str] = {}
     sources: dict[str, str] = {}
-    rule_ids: dict[str, str] = {}
+    out: list[Problem] = []
     for source, rf in files:
         for kind, defs, table, key in (
             ("cause", rf.causes, causes, "causes"),
@@ -301,33 +424,36 @@ def check_rules(
                 out += _first_definition(table, kind, d.id, source, source.line((key, i)))
     ctx = _Ctx({q.id: q for q in qn.questions}, [q.id for q in qn.questions], set(causes), set(red_flags))
     stub = _kb_stub(qn)
-    checklist = {q.id for q in stub.checklist}
-    for source, rf in files:
-        for i, rule in enumerate(rf.rules):
-            base: tuple[str | int, ...] = ("rules", i)
-            line = source.line(base)
-            where = errors.WHERE["rule"].format(id=rule.id)
-            out += _first_definition(rule_ids, "rule", rule.id, source, line)
-            out += check_condition(rule.when, ctx, source, (*base, "when"), where, allow_findings=True)
-            out += _check_checklist_use(rule, checklist, source, base)
-            if conditions.alternatives(rule.when) > conditions.MAX_ALTERNATIVES:
-                out.append(Problem(source.name, source.line((*base, "when")), errors.TOO_COMPLEX.format(
-                    where=where, limit=conditions.MAX_ALTERNATIVES)))
-            out += _check_cited(rule.source, sources, source, (*base, "source"), where)
-            then = rule.then
-            if isinstance(then, ThenCause) and then.cause not in causes:
-                out.append(Problem(source.name, source.line((*base, "then")), errors.UNKNOWN_FINDING.format(
-                    where=where, kind="cause", id=then.cause, hint=errors.did_you_mean(then.cause, causes))))
-            if isinstance(then, ThenRedFlag) and then.red_flag not in red_flags:
-                out.append(Problem(source.name, source.line((*base, "then")), errors.UNKNOWN_FINDING.format(
-                    where=where, kind="red flag", id=then.red_flag,
-                    hint=errors.did_you_mean(then.red_flag, red_flags))))
-            for group in ("fires", "does_not_fire"):
-                for n, example in enumerate(getattr(rule.examples, group)):
-                    ex_path = (*base, "examples", group, n)
-                    _, problems = answers_mod.validate(stub, example, source, ex_path)
-                    out += [Problem(p.file, p.line, f"{where}: example: {p.message}") for p in problems]
-    out += _check_coverage(files, stub, sources)
+    return _Known(ctx, causes, red_flags, sources, stub, {q.id for q in stub.checklist}), out
+
+
+def _check_rule(rule: Rule, spot: _Spot, known: _Known) -> list[Problem]:
+    """One rule: its id, its condition, what it concludes, its sources and its examples."""
+    source = spot.source
+    out = _first_definition(known.rule_ids, "rule", rule.id, source, source.line(spot.path))
+    out += check_condition(rule.when, known.ctx, spot.inside("when"))
+    out += _check_checklist_use(rule, known.checklist, source, spot.path)
+    if conditions.alternatives(rule.when) > conditions.MAX_ALTERNATIVES:
+        out.append(spot.problem(("when",), errors.TOO_COMPLEX, limit=conditions.MAX_ALTERNATIVES))
+    out += _check_cited(rule.source, known.sources, source, (*spot.path, "source"), spot.where)
+    then = rule.then
+    if isinstance(then, ThenCause) and then.cause not in known.causes:
+        out.append(spot.problem(("then",), errors.UNKNOWN_FINDING, kind="cause", id=then.cause,
+                                hint=errors.did_you_mean(then.cause, known.causes)))
+    if isinstance(then, ThenRedFlag) and then.red_flag not in known.red_flags:
+        out.append(spot.problem(("then",), errors.UNKNOWN_FINDING, kind="red flag", id=then.red_flag,
+                                hint=errors.did_you_mean(then.red_flag, known.red_flags)))
+    for group in ("fires", "does_not_fire"):
+        for n, example in enumerate(getattr(rule.examples, group)):
+            path = (*spot.path, "examples", group, n)
+            _, problems = answers_mod.validate(known.stub, example, source, path)
+            out += [Problem(p.file, p.line, f"{spot.where}: example: {p.message}") for p in problems]
+    return out
+
+
+def _check_history(files: list[tuple[yamlsrc.Source, RuleFile]]) -> list[Problem]:
+    """Each version is in the change log once."""
+    out: list[Problem] = []
     releases: dict[str, str] = {}
     for source, rf in files:
         for i, release in enumerate(rf.history):
@@ -336,21 +462,41 @@ def check_rules(
                 out.append(Problem(source.name, line, errors.HISTORY_TWICE.format(
                     version=release.version, other=releases[release.version])))
             releases[release.version] = f"{source.name}:{line}"
-    advice_seen: dict[tuple[str, str], str] = {}
+    return out
+
+
+def _check_advice(files: list[tuple[yamlsrc.Source, RuleFile]], known: _Known) -> list[Problem]:
+    """Advice cites known sources, tests answers only, and a kind of advice is given once a level
+    (conditional advice may share a level)."""
+    out: list[Problem] = []
+    seen: dict[tuple[str, str], str] = {}
     for source, rf in files:
         for i, advice in enumerate(rf.advice):
-            base = ("advice", i)
-            where = errors.WHERE["advice"].format(id=advice.id)
-            out += _check_cited(advice.source, sources, source, (*base, "source"), where)
+            spot = _Spot(source, ("advice", i), errors.WHERE["advice"].format(id=advice.id))
+            out += _check_cited(advice.source, known.sources, source, (*spot.path, "source"), spot.where)
             if advice.when is not None:
-                out += check_condition(advice.when, ctx, source, (*base, "when"), where, allow_findings=False)
-            for level in advice.levels if advice.when is None else ():  # conditional advice may share
-                other = advice_seen.get((advice.kind, level))
+                out += check_condition(advice.when, known.ctx, spot.inside("when"))
+            for level in advice.levels if advice.when is None else ():
+                other = seen.get((advice.kind, level))
                 if other is not None:
-                    message = errors.ADVICE_TWICE.format(where=where, kind=advice.kind, level=level,
-                                                         other=other)
-                    out.append(Problem(source.name, source.line((*base, "levels")), message))
-                advice_seen[(advice.kind, level)] = f"{source.name}:{source.line(base)}"
+                    out.append(spot.problem(("levels",), errors.ADVICE_TWICE, kind=advice.kind, level=level,
+                                            other=other))
+                seen[(advice.kind, level)] = f"{source.name}:{source.line(spot.path)}"
+    return out
+
+
+def check_rules(
+    files: list[tuple[yamlsrc.Source, RuleFile]], qn: Questionnaire
+) -> list[Problem]:
+    """Definitions once each, then every rule, the coverage, the change log and the advice."""
+    known, out = _definitions(files, qn)
+    for source, rf in files:
+        for i, rule in enumerate(rf.rules):
+            spot = _Spot(source, ("rules", i), errors.WHERE["rule"].format(id=rule.id), allow_findings=True)
+            out += _check_rule(rule, spot, known)
+    out += _check_coverage(files, known.stub, known.sources)
+    out += _check_history(files)
+    out += _check_advice(files, known)
     return out
 
 

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -89,13 +89,8 @@ def parse(text: str, name: str) -> Source:
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}
         data = _build(loader, node, (), lines, name) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        reason = exc.problem or exc.context or "unreadable"
-        raise errors.fail(name, line, errors.BAD_YAML, reason=reason) from None
     except yaml.YAMLError as exc:
-        raise errors.fail(name, None, errors.BAD_YAML, reason=str(exc).strip()) from None
+        raise _yaml_error(exc, name) from None
     finally:
         loader.dispose()
     return Source(name, data, lines)
@@ -113,121 +108,161 @@ def load(path: Path, name: str | None = None) -> Source:
     return parse(text, label)
 
 
-_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+# --- JSON ----------------------------------------------------------------------------
+_DECODER = json.JSONDecoder()
+"""The standard library's reader: JSON is read as JSON, ``4.2e1`` a number and ``\\ud83d\\ude00`` an emoji."""
+
 _SPACE = re.compile(r"[ \t\n\r]*")
-_LITERALS = {"true": True, "false": False, "null": None}
-_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-"""The standard library's reader of one JSON string, escapes and all (not in its type stubs)."""
+_EXPECTED_VALUE = "expected a value (text in double quotes, a number, true, false, null, { or [)"
+_REASONS = {
+    "Expecting value": _EXPECTED_VALUE,
+    "Expecting property name enclosed in double quotes": "expected a key in double quotes",
+    "Expecting ':' delimiter": "expected `:` after the key",
+    "Extra data": "unexpected text after the end",
+    # Python 3.13 and later name a trailing comma (at the comma; the message points past it).
+    "Illegal trailing comma before end of object": "expected a key in double quotes",
+    "Illegal trailing comma before end of array": _EXPECTED_VALUE,
+}
+"""The decoder's reasons, in this tool's words; the rest (about a text's quotes and escapes) as they are."""
+
+_JSON_TOKEN = re.compile(r"""[ \t\n\r]*(?:
+      (?P<text>"[^"\\]*(?:\\.[^"\\]*)*")
+    | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
+    | (?P<word>true|false|null)
+    | (?P<not_json>NaN|-?Infinity)
+    | (?P<mark>[][{}:,])
+    | (?P<other>.)
+)""", re.VERBOSE | re.DOTALL)
+"""One token of JSON, after any white space; ``not_json`` are the constants Python's decoder takes."""
 
 
 def parse_json(text: str, name: str) -> Source:
     """Parse JSON with the line of every key and item, and the same limits as YAML.
 
-    JSON is read as JSON, not as YAML: ``4.2e1`` is a number and ``\\ud83d\\ude00``
-    an emoji. The parser is a loop with an explicit stack, so no depth can
-    exhaust Python's own.
+    The standard library's decoder reads the values and finds any syntax
+    error; :class:`_JsonLayout` walks the text it accepted, for the line of
+    each key and item and for the limits. Of a syntax error and a limit, the
+    one earlier in the text is reported.
     """
-    lines: dict[Loc, int] = {}
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line_of(pos: int) -> int:
-        return bisect.bisect_right(line_starts, pos)
-
-    def fail(pos: int, template: str, **fields: object) -> errors.TriageError:
-        return errors.fail(name, line_of(pos), template, **fields)
-
-    def bad(pos: int, what: str) -> errors.TriageError:
-        return fail(pos, errors.BAD_JSON, reason=what)
-
-    def skip(pos: int) -> int:
-        return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
-
-    pos = skip(0)
-    # Each open container: (its value, its location, whether it is a mapping, its items so far)
-    stack: list[tuple[Any, Loc, bool, int]] = []
-    key: Any = None
-
-    def value_at(pos: int, loc: Loc) -> tuple[Any, int, bool]:
-        """A scalar (or a new container, opened) at ``pos``; (value, end, opened)."""
-        lines.setdefault(loc, line_of(pos))
-        char = text[pos:pos + 1]
-        if char == '"':
-            try:
-                string, end = _scanstring(text, pos + 1)
-            except json.JSONDecodeError as exc:
-                raise bad(exc.pos, exc.msg) from None
-            if len(string) > MAX_TEXT:
-                raise fail(pos, errors.TEXT_TOO_LONG, length=f"{len(string):,}", limit=f"{MAX_TEXT:,}")
-            return string, end, False
-        if char in ("{", "["):
-            if len(stack) >= MAX_DEPTH:
-                raise fail(pos, errors.TOO_DEEP, limit=MAX_DEPTH)
-            container: Any = {} if char == "{" else []
-            stack.append((container, loc, char == "{", 0))
-            return container, pos + 1, True
-        number = _NUMBER.match(text, pos)
-        if number and number.end() > pos:
-            digits = number.group()
-            if sum(c.isdigit() for c in digits) > MAX_DIGITS:
-                raise fail(pos, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
-            return (float(digits) if number.group(2) or number.group(3) else int(digits)), number.end(), False
-        for word, literal in _LITERALS.items():
-            if text.startswith(word, pos):
-                return literal, pos + len(word), False
-        raise bad(pos, "expected a value (text in double quotes, a number, true, false, null, { or [)")
-
-    if pos >= len(text):
+    if _SPACE.fullmatch(text):
         return Source(name, None, {})
-    result, pos, opened = value_at(pos, ())
-    done = not opened
-    first = opened
-    while not done:
-        container, loc, is_map, count = stack[-1]
-        pos = skip(pos)
-        closing = "}" if is_map else "]"
-        if text[pos:pos + 1] == closing:  # after `[` or an item, never after a `,`
-            stack.pop()
-            pos += 1
-            first = False
-            done = not stack
-            continue
-        if not first:
-            if text[pos:pos + 1] != ",":
-                raise bad(pos, f"expected `,` or `{closing}`")
-            pos = skip(pos + 1)
-        first = False
-        count += 1
-        if count > MAX_ITEMS:
-            raise fail(pos, errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
-        stack[-1] = (container, loc, is_map, count)
-        if is_map:
-            if text[pos:pos + 1] != '"':
-                raise bad(pos, "expected a key in double quotes")
-            key_pos = pos
-            try:
-                key, pos = _scanstring(text, pos + 1)
-            except json.JSONDecodeError as exc:
-                raise bad(exc.pos, exc.msg) from None
-            if key in container:
-                raise fail(key_pos, errors.DUPLICATE_KEY, key=key)
-            pos = skip(pos)
-            if text[pos:pos + 1] != ":":
-                raise bad(pos, "expected `:` after the key")
-            pos = skip(pos + 1)
-            sub: Loc = (*loc, key)
-            lines[sub] = line_of(key_pos)
-        else:
-            sub = (*loc, len(container))
-        value, pos, opened = value_at(pos, sub)
-        if is_map:
-            container[key] = value
-        else:
-            container.append(value)
-        first = opened
-    pos = skip(pos)
-    if pos < len(text):
-        raise bad(pos, "unexpected text after the end")
-    return Source(name, result, lines)
+    data, stop, why = _decode(text)
+    layout = _JsonLayout(text, name)
+    lines = layout.walk(until=stop)
+    if why is not None:
+        raise layout.fail(stop, errors.BAD_JSON, reason=layout.reason(why))
+    return Source(name, data, lines)
+
+
+def _decode(text: str) -> tuple[Any, int, str | None]:
+    """(the value, where the decoder stopped, why: None when it read the whole text)."""
+    try:
+        return _DECODER.decode(text), len(text), None
+    except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Illegal trailing comma"):  # Python 3.13 and later point at the comma
+            return None, _SPACE.match(text, exc.pos + 1).end(), exc.msg  # type: ignore[union-attr]
+        return None, exc.pos, exc.msg
+    except (RecursionError, ValueError) as exc:
+        # Nested deeper than Python's stack, or an integer of thousands of digits: the layout's
+        # limits refuse both before the end.
+        return None, len(text), str(exc)
+
+
+@dataclass
+class _Open:
+    """A list or mapping the layout is inside."""
+
+    loc: Loc
+    is_map: bool
+    items: int = 1
+    key: str = ""
+    """The key whose value comes next (in a mapping)."""
+
+
+class _JsonLayout:
+    """The line of each key and item of a JSON text, and its limits, read from its tokens.
+
+    Only text the decoder accepted is walked, so the walk follows the grammar
+    without checking it. It refuses what is over a limit, a key given twice,
+    and ``NaN`` and ``Infinity``, which Python's decoder takes but JSON has not.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+        self.lines: dict[Loc, int] = {}
+        self.open: list[_Open] = []
+        self.after = ""
+        """The mark before the next token (``{``, ``[``, ``,`` or ``:``); empty after a key or a value."""
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def walk(self, until: int) -> dict[Loc, int]:
+        """Every token that ends by ``until``; the lines found."""
+        for token in _JSON_TOKEN.finditer(self.text):
+            kind = token.lastgroup or "other"
+            if token.end() > until or kind == "other":
+                break
+            value, pos = token.group(kind), token.start(kind)
+            if kind == "mark" and value in "}],:":
+                self._mark(value, token.end())
+            elif kind == "text" and self.open and self.open[-1].is_map and self.after in ("{", ","):
+                self._key(value, pos)
+            else:
+                self._value(kind, value, pos)
+            self.after = value if kind == "mark" else ""
+        return self.lines
+
+    def line(self, pos: int) -> int:
+        return bisect.bisect_right(self._line_starts, pos)
+
+    def fail(self, pos: int, template: str, **fields: object) -> errors.TriageError:
+        return errors.fail(self.name, self.line(pos), template, **fields)
+
+    def reason(self, msg: str) -> str:
+        """Why the decoder stopped, in this tool's words (where the walk stopped)."""
+        if msg == "Expecting ',' delimiter":
+            return f"expected `,` or `{'}' if self.open and self.open[-1].is_map else ']'}`"
+        return _REASONS.get(msg, msg)
+
+    def _mark(self, mark: str, end: int) -> None:
+        """The end of a list or mapping, or a comma before one more of its items."""
+        if mark in "}]":
+            self.open.pop()
+        elif mark == ",":
+            here = self.open[-1]
+            here.items += 1
+            if here.items > MAX_ITEMS:
+                raise self.fail(_SPACE.match(self.text, end).end(),  # type: ignore[union-attr]
+                                errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
+
+    def _key(self, token: str, pos: int) -> None:
+        here = self.open[-1]
+        here.key = _text(token)
+        loc = (*here.loc, here.key)
+        if loc in self.lines:
+            raise self.fail(pos, errors.DUPLICATE_KEY, key=here.key)
+        self.lines[loc] = self.line(pos)
+
+    def _value(self, kind: str, token: str, pos: int) -> None:
+        """A value: a text, number, true, false or null, or the start of a list or mapping."""
+        here = self.open[-1] if self.open else None
+        loc: Loc = () if here is None else (*here.loc, here.key if here.is_map else here.items - 1)
+        self.lines.setdefault(loc, self.line(pos))
+        if kind == "mark":
+            if len(self.open) >= MAX_DEPTH:
+                raise self.fail(pos, errors.TOO_DEEP, limit=MAX_DEPTH)
+            self.open.append(_Open(loc, is_map=token == "{"))
+        elif kind == "text" and (length := len(_text(token))) > MAX_TEXT:
+            raise self.fail(pos, errors.TEXT_TOO_LONG, length=f"{length:,}", limit=f"{MAX_TEXT:,}")
+        elif kind == "number" and sum(c.isdigit() for c in token) > MAX_DIGITS:
+            raise self.fail(pos, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
+        elif kind == "not_json":
+            raise self.fail(pos, errors.BAD_JSON, reason=_EXPECTED_VALUE)
+
+
+def _text(token: str) -> str:
+    """A JSON text token's value (the decoder has read it already, so it is well formed)."""
+    return json.loads(token) if "\\" in token else token[1:-1]
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a device"),
@@ -266,72 +301,98 @@ def read_text(path: Path, label: str) -> str:
 
 def _check_limits(text: str, name: str) -> None:
     """One pass over the parser's events: depth, aliases, expansion, digits and text length."""
-    depth = 0
-    aliases = 0
-    expanded = 0  # values the aliases add
-    # For each open list or mapping: its anchor and how many values it holds so far.
-    open_: list[tuple[str | None, int]] = []
-    items: list[int] = []  # its direct items so far
-    sizes: dict[str, int] = {}
-
-    def fail(event: Any, template: str, **fields: object) -> None:
-        raise errors.fail(name, event.start_mark.line + 1, template, **fields)
-
-    def count(event: Any, n: int) -> None:
-        """One more item (of ``n`` values) in the innermost open list or mapping."""
-        if open_:
-            anchor, held = open_[-1]
-            open_[-1] = (anchor, held + n)
-            items[-1] += 1
-            if items[-1] > MAX_ITEMS:
-                fail(event, errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
-
+    limits = _EventLimits(name)
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    fail(event, errors.TOO_DEEP, limit=MAX_DEPTH)
-                count(event, 0)
-                open_.append((event.anchor, 1))
-                items.append(0)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                anchor, held = open_.pop()
-                items.pop()
-                if anchor is not None:
-                    sizes[anchor] = held
-                if open_:  # the parent holds all of it (already counted in the total)
-                    parent, inside = open_[-1]
-                    open_[-1] = (parent, inside + held)
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    fail(event, errors.TOO_MANY_ALIASES, limit=MAX_ALIASES)
-                if event.anchor in {a for a, _ in open_}:
-                    fail(event, errors.ALIAS_TO_ITSELF, name=event.anchor)
-                size = sizes.get(event.anchor or "", 1)
-                expanded += size
-                count(event, size)
-            elif isinstance(event, yaml.ScalarEvent):
-                value = event.value
-                if len(value) > MAX_TEXT:
-                    fail(event, errors.TEXT_TOO_LONG, length=f"{len(value):,}", limit=f"{MAX_TEXT:,}")
-                if event.implicit[0] and _NUMBER_LIKE.match(value) and \
-                        sum(c.isdigit() for c in value) > MAX_DIGITS:
-                    fail(event, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-                count(event, 1)
-            if expanded > MAX_VALUES:
-                fail(event, errors.TOO_MANY_NODES, limit=f"{MAX_VALUES:,}")
-    except yaml.MarkedYAMLError as exc:
+            limits.see(event)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, name) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str) -> errors.TriageError:
+    """The parser's error, at its line when it has one."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise errors.fail(name, line, errors.BAD_YAML, reason=exc.problem or exc.context or "unreadable") \
-            from None
-    except yaml.YAMLError as exc:
-        raise errors.fail(name, None, errors.BAD_YAML, reason=str(exc).strip()) from None
+        return errors.fail(name, line, errors.BAD_YAML, reason=exc.problem or exc.context or "unreadable")
+    return errors.fail(name, None, errors.BAD_YAML, reason=str(exc).strip())
+
+
+class _EventLimits:
+    """The limits, counted one parser event at a time."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.aliases = 0
+        self.expanded = 0
+        """Values the aliases add."""
+        self.open: list[tuple[str | None, int]] = []
+        """For each open list or mapping: its anchor and how many values it holds so far."""
+        self.items: list[int] = []
+        """For each open list or mapping: its direct items so far."""
+        self.sizes: dict[str, int] = {}
+        """Anchor -> how many values it stands for."""
+
+    def see(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.CollectionStartEvent):
+            self._start(event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self._end()
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        if self.expanded > MAX_VALUES:
+            raise self._fail(event, errors.TOO_MANY_NODES, limit=f"{MAX_VALUES:,}")
+
+    def _fail(self, event: yaml.Event, template: str, **fields: object) -> errors.TriageError:
+        mark = event.start_mark
+        return errors.fail(self.name, mark.line + 1 if mark is not None else None, template, **fields)
+
+    def _count(self, event: yaml.Event, n: int) -> None:
+        """One more item (of ``n`` values) in the innermost open list or mapping."""
+        if self.open:
+            anchor, held = self.open[-1]
+            self.open[-1] = (anchor, held + n)
+            self.items[-1] += 1
+            if self.items[-1] > MAX_ITEMS:
+                raise self._fail(event, errors.TOO_MANY_ITEMS, limit=f"{MAX_ITEMS:,}")
+
+    def _start(self, event: yaml.CollectionStartEvent) -> None:
+        if len(self.open) + 1 > MAX_DEPTH:
+            raise self._fail(event, errors.TOO_DEEP, limit=MAX_DEPTH)
+        self._count(event, 0)
+        self.open.append((event.anchor, 1))
+        self.items.append(0)
+
+    def _end(self) -> None:
+        anchor, held = self.open.pop()
+        self.items.pop()
+        if anchor is not None:
+            self.sizes[anchor] = held
+        if self.open:  # the parent holds all of it (already counted in the total)
+            parent, inside = self.open[-1]
+            self.open[-1] = (parent, inside + held)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise self._fail(event, errors.TOO_MANY_ALIASES, limit=MAX_ALIASES)
+        if event.anchor in {a for a, _ in self.open}:
+            raise self._fail(event, errors.ALIAS_TO_ITSELF, name=event.anchor)
+        size = self.sizes.get(event.anchor or "", 1)
+        self.expanded += size
+        self._count(event, size)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        value = event.value
+        if len(value) > MAX_TEXT:
+            raise self._fail(event, errors.TEXT_TOO_LONG, length=f"{len(value):,}", limit=f"{MAX_TEXT:,}")
+        if event.implicit[0] and _NUMBER_LIKE.match(value) and sum(c.isdigit() for c in value) > MAX_DIGITS:
+            raise self._fail(event, errors.NUMBER_TOO_LONG, limit=MAX_DIGITS)
+        if event.anchor is not None:
+            self.sizes[event.anchor] = 1
+        self._count(event, 1)
 
 
 def _build(loader: Any, node: yaml.Node, loc: Loc, lines: dict[Loc, int], name: str) -> Any:
