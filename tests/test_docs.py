@@ -150,7 +150,7 @@ def anchors(page: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def problem(link: Link) -> str | None:
+def problem(link: Link) -> str | None:  # noqa: PLR0911  one return per thing a link can get wrong
     """What is wrong with a link, if anything."""
     parts_ = urlsplit(link.target)
     if parts_.scheme or link.target.startswith("//"):

@@ -137,7 +137,7 @@ class _Compiler:
         self.count += 1
         return getattr(AS, f"m{self.count}") << pattern
 
-    def leaf(self, cond: Condition | _AnyOf) -> Any:
+    def leaf(self, cond: Condition | _AnyOf) -> Any:  # noqa: PLR0911  one return per kind of leaf, a closed set
         match cond:
             case _AnyOf(questions=qids, operator=None):
                 return Unanswered(question=P(_member(qids)))
@@ -155,7 +155,7 @@ class _Compiler:
                 return Unanswered(question=qid)
         raise TypeError(f"not a leaf: {cond!r}")  # pragma: no cover
 
-    def pattern(self, cond: Condition | _AnyOf) -> Any:
+    def pattern(self, cond: Condition | _AnyOf) -> Any:  # noqa: PLR0911  one return per kind of condition
         """Compile a condition in negation normal form; binds every positive leaf."""
         match cond:
             case AllCondition(all=()):

@@ -103,7 +103,7 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
     evaluation = engine.evaluate(used, unanswered(asked, used))
     if stopped:
         return asked, used, True, evaluation
-    return _with_checklist(kb, engine, given, asked, used, evaluation=evaluation)
+    return _with_checklist(kb, engine, given, (asked, used, False, evaluation))
 
 
 def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
@@ -119,16 +119,18 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
     evaluation = engine.evaluate(used, unanswered(asked, used))
     stop_at = engine.earliest_stop(evaluation, kb.question_index)
     if stop_at is None:
-        return _with_checklist(kb, engine, given, asked, used, evaluation=evaluation)
+        return _with_checklist(kb, engine, given, (asked, used, False, evaluation))
     asked = [qid for qid in asked if kb.question_index[qid] <= stop_at]
     used = {qid: used[qid] for qid in asked if qid in used}
     cut = engine.restrict(evaluation, kb.question_index, stop_at)
     return asked, used, True, cut if cut is not None else engine.evaluate(used, unanswered(asked, used))
 
 
-def _with_checklist(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue], asked: list[str],
-                    used: dict[str, AnswerValue], *, evaluation: Evaluation) -> _Walk:
-    """Ask the checklist before needling after the rest, when acupuncture may be discussed."""
+def _with_checklist(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue],
+                    walked: _Walk) -> _Walk:
+    """Ask the checklist before needling after the rest of a walk that did not stop, when
+    acupuncture may be discussed."""
+    asked, used, _, evaluation = walked
     if not kb.checklist or acupuncture.may_be_discussed(kb, evaluation) is None:
         return asked, used, False, evaluation
     for question in kb.checklist:

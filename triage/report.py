@@ -14,6 +14,7 @@ content is found in it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -188,84 +189,151 @@ def closing(result: Result, clinic: Clinic = NO_CLINIC, *, staffed: bool = False
     return tuple(lines)
 
 
+@dataclass(frozen=True)
+class _Writing:
+    """What every section of one document is written from."""
+
+    kb: KnowledgeBase
+    result: Result
+    audience: Audience
+    clinic: Clinic
+
+    def reasonings(self, reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
+        """Each rule in words: to the person "Because you said …" and the source; to a clinician
+        "Answered …" and the source with the rule's id."""
+        person = self.audience == "person"
+        template = words.BECAUSE_YOU_SAID if person else words.SUMMARY_MATCHED
+        source_line = words.RULE_SOURCE_PERSON if person else words.RULE_SOURCE
+        return tuple(
+            Reasoning(rule=r.rule, said=tuple(because_lines(self.kb, r, template)),
+                      because=_squash(r.because), source=source_line.format(source=r.source, rule=r.rule))
+            for r in reasons)
+
+
+def _incomplete(w: _Writing) -> Section | None:
+    if w.result.complete:
+        return None
+    return Section("incomplete", words.INCOMPLETE_TITLE, paragraphs=(words.INCOMPLETE_INTRO,),
+                   points=tuple(question_text(w.kb, q) for q in w.result.unanswered))
+
+
+def _red_flags(w: _Writing) -> Section | None:
+    if not w.result.red_flags:
+        return None
+    return Section("red_flags", words.HEADING_RED_FLAGS, entries=tuple(
+        Entry(name=f.name, about=_squash(f.means), reasons=w.reasonings(f.rules), level=f.level,
+              level_title=words.LEVEL_TITLE[f.level])
+        for f in w.result.red_flags))
+
+
+def _causes(w: _Writing) -> Section | None:
+    if not w.result.causes:
+        return None
+    return Section("causes", words.HEADING_CAUSES, entries=tuple(
+        Entry(name=c.name, about=_squash(c.about), reasons=w.reasonings(c.rules)) for c in w.result.causes))
+
+
+def _why(w: _Writing) -> Section:
+    other = other_reasons(w.result)
+    return Section("why", words.HEADING_WHY_LEVEL, reasons=w.reasonings(other),
+                   paragraphs=() if other else (words.WHY_LEVEL_FROM_FLAGS,))
+
+
+def _acupuncture(w: _Writing) -> Section | None:
+    acupuncture = w.result.acupuncture
+    if not acupuncture.suggested:
+        return None
+    return Section("acupuncture", words.HEADING_ACUPUNCTURE, paragraphs=(_squash(acupuncture.note or ""),),
+                   fine_print=(_squash(acupuncture.evidence or ""),))
+
+
+def _cautions(w: _Writing) -> Section | None:
+    cautions = w.result.acupuncture.cautions
+    if not cautions:
+        return None
+    return Section("cautions", words.CAUTIONS_TITLE, points=tuple(_squash(c.because) for c in cautions))
+
+
+def _advice(key: SectionKey, advice: Advice | None, extra: tuple[str, ...] = ()) -> Section | None:
+    if advice is None:
+        return None
+    return Section(key, advice.title, points=tuple(_squash(p) for p in advice.points) + extra)
+
+
+def _safety_net(w: _Writing) -> Section | None:
+    """When to get help sooner, ending with the clinic's emergency number and its own line (for
+    questions about this result, never for an emergency) where it set them."""
+    numbers: tuple[str, ...] = ()
+    if w.clinic.emergency_number:
+        numbers += (words.CLINIC_EMERGENCY_NUMBER.format(number=w.clinic.emergency_number),)
+    if w.clinic.phone:
+        numbers += (words.CLINIC_PHONE.format(phone=w.clinic.phone),)
+    return _advice("safety_net", w.result.safety_net, numbers)
+
+
+def _self_care(w: _Writing) -> Section | None:
+    return _advice("self_care", w.result.self_care)
+
+
+def _ignored(w: _Writing) -> Section | None:
+    if not w.result.ignored_answers:
+        return None
+    return Section("ignored", words.IGNORED_TITLE, points=tuple(
+        words.IGNORED_ITEM.format(
+            question=question_text(w.kb, i.question), reason=i.reason,
+            answer=qtypes.answer_text(w.kb, i.question, i.answer) if i.answer is not None
+            else words.WHAT_IF_UNANSWERED)
+        for i in w.result.ignored_answers))
+
+
+def _answers(w: _Writing) -> Section | None:
+    """The answers, for a clinician only: the person has just seen each on screen."""
+    if not w.result.answers or w.audience != "clinician":
+        return None
+    return Section("answers", words.HEADING_ANSWERS, rows=tuple(
+        (question_text(w.kb, qid), qtypes.answer_text(w.kb, qid, value))
+        for qid, value in w.result.answers.items()))
+
+
+SECTIONS: dict[SectionKey, Callable[[_Writing], Section | None]] = {
+    "incomplete": _incomplete, "red_flags": _red_flags, "causes": _causes, "why": _why,
+    "acupuncture": _acupuncture, "cautions": _cautions, "safety_net": _safety_net,
+    "self_care": _self_care, "ignored": _ignored, "answers": _answers,
+}
+"""How each section is written; a section that does not apply is None."""
+
+
+def notes(kb: KnowledgeBase, result: Result, clinic: Clinic = NO_CLINIC) -> tuple[str, ...]:
+    """What belongs with the suggestion, most urgent first: what to do now, the clinic's emergency
+    number, the notices the answers call for, a stop, unused warning signs; the review notice last,
+    so that it never pushes what to do now down."""
+    out: list[str] = []
+    if result.level == "emergency":
+        out.append(words.EMERGENCY_NOW)
+        if clinic.emergency_number:
+            out.append(words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number))
+    out += [_squash(point) for notice in result.notices for point in notice.points]
+    if result.stopped_early:
+        out.append(words.STOPPED_EARLY)
+    out += ignored_warnings(kb, result)
+    notice = overlay.review_notice()
+    if notice is not None:
+        out.append(notice)
+    return tuple(out)
+
+
 def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
           clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> Report:
-    """The document for a result.
+    """The document for a result: the sections that apply, in :data:`ORDER`.
 
     ``audience`` chooses how an answer is quoted ("Because you said …" to the
     person, "Answered …" in a clinician's summary) and whether the answers
     are listed: a person has just seen each answer on screen, a clinician
     reading a summary has not.
     """
-    template = words.BECAUSE_YOU_SAID if audience == "person" else words.SUMMARY_MATCHED
-    source_line = words.RULE_SOURCE_PERSON if audience == "person" else words.RULE_SOURCE  # ids: clinicians
-
-    def reasonings(reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
-        return tuple(
-            Reasoning(rule=r.rule, said=tuple(because_lines(kb, r, template)), because=_squash(r.because),
-                      source=source_line.format(source=r.source, rule=r.rule))
-            for r in reasons)
-
-    sections: list[Section] = []
-    if not result.complete:
-        sections.append(Section("incomplete", words.INCOMPLETE_TITLE,
-                                paragraphs=(words.INCOMPLETE_INTRO,),
-                                points=tuple(question_text(kb, q) for q in result.unanswered)))
-    if result.red_flags:
-        sections.append(Section("red_flags", words.HEADING_RED_FLAGS, entries=tuple(
-            Entry(name=f.name, about=_squash(f.means), reasons=reasonings(f.rules), level=f.level,
-                  level_title=words.LEVEL_TITLE[f.level])
-            for f in result.red_flags)))
-    if result.causes:
-        sections.append(Section("causes", words.HEADING_CAUSES, entries=tuple(
-            Entry(name=c.name, about=_squash(c.about), reasons=reasonings(c.rules))
-            for c in result.causes)))
-    other = other_reasons(result)
-    sections.append(Section("why", words.HEADING_WHY_LEVEL, reasons=reasonings(other),
-                            paragraphs=() if other else (words.WHY_LEVEL_FROM_FLAGS,)))
-    if result.acupuncture.suggested:
-        sections.append(Section("acupuncture", words.HEADING_ACUPUNCTURE,
-                                paragraphs=(_squash(result.acupuncture.note or ""),),
-                                fine_print=(_squash(result.acupuncture.evidence or ""),)))
-    if result.acupuncture.cautions:
-        sections.append(Section("cautions", words.CAUTIONS_TITLE,
-                                points=tuple(_squash(c.because) for c in result.acupuncture.cautions)))
-    advices: tuple[tuple[SectionKey, Advice | None], ...] = (
-        ("safety_net", result.safety_net), ("self_care", result.self_care))
-    number: tuple[str, ...] = (words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number),) \
-        if clinic.emergency_number else ()
-    if clinic.phone:  # the clinic's own line, for questions about this result (never for an emergency)
-        number += (words.CLINIC_PHONE.format(phone=clinic.phone),)
-    for key, advice in advices:
-        if advice is not None:
-            extra = number if key == "safety_net" else ()
-            sections.append(Section(key, advice.title,
-                                    points=tuple(_squash(p) for p in advice.points) + extra))
-    if result.ignored_answers:
-        sections.append(Section("ignored", words.IGNORED_TITLE, points=tuple(
-            words.IGNORED_ITEM.format(
-                question=question_text(kb, i.question), reason=i.reason,
-                answer=qtypes.answer_text(kb, i.question, i.answer) if i.answer is not None
-                else words.WHAT_IF_UNANSWERED)
-            for i in result.ignored_answers)))
-    if result.answers and audience == "clinician":
-        sections.append(Section("answers", words.HEADING_ANSWERS, rows=tuple(
-            (question_text(kb, qid), qtypes.answer_text(kb, qid, value))
-            for qid, value in result.answers.items())))
-
-    notes: list[str] = []
-    if result.level == "emergency":
-        notes.append(words.EMERGENCY_NOW)
-    if result.level == "emergency" and clinic.emergency_number:
-        notes.append(words.CLINIC_EMERGENCY_NUMBER.format(number=clinic.emergency_number))
-    notes += [_squash(point) for notice in result.notices for point in notice.points]
-    if result.stopped_early:
-        notes.append(words.STOPPED_EARLY)
-    notes += ignored_warnings(kb, result)
-    notice = overlay.review_notice()  # after what to do now: it must never push that down
-    if notice is not None:
-        notes.append(notice)
+    writing = _Writing(kb, result, audience, clinic)
+    sections = tuple(section for key in ORDER if (section := SECTIONS[key](writing)) is not None)
     return Report(level=result.level, level_title=words.LEVEL_TITLE[result.level],
-                  suggestion=result.suggestion, notes=tuple(notes), sections=tuple(sections),
+                  suggestion=result.suggestion, notes=notes(kb, result, clinic), sections=sections,
                   disclaimer=result.disclaimer, footer=footer(result),
                   closing=closing(result, clinic, staffed=staffed))
