@@ -16,7 +16,7 @@ from triage import answers as answers_mod
 from triage import conditions, coverage, errors, flow, i18n, words
 from triage.engine import engine_for
 from triage.errors import Problem
-from triage.models import AllCondition, KnowledgeBase, Rule, then_stops
+from triage.models import AllCondition, Finding, KnowledgeBase, Rule, then_stops
 from triage.reference import Reference
 from triage.rulegraph import finding_strata, late_negations, producers
 
@@ -126,7 +126,7 @@ def check_reachable(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
-def _behind(rule: Rule, prods: dict[tuple[str, str], list[Rule]]) -> tuple[Rule, ...]:
+def _behind(rule: Rule, prods: dict[Finding, list[Rule]]) -> tuple[Rule, ...]:
     """The rule and every rule behind the findings it tests, in knowledge-base order."""
     seen: dict[str, Rule] = {}
     todo = [rule]

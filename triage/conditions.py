@@ -26,6 +26,7 @@ from triage.models import (
     AnyCondition,
     CauseCondition,
     Condition,
+    Finding,
     KnowledgeBase,
     NotCondition,
     Question,
@@ -33,8 +34,6 @@ from triage.models import (
     RedFlagCondition,
     UnansweredCondition,
 )
-
-Finding = tuple[str, str]  # ("cause" | "red_flag", id)
 
 
 def _is_int(value: object) -> bool:
@@ -103,9 +102,9 @@ def holds(  # noqa: PLR0911  one return for each kind of condition, a closed set
         case NotCondition(not_=inner):
             return not holds(inner, answers, findings, unanswered)
         case CauseCondition(cause=cid):
-            return ("cause", cid) in findings
+            return Finding("cause", cid) in findings
         case RedFlagCondition(red_flag=rid):
-            return ("red_flag", rid) in findings
+            return Finding("red_flag", rid) in findings
         case UnansweredCondition(unanswered=qid):
             return qid in unanswered and qid not in answers
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
@@ -149,9 +148,9 @@ def findings_used(condition: Condition) -> set[Finding]:
     out: set[Finding] = set()
     for leaf in leaves(condition):
         if isinstance(leaf, CauseCondition):
-            out.add(("cause", leaf.cause))
+            out.add(Finding("cause", leaf.cause))
         elif isinstance(leaf, RedFlagCondition):
-            out.add(("red_flag", leaf.red_flag))
+            out.add(Finding("red_flag", leaf.red_flag))
     return out
 
 
@@ -228,9 +227,9 @@ def earliest(  # noqa: PLR0911  one return for each kind of condition, a closed 
         case QuestionCondition(question=qid) | UnansweredCondition(unanswered=qid):
             return position.get(qid, never)
         case CauseCondition(cause=cid):
-            return finding_at(("cause", cid))
+            return finding_at(Finding("cause", cid))
         case RedFlagCondition(red_flag=rid):
-            return finding_at(("red_flag", rid))
+            return finding_at(Finding("red_flag", rid))
     return never  # pragma: no cover
 
 

@@ -29,6 +29,7 @@ from triage.models import (
     CauseCondition,
     Condition,
     Evaluation,
+    Finding,
     Firing,
     KnowledgeBase,
     NotCondition,
@@ -74,8 +75,8 @@ class Answer(Fact):  # type: ignore[misc]
     """question, value"""
 
 
-class Finding(Fact):  # type: ignore[misc]
-    """kind ("cause" | "red_flag"), id"""
+class FindingFact(Fact):  # type: ignore[misc]
+    """A :class:`triage.models.Finding` as experta holds it: kind, id."""
 
 
 class Unanswered(Fact):  # type: ignore[misc]
@@ -148,9 +149,9 @@ class _Compiler:
             case QuestionCondition(question=qid, operator=op, answer=expected):
                 return Answer(question=qid, value=P(_predicate(op, expected)))
             case CauseCondition(cause=cid):
-                return Finding(kind="cause", id=cid)
+                return FindingFact(kind="cause", id=cid)
             case RedFlagCondition(red_flag=rid):
-                return Finding(kind="red_flag", id=rid)
+                return FindingFact(kind="red_flag", id=rid)
             case UnansweredCondition(unanswered=qid):
                 return Unanswered(question=qid)
         raise TypeError(f"not a leaf: {cond!r}")  # pragma: no cover
@@ -259,12 +260,12 @@ def _typed_predicate(op: str, _type: str, expected: Any) -> Callable[[Any], bool
 # --- then -> facts (one compiler per kind) ------------------------------------------
 def _then_cause(then: Any) -> list[Fact]:
     assert isinstance(then, ThenCause)
-    return [Finding(kind="cause", id=then.cause)]
+    return [FindingFact(kind="cause", id=then.cause)]
 
 
 def _then_red_flag(then: Any) -> list[Fact]:
     assert isinstance(then, ThenRedFlag)
-    return [Finding(kind="red_flag", id=then.red_flag), LevelReached(level=then.level)]
+    return [FindingFact(kind="red_flag", id=then.red_flag), LevelReached(level=then.level)]
 
 
 def _then_level(then: Any) -> list[Fact]:
@@ -452,8 +453,8 @@ def _kb_rule(rule: Rule, salience: int, name: str) -> Any:
         for fact in context.values():
             if isinstance(fact, Answer):
                 matched.append((fact["question"], _from_fact(fact["value"])))
-            elif isinstance(fact, Finding):
-                via.append((fact["kind"], fact["id"]))
+            elif isinstance(fact, FindingFact):
+                via.append(Finding(fact["kind"], fact["id"]))
             elif isinstance(fact, Unanswered):
                 missing.append(fact["question"])
         engine.firings.append(Firing(rule_id, tuple(sorted(matched)), tuple(sorted(via)),
@@ -565,12 +566,10 @@ class Engine:
         """
         # Lower strata first, so a finding's time is known before any firing that uses it:
         # no recursion, however long a chain of findings.
-        found_at: dict[tuple[str, str], int] = {}
+        found_at: dict[Finding, int] = {}
         stops: list[int] = []
         for firing in sorted(evaluation.firings, key=lambda f: self._strata[f.rule_id]):
-            answers = [position[q] for q, _ in firing.matched]
-            findings = [found_at.get(f, _NEVER) for f in firing.via]
-            at = max([*answers, *findings], default=-1)
+            at = self._first_held(firing, position, found_at)
             finding = self._produces.get(firing.rule_id)
             if finding is not None:
                 found_at[finding] = min(found_at.get(finding, _NEVER), at)
@@ -578,6 +577,13 @@ class Engine:
                 stops.append(at)
         return min(stops) if stops else None
 
+
+    @staticmethod
+    def _first_held(firing: Firing, position: Mapping[str, int], found_at: Mapping[Finding, int]) -> int:
+        """The position of the question after which a firing's facts were all there: its answers,
+        the questions it found unanswered, and the findings it used (when each was first found)."""
+        return max([*(position[q] for q, _ in firing.matched), *(position[q] for q in firing.missing),
+                    *(found_at.get(f, _NEVER) for f in firing.via)], default=-1)
 
     def restrict(self, evaluation: Evaluation, position: Mapping[str, int], last: int) -> Evaluation | None:
         """What a fresh evaluation of the answers up to position ``last`` would give, read from an
@@ -589,11 +595,10 @@ class Engine:
         """
         if any(w.earliest <= last < w.horizon for w in self._windows):
             return None
-        found_at: dict[tuple[str, str], int] = {}
+        found_at: dict[Finding, int] = {}
         kept: set[int] = set()
         for index, firing in sorted(enumerate(evaluation.firings), key=lambda f: self._strata[f[1].rule_id]):
-            at = max([*(position[q] for q, _ in firing.matched), *(position[q] for q in firing.missing),
-                      *(found_at.get(f, _NEVER) for f in firing.via)], default=-1)
+            at = self._first_held(firing, position, found_at)
             if at > last:
                 continue
             kept.add(index)

@@ -632,10 +632,9 @@ def load_with_problems(
     all_rules = tuple(r for _, rf in files for r in rf.rules)
     _, cycles = rulegraph.finding_strata(all_rules)
     for rule, path in cycles:
-        kind, fid = rule.finding or ("rule", rule.id)
-        kind = kind.replace("_", " ")
+        kind, fid = (rule.finding.kind, rule.finding.id) if rule.finding else ("rule", rule.id)
         problems.append(Problem(rule.file, rule.line, errors.FINDING_CYCLE.format(
-            where=errors.WHERE["rule"].format(id=rule.id), kind=kind, id=fid, path=path)))
+            where=errors.WHERE["rule"].format(id=rule.id), kind=kind.replace("_", " "), id=fid, path=path)))
     if problems:
         return None, problems
     kb = KnowledgeBase(

@@ -7,7 +7,7 @@ leaks out of that module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic.json_schema import SkipJsonSchema
@@ -27,6 +27,28 @@ def rank(level: str) -> int:
     """0 for the most urgent level; larger is less urgent."""
     return LEVELS.index(level)
 
+
+
+FindingKind = Literal["cause", "red_flag"]
+
+
+class Finding(NamedTuple):
+    """A cause or red flag that rules declare and other rules may test: the one way a finding is
+    written in the project (``str()`` gives ``cause:kidney_stones``, as the JSON result has it)."""
+
+    kind: FindingKind
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Finding:
+        """``cause:kidney_stones`` back into a finding."""
+        kind, _, fid = text.partition(":")
+        if kind not in ("cause", "red_flag") or not fid:
+            raise ValueError(f"not a finding: {text!r} (a finding is cause:ID or red_flag:ID)")
+        return cls(kind, fid)  # type: ignore[arg-type]  # checked just above
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -288,12 +310,12 @@ class Rule(Located):
         description="Answers that fire the rule and answers that must not; `triage check` runs them.")
 
     @property
-    def finding(self) -> tuple[str, str] | None:
+    def finding(self) -> Finding | None:
         """The cause or red flag this rule declares, if any."""
         if isinstance(self.then, ThenCause):
-            return ("cause", self.then.cause)
+            return Finding("cause", self.then.cause)
         if isinstance(self.then, ThenRedFlag):
-            return ("red_flag", self.then.red_flag)
+            return Finding("red_flag", self.then.red_flag)
         return None
 
 
@@ -502,7 +524,7 @@ class Firing:
 
     rule_id: str
     matched: tuple[tuple[str, AnswerValue], ...]
-    via: tuple[tuple[str, str], ...] = ()
+    via: tuple[Finding, ...] = ()
     missing: tuple[str, ...] = ()
     """Questions asked but left unanswered that the rule tested."""
 

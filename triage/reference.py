@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from triage import conditions, rulegraph
-from triage.models import LEVELS, AnswerValue, KnowledgeBase, Rule, then_level
+from triage.models import LEVELS, AnswerValue, Finding, KnowledgeBase, Rule, then_level
 
 
 class Reference:
@@ -25,10 +25,10 @@ class Reference:
         self.strata: list[list[Rule]] = [by_stratum[s] for s in sorted(by_stratum)]
 
     def fired(self, answers: Mapping[str, AnswerValue], unanswered: Set[str] = frozenset()) -> set[str]:
-        findings: set[tuple[str, str]] = set()
+        findings: set[Finding] = set()
         fired: set[str] = set()
         for stratum in self.strata:
-            new: set[tuple[str, str]] = set()
+            new: set[Finding] = set()
             for rule in stratum:
                 if conditions.holds(rule.when, answers, findings, unanswered):
                     fired.add(rule.id)

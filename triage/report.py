@@ -135,10 +135,7 @@ def because_lines(kb: KnowledgeBase, reason: Reason, template: str | None = None
     """
     template = template or words.BECAUSE_YOU_SAID
     if reason.via:
-        names = []
-        for ref in reason.via:
-            kind, fid = ref.split(":", 1)
-            names.append(kb.cause(fid).name if kind == "cause" else kb.red_flag(fid).name)
+        names = [kb.cause(f.id).name if f.kind == "cause" else kb.red_flag(f.id).name for f in reason.via]
         direct = [m for m in reason.matched if not _behind_findings(kb, reason, m)]
         lines = [words.BECAUSE_OF_FINDING.format(names=", ".join(names))]
         return lines + [template.format(said=said(kb, m)) for m in direct]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from triage import acupuncture, conditions, i18n, words
 from triage.acupuncture import Discussed
@@ -12,6 +13,7 @@ from triage.flow import FlowResult
 from triage.models import (
     LEVELS,
     AnswerValue,
+    Finding,
     Firing,
     KnowledgeBase,
     ThenCaution,
@@ -28,6 +30,16 @@ class Matched(_Out):
     answer: AnswerValue
 
 
+FindingRef = Annotated[
+    Finding,
+    BeforeValidator(lambda v: Finding.parse(v) if isinstance(v, str) else v),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": "^(cause|red_flag):.+$",
+                    "description": "A cause or red flag, as kind:id (cause:kidney_stones)."}),
+]
+"""A finding in a result: typed in Python, ``kind:id`` in JSON."""
+
+
 class Reason(_Out):
     """One rule that fired: why, where it comes from, and what matched it."""
 
@@ -38,7 +50,8 @@ class Reason(_Out):
     sources: tuple[str, ...]
     """The ids of the sources in the knowledge base's catalogue."""
     matched: tuple[Matched, ...]
-    via: tuple[str, ...] = ()
+    via: tuple[FindingRef, ...] = ()
+    """The causes and red flags the rule built on."""
     unanswered: tuple[str, ...] = ()
     """Questions left unanswered that the rule tested."""
 
@@ -129,11 +142,11 @@ class Result(_Out):
         return [c.id for c in self.causes]
 
 
-def _all_matched(firing: Firing, by_finding: dict[tuple[str, str], list[Firing]]) -> list[Matched]:
+def _all_matched(firing: Firing, by_finding: dict[Finding, list[Firing]]) -> list[Matched]:
     """The answers that matched a firing, and those behind the findings it used."""
     seen: dict[str, AnswerValue] = dict(firing.matched)
     stack = list(firing.via)
-    done: set[tuple[str, str]] = set()
+    done: set[Finding] = set()
     while stack:
         finding = stack.pop()
         if finding in done:
@@ -151,7 +164,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     evaluation = flow.evaluation
     rules = {r.id: r for r in kb.rules}
     order = {r.id: i for i, r in enumerate(kb.rules)}
-    by_finding: dict[tuple[str, str], list[Firing]] = {}
+    by_finding: dict[Finding, list[Firing]] = {}
     # The engine's agenda may fire rules in any order: explain them in the knowledge base's order.
     firings_in_order = sorted(evaluation.firings, key=lambda f: (order[f.rule_id], repr(f.matched)))
     for firing in firings_in_order:
@@ -161,12 +174,12 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
 
     def reasons(firings: list[Firing]) -> tuple[Reason, ...]:
         """One reason per rule: a rule that fired on two answers is explained once."""
-        merged: dict[str, tuple[dict[str, Matched], dict[str, None], dict[str, None]]] = {}
+        merged: dict[str, tuple[dict[str, Matched], dict[Finding, None], dict[str, None]]] = {}
         for firing in firings:
             matched, via, missing = merged.setdefault(firing.rule_id, ({}, {}, {}))
             for m in _all_matched(firing, by_finding):
                 matched.setdefault(m.question, m)
-            via.update((f"{kind}:{fid}", None) for kind, fid in firing.via)
+            via.update(dict.fromkeys(firing.via))
             missing.update((q, None) for q in firing.missing)
         return tuple(
             Reason(rule=rule_id, because=rules[rule_id].because,
@@ -178,7 +191,7 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
 
     red_flags = []
     for flag in kb.red_flags:
-        firings = by_finding.get(("red_flag", flag.id), [])
+        firings = by_finding.get(Finding("red_flag", flag.id), [])
         if firings:
             level = min((then_level(rules[f.rule_id].then) or LEVELS[-1] for f in firings),
                         key=LEVELS.index)
@@ -187,9 +200,9 @@ def build(kb: KnowledgeBase, flow: FlowResult, source: str) -> Result:
     red_flags.sort(key=lambda r: LEVELS.index(r.level))
     causes = [
         CauseOut(id=c.id, name=c.name, about=c.about, acupuncture_responsive=c.acupuncture_responsive,
-                 acupuncture_withheld=c.acupuncture_withheld, rules=reasons(by_finding[("cause", c.id)]))
+                 acupuncture_withheld=c.acupuncture_withheld, rules=reasons(by_finding[found]))
         for c in kb.causes
-        if ("cause", c.id) in by_finding
+        if (found := Finding("cause", c.id)) in by_finding
     ]
     level = evaluation.level
     level_reasons = reasons([f for f in firings_in_order if then_level(rules[f.rule_id].then) == level])

@@ -16,6 +16,7 @@ from triage.models import (
     AnyCondition,
     CauseCondition,
     Condition,
+    Finding,
     KnowledgeBase,
     NotCondition,
     QuestionCondition,
@@ -26,9 +27,9 @@ from triage.models import (
 )
 
 
-def producers(rules: Iterable[Rule]) -> dict[tuple[str, str], list[Rule]]:
+def producers(rules: Iterable[Rule]) -> dict[Finding, list[Rule]]:
     """The one index of which rules declare each finding (cause or red flag)."""
-    out: dict[tuple[str, str], list[Rule]] = {}
+    out: dict[Finding, list[Rule]] = {}
     for rule in rules:
         if rule.finding is not None:
             out.setdefault(rule.finding, []).append(rule)
@@ -62,7 +63,7 @@ def late_negations(kb: KnowledgeBase) -> dict[str, LateNegations]:
     strata, _ = finding_strata(kb.rules)
     never = 1 << 30
     # When each finding can first be known: lower strata first, no recursion.
-    found_at: dict[tuple[str, str], int] = {}
+    found_at: dict[Finding, int] = {}
     for rule in sorted(kb.rules, key=lambda r: strata[r.id]):
         if rule.finding is not None:
             at = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
@@ -157,13 +158,13 @@ def negation_windows(kb: KnowledgeBase) -> tuple[NegationWindow, ...]:
     never = 1 << 30
     prods = producers(kb.rules)
     strata, _ = finding_strata(kb.rules)
-    found_at: dict[tuple[str, str], int] = {}
+    found_at: dict[Finding, int] = {}
     for rule in sorted(kb.rules, key=lambda r: strata[r.id]):
         if rule.finding is not None:
             at = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
             found_at[rule.finding] = min(found_at.get(rule.finding, never), at)
 
-    def latest_behind(finding: tuple[str, str]) -> int:
+    def latest_behind(finding: Finding) -> int:
         """The last question any rule behind a finding looks at, however deep."""
         seen: set[str] = set()
         stack = list(prods.get(finding, []))
@@ -180,7 +181,7 @@ def negation_windows(kb: KnowledgeBase) -> tuple[NegationWindow, ...]:
 
     windows = []
     for rule in kb.rules:
-        horizons = [latest_behind(leaf) if isinstance(leaf, tuple) else position.get(leaf, never)
+        horizons = [latest_behind(leaf) if isinstance(leaf, Finding) else position.get(leaf, never)
                     for leaf in _negated(rule.when)]
         if horizons:
             earliest = conditions.earliest(rule.when, position, lambda f: found_at.get(f, never))
@@ -188,9 +189,9 @@ def negation_windows(kb: KnowledgeBase) -> tuple[NegationWindow, ...]:
     return tuple(windows)
 
 
-def _negated(condition: Condition) -> Iterator[str | tuple[str, str]]:
+def _negated(condition: Condition) -> Iterator[str | Finding]:
     """What a condition needs not to hold, in negation normal form: questions (answered a way,
-    or at all, or left unanswered) by id, findings as (kind, id)."""
+    or at all, or left unanswered) by id, findings as such."""
     stack = [conditions.push_not(condition)]
     while stack:
         match stack.pop():
@@ -199,9 +200,9 @@ def _negated(condition: Condition) -> Iterator[str | tuple[str, str]]:
             case NotCondition(not_=QuestionCondition(question=qid) | UnansweredCondition(unanswered=qid)):
                 yield qid
             case NotCondition(not_=CauseCondition(cause=cid)):
-                yield ("cause", cid)
+                yield Finding("cause", cid)
             case NotCondition(not_=RedFlagCondition(red_flag=rid)):
-                yield ("red_flag", rid)
+                yield Finding("red_flag", rid)
             case QuestionCondition(question=qid, operator="exists", answer=False):
                 yield qid
             case _:
