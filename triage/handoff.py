@@ -82,11 +82,49 @@ class Sheet:
             yield from (question, answer)
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """One visit's hand-off to the practitioner: the clinician's document, written once, and what
+    the printout (:meth:`sheet`) and the QR code (:meth:`qr_text`) show of it."""
+
+    kb: KnowledgeBase
+    result: Result
+    clinic: Clinic
+    code: str
+    when: datetime
+    doc: report.Report
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime) -> Handoff:
+        doc = report.build(kb, result, audience="clinician", clinic=clinic)
+        return cls(kb, result, clinic, code, when, doc)
+
+    def sheet(self) -> Sheet:
+        doc = self.doc
+        parts = tuple(s for key in SHEET_SECTIONS if (s := doc.section(key)) is not None)
+        return Sheet(doc=doc, code=self.code, when=stamp(self.when), clinic=self.clinic.name, sections=parts,
+                     answers=doc.section("answers"))
+
+    def qr_text(self, *, limit: int = QR_LIMIT) -> str:
+        """The clinician's summary as plain text of at most ``limit`` characters.
+
+        Date and time, visit code, the level, unanswered warning signs, warning signs, possible
+        causes, cautions before needling, the knowledge base, then the answers as ``id=answer``.
+        What does not fit gives way in this order: the last answers, the last causes, the cautions'
+        wording (their first sentences, then their rule ids, then none), and it then ends with
+        "…(more on the printout)". The warning signs and the unanswered ones are never cut.
+        """
+        shortest = ""
+        for text in _parts(self).candidates():
+            if len(text) <= limit:
+                return text
+            shortest = text
+        return shortest  # only a knowledge base with very many long warning signs gets here
+
+
 def sheet(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime) -> Sheet:
-    doc = report.build(kb, result, audience="clinician", clinic=clinic)
-    parts = tuple(s for key in SHEET_SECTIONS if (s := doc.section(key)) is not None)
-    return Sheet(doc=doc, code=code, when=stamp(when), clinic=clinic.name, sections=parts,
-                 answers=doc.section("answers"))
+    """The printout (see :class:`Handoff`)."""
+    return Handoff.of(kb, result, clinic, code, when).sheet()
 
 
 # --- the summary as plain text, for a QR code --------------------------------------------------
@@ -152,8 +190,9 @@ class _Parts:
         yield self.text(self.brief_head, self.cautions[-1], 0, 0)
 
 
-def _parts(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime) -> _Parts:
-    doc = report.build(kb, result, audience="clinician", clinic=clinic)
+def _parts(handoff: Handoff) -> _Parts:
+    kb, result, clinic, code, when, doc = (handoff.kb, handoff.result, handoff.clinic, handoff.code,
+                                           handoff.when, handoff.doc)
     stamp_line = f"{words.HANDOFF_WHEN}: {stamp(when)} · {words.HANDOFF_VISIT_CODE}: {code}"
     head = [words.SUMMARY_TITLE, *([clinic.name] if clinic.name else []), stamp_line,
             f"{words.SUMMARY_SUGGESTION}: {doc.level_title}. {doc.suggestion}"]
@@ -184,21 +223,8 @@ def _parts(kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: d
 def qr_text(  # noqa: PLR0913  the five inputs `sheet` takes too, and the size limit by keyword
     kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime, *, limit: int = QR_LIMIT
 ) -> str:
-    """The clinician's summary as plain text of at most ``limit`` characters.
-
-    Date and time, visit code, the level, unanswered warning signs, warning signs, possible
-    causes, cautions before needling, the knowledge base, then the answers as ``id=answer``.
-    What does not fit gives way in this order: the last answers, the last causes, the cautions'
-    wording (their first sentences, then their rule ids, then none), and it then ends with
-    "…(more on the printout)". The warning signs and the unanswered ones are never cut.
-    """
-    parts = _parts(kb, result, clinic, code, when)
-    shortest = ""
-    for text in parts.candidates():
-        if len(text) <= limit:
-            return text
-        shortest = text
-    return shortest  # only a knowledge base with very many long warning signs gets here
+    """The QR code's text (see :meth:`Handoff.qr_text`)."""
+    return Handoff.of(kb, result, clinic, code, when).qr_text(limit=limit)
 
 
 # --- the QR code ------------------------------------------------------------------------------

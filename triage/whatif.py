@@ -20,9 +20,9 @@ from triage import words as c
 from triage.answers import check_value
 from triage.engine import Engine
 from triage.errors import Problem, TriageError
-from triage.flow import simulate
 from triage.models import AnswerValue, KnowledgeBase
-from triage.result import Result, build
+from triage.pipeline import assess
+from triage.result import Result
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ def _json_value(value: AnswerValue | None) -> Any:
 
 def run(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue],
         changes: Sequence[Change], source: str) -> WhatIf:
-    before = build(kb, simulate(kb, engine, given), source)
-    after = build(kb, simulate(kb, engine, apply(given, changes)), source)
+    before = assess(kb, given, source=source, engine=engine)
+    after = assess(kb, apply(given, changes), source=source, engine=engine)
     return WhatIf(source, dict(given), tuple(changes), before, after)
 
 

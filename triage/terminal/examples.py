@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from triage import result
+from triage import pipeline, result
 from triage.engine import Engine
 from triage.flow import Interview
 from triage.models import AnswerValue, KnowledgeBase
@@ -79,4 +79,4 @@ def replay(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]
     interview = Interview(kb, engine)
     while interview.current is not None and interview.current.id in answers:
         interview.answer(answers[interview.current.id])
-    return result.build(kb, interview.flow_result(), source="questionnaire")
+    return pipeline.assess(kb, interview.path_answers(), source="questionnaire", engine=engine)

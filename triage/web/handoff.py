@@ -34,12 +34,13 @@ def values(kb: KnowledgeBase, result: Result, clinic: Clinic, when: datetime | N
     when = when or datetime.now().astimezone()
     code = handoff.visit_code()
     qr = None
+    given = handoff.Handoff.of(kb, result, clinic, code, when)  # the clinician's document, written once
     if "qr" in allowed:
         # segno's SVG, with its label escaped: safe to put in the page as it is
-        qr = Markup(handoff.qr_svg(handoff.qr_text(kb, result, clinic, code, when), words.WEB_QR_LABEL))
+        qr = Markup(handoff.qr_svg(given.qr_text(), words.WEB_QR_LABEL))
     printed = "print" in allowed
-    return {"handoff": allowed, "qr": qr, "sheet": handoff.sheet(kb, result, clinic, code, when)
-            if printed else None, "body_class": PRINT_BODY if printed else None}
+    return {"handoff": allowed, "qr": qr, "sheet": given.sheet() if printed else None,
+            "body_class": PRINT_BODY if printed else None}
 
 
 router = APIRouter()

@@ -12,8 +12,10 @@ once on first use.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, cast
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -21,12 +23,12 @@ from jinja2 import Environment
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from triage import i18n, loader, report, scenarios, words
+from triage import i18n, loader, pipeline, report, scenarios, words
 from triage.clinic import Clinic
 from triage.engine import Engine
 from triage.flow import Interview
-from triage.models import KnowledgeBase
-from triage.result import Result, build
+from triage.models import AnswerValue, KnowledgeBase, Question
+from triage.result import Result
 from triage.web.sessions import Visit, Visits, same
 
 COOKIE: Final = "triage_visit"
@@ -63,9 +65,20 @@ def where(visit: Visit) -> str:
     return "/result" if visit.interview.finished else f"/question/{visit.interview.number}"
 
 
+_RESULTS: WeakKeyDictionary[Interview, tuple[Hashable, Result]] = WeakKeyDictionary()
+
+
 def result_of(interview: Interview) -> Result:
-    """The result of the answers so far, as every output lays it out."""
-    return build(interview.kb, interview.flow_result(), source="questionnaire")
+    """The result of the answers so far, as every output lays it out: worked out once for a visit's
+    answers and language, whichever pages then show it (the result, the printout, a download)."""
+    answers = interview.path_answers()
+    key = (id(interview.kb), i18n.active(), tuple(interview.path), tuple(answers.items()))
+    kept = _RESULTS.get(interview)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    result = pipeline.assess(interview.kb, answers, source="questionnaire", engine=interview.engine)
+    _RESULTS[interview] = (key, result)
+    return result
 
 
 def out_of_date(visit: Visit, form: FormData, *, question_needed: bool = True) -> bool:
@@ -80,6 +93,14 @@ def out_of_date(visit: Visit, form: FormData, *, question_needed: bool = True) -
         return False
     current = visit.interview.current
     return current is None or named != current.id
+
+
+@dataclass(frozen=True)
+class DemoPlay:
+    """A demonstration played through: each question with the answer given, then the result."""
+
+    steps: tuple[tuple[Question, AnswerValue], ...]
+    doc: report.Report
 
 
 @dataclass
@@ -98,6 +119,7 @@ class Kiosk:
     """A new visit's language: the clinic's, else the server's when the kiosk is made."""
     _localised: dict[str, KnowledgeBase] = field(default_factory=dict)
     _scenarios: dict[str, list[scenarios.Scenario]] = field(default_factory=dict)
+    _played: dict[tuple[str, str], DemoPlay] = field(default_factory=dict)
 
     @staticmethod
     def of(request: Request) -> Kiosk:
@@ -129,6 +151,21 @@ class Kiosk:
         if language not in self._scenarios:
             self._scenarios[language] = scenarios.load(self.kb_in(language), self.engine)
         return self._scenarios[language]
+
+    def demo(self, language: str, scenario: scenarios.Scenario) -> DemoPlay:
+        """A demonstration in ``language``, played once on first use, whichever step is asked for."""
+        key = (language, scenario.id)
+        if key not in self._played:
+            kb = self.kb_in(language)
+            interview = Interview(kb, self.engine)
+            steps: list[tuple[Question, AnswerValue]] = []
+            while interview.current is not None and interview.current.id in scenario.answers:
+                question = interview.current
+                interview.answer(scenario.answers[question.id])
+                steps.append((question, scenario.answers[question.id]))
+            result = pipeline.assess(kb, interview.path_answers(), source="questionnaire", engine=self.engine)
+            self._played[key] = DemoPlay(tuple(steps), report.build(kb, result))
+        return self._played[key]
 
     # --- pages -----------------------------------------------------------------------------------------
     def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:

@@ -8,18 +8,15 @@ the language ``?lang=`` asks for, else the server's, and keeps it in its links.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from triage import educate, i18n, qtypes, report, textdoc, words
-from triage.engine import Engine
+from triage import educate, i18n, qtypes, textdoc, words
 from triage.errors import TriageError
-from triage.flow import Interview
-from triage.models import AnswerValue, KnowledgeBase, Question
-from triage.web.kiosk import Kiosk, KioskState, result_of
+from triage.models import KnowledgeBase
+from triage.web.kiosk import Kiosk, KioskState
 
 
 def _blocks(blocks: list[textdoc.Block]) -> list[dict[str, Any]]:
@@ -34,18 +31,6 @@ def _blocks(blocks: list[textdoc.Block]) -> list[dict[str, Any]]:
             case textdoc.Bullets(nodes=nodes, label=label):
                 out.append({"kind": "bullets", "nodes": nodes, "label": label})
     return out
-
-
-def _replay(kb: KnowledgeBase, engine: Engine,
-            answers: Mapping[str, AnswerValue]) -> list[tuple[Interview, Question, AnswerValue]]:
-    """Each step of a scripted visit: (the interview after it, the question, the answer given)."""
-    steps: list[tuple[Interview, Question, AnswerValue]] = []
-    interview = Interview(kb, engine)
-    while interview.current is not None and interview.current.id in answers:
-        question = interview.current
-        interview.answer(answers[question.id])
-        steps.append((interview, question, answers[question.id]))
-    return steps
 
 
 def staff(kiosk: Kiosk, request: Request) -> tuple[KnowledgeBase, str]:
@@ -94,16 +79,16 @@ async def demos(request: Request, kiosk: KioskState) -> Response:
 @router.get("/demo/{scenario_id}/{step}", response_class=HTMLResponse)
 async def demo_step(request: Request, kiosk: KioskState, scenario_id: str, step: int) -> Response:
     local, query = staff(kiosk, request)
-    scenario = next((s for s in kiosk.scenarios_in(i18n.active()) if s.id == scenario_id), None)
+    language = i18n.active()
+    scenario = next((s for s in kiosk.scenarios_in(language) if s.id == scenario_id), None)
     if scenario is None or step < 1:
         return kiosk.not_found()
-    steps = _replay(local, kiosk.engine, scenario.answers)
-    if step > len(steps):
-        doc = report.build(local, result_of(steps[-1][0] if steps else Interview(local, kiosk.engine)))
-        return kiosk.page("result.html", title=scenario.title, doc=doc, scenario=scenario, kiosk=False,
+    played = kiosk.demo(language, scenario)
+    if step > len(played.steps):  # past the last answer: the result
+        return kiosk.page("result.html", title=scenario.title, doc=played.doc, scenario=scenario, kiosk=False,
                           query=query)
-    _, question, value = steps[step - 1]
+    question, value = played.steps[step - 1]
     answer = qtypes.answer_text(local, question.id, value)
     return kiosk.page("demo_step.html", title=scenario.title, scenario=scenario, question=question,
                       answer=words.WEB_DEMO_ANSWER.format(answer=answer),
-                      step=step, total=len(steps), next_url=f"/demo/{scenario.id}/{step + 1}{query}")
+                      step=step, total=len(played.steps), next_url=f"/demo/{scenario.id}/{step + 1}{query}")
