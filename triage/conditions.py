@@ -294,4 +294,5 @@ def advice_for(kb: KnowledgeBase, kind: str, level: str,
 
 def required_questions(kb: KnowledgeBase) -> frozenset[str]:
     """Questions whose lack of an answer some rule tests: left blank, the result is incomplete."""
-    return frozenset(q for r in kb.rules for q in unanswered_used(r.when))
+    return kb.derived("required_questions",
+                      lambda k: frozenset(q for r in k.rules for q in unanswered_used(r.when)))

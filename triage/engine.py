@@ -239,6 +239,7 @@ def _member(qids: frozenset[str]) -> Callable[[Any], bool]:
     def test(value: Any) -> bool:
         return value in qids
 
+    test.questions = qids  # type: ignore[attr-defined]  # read by _question_test
     return test
 
 
@@ -302,55 +303,73 @@ def _yes_or_no(node: Any) -> bool:
         or (isinstance(check, FeatureCheck) and getattr(check.how, "__bind__", True) is None))
 
 
-def _question_test(child: Any) -> str | None:
-    """The question a child node tests an answer for (``question == "fever"``), if that is its test."""
-    check = getattr(child.node, "matcher", None)
-    if (_yes_or_no(child.node) and isinstance(check, FeatureCheck) and check.what == "question"
-            and isinstance(check.how, L)):
-        return str(check.how.value)
-    return None
+def _question_test(node: Any) -> frozenset[str] | None:
+    """The questions a node lets through, if its test is on the question: ``question == "fever"``,
+    or one of a set (:func:`_member`)."""
+    check = getattr(node, "matcher", None)
+    if not (_yes_or_no(node) and isinstance(check, FeatureCheck) and check.what == "question"):
+        return None
+    if isinstance(check.how, L):
+        return frozenset((str(check.how.value),))
+    return getattr(getattr(check.how, "match", None), "questions", None)
+
+
+def _questions_through(node: Any, known: dict[int, frozenset[str] | None]) -> frozenset[str] | None:
+    """The questions whose answers can get through a node to anything below it; None: any fact."""
+    if id(node) not in known:
+        tested = _question_test(node)
+        if tested is not None:
+            known[id(node)] = tested
+        elif not _yes_or_no(node):
+            known[id(node)] = None  # it binds, joins or ends a rule: every fact may matter to it
+        else:
+            below = [_questions_through(child.node, known) for child in node.children]
+            known[id(node)] = None if any(b is None for b in below) else frozenset(
+                q for b in below if b is not None for q in b)
+    return known[id(node)]
 
 
 class _ByQuestion(FeatureTesterNode):  # type: ignore[misc]
-    """A node of the network for answers, handing each answer only to the tests of its own question.
+    """A node of the network handing each fact that passes its test only to the children that can
+    let an answer to the fact's question through.
 
-    experta hands an answer that passed a node's test to every child, which tests it against the
-    question a rule names, one after another (some forty tests, nearly all failing); a dictionary
-    from the question to its tests gives the same children the same token, and the others none.
-    Children that test anything else still see every answer.
+    experta hands a fact that passed a node's test to every child: an answer goes through every
+    test of a value (``= yes``, ``>= 50``) and under each, every question a rule names, one after
+    another (some forty tests, nearly all failing). Which questions can get through each child is
+    known once the network is built (:func:`_questions_through`); a dictionary from the question to
+    those children gives the same children the same token, and the others none. Children that any
+    fact may reach still see every fact.
     """
 
-    def __init__(self, original: FeatureTesterNode) -> None:
+    def __init__(self, original: FeatureTesterNode, known: dict[int, frozenset[str] | None]) -> None:
         super().__init__(original.matcher)
         self.children = list(original.children)  # every child, so that a reset reaches them all
-        self._by_question: dict[str, list[Any]] = {}
-        self._others: list[Any] = []
-        for child in original.children:
-            question = _question_test(child)
-            if question is None:
-                self._others.append(child)
-            else:
-                self._by_question.setdefault(question, []).append(child)
+        through = [_questions_through(child.node, known) for child in self.children]
+        questions = {q for t in through if t is not None for q in t}
+        # For each question, and for a fact of none of them: the children to hand it to, in experta's order.
+        self._to: dict[Any, tuple[Any, ...]] = {
+            q: tuple(c for c, t in zip(self.children, through, strict=True) if t is None or q in t)
+            for q in questions}
+        self._to_others = tuple(c for c, t in zip(self.children, through, strict=True) if t is None)
 
     def _activate(self, token: Any) -> None:
         (fact,) = token.data
         if not self.matcher(fact):
             return
-        for child in self._by_question.get(fact.get("question"), ()):
-            child.callback(token)
-        for child in self._others:
+        for child in self._to.get(fact.get("question"), self._to_others):
             child.callback(token)
 
 
-def _by_question(children: list[Any]) -> None:
-    """Replace, below these children, every node with several question tests among its children
-    by a :class:`_ByQuestion` (deepest first, so each keeps its children's final form)."""
+def _by_question(children: list[Any], known: dict[int, frozenset[str] | None]) -> None:
+    """Replace, below these children, every node whose children let different questions through by
+    a :class:`_ByQuestion` (deepest first, so each keeps its children's final form)."""
     for i, child in enumerate(children):
         if not _yes_or_no(child.node):
             continue
-        _by_question(child.node.children)
-        if sum(_question_test(c) is not None for c in child.node.children) > 1:
-            node = _ByQuestion(child.node)
+        _by_question(child.node.children, known)
+        if any(_questions_through(c.node, known) is not None for c in child.node.children):
+            node = _ByQuestion(child.node, known)
+            known[id(node)] = _questions_through(child.node, known)
             children[i] = ChildNode(node, node.activate)
 
 
@@ -377,7 +396,7 @@ class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
-        _by_question(self.root_node.children)
+        _by_question(self.root_node.children, {})
         self._memories = _nodes_with_memory(self.root_node)
         # The root hands each fact to one child per fact type, which tests the fact's type: hand it
         # to those of its own type only.

@@ -6,8 +6,9 @@ leaks out of that module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic.json_schema import SkipJsonSchema
@@ -28,6 +29,8 @@ def rank(level: str) -> int:
     return LEVELS.index(level)
 
 
+
+_T = TypeVar("_T")
 
 FindingKind = Literal["cause", "red_flag"]
 
@@ -442,9 +445,19 @@ class KnowledgeBase(Frozen):
 
     _rules: tuple[tuple[Rule, ...], dict[str, Rule]] | None = PrivateAttr(default=None)
 
+    _derived: dict[str, tuple[Any, Any, Any]] = PrivateAttr(default_factory=dict)
+
     def model_post_init(self, context: Any, /) -> None:
         self._questions.update((q.id, q) for q in self.questionnaire.questions)
         self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))
+
+    def derived(self, name: str, compute: Callable[[KnowledgeBase], _T]) -> _T:
+        """A value worked out from the questions and rules, once (``name`` says which); a copy with
+        other questions or rules works it out again."""
+        kept = self._derived.get(name)
+        if kept is None or kept[0] is not self.rules or kept[1] is not self.questionnaire:
+            kept = self._derived[name] = (self.rules, self.questionnaire, compute(self))
+        return cast(_T, kept[2])
 
     @property
     def asked_when_memo(self) -> dict[str, Condition | None]:
