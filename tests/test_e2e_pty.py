@@ -36,12 +36,15 @@ DOWN, UP, ENTER, SPACE = "j", "k", "\r", " "
 class Screen:
     """One run of the program in a 40-row, 100-column pseudo-terminal."""
 
-    def __init__(self, *args: str, cwd: Path = ROOT, no_color: bool = False) -> None:
+    def __init__(self, *args: str, cwd: Path = ROOT, no_color: bool = False,
+                 profile_imports: bool = False) -> None:
         env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
                    PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         env.pop("NO_COLOR", None)
         if no_color:
             env["NO_COLOR"] = "1"
+        if profile_imports:  # each import is then reported on the screen (stderr), as it happens
+            env["PYTHONPROFILEIMPORTTIME"] = "1"
         self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(cwd), env=env,
                                    dimensions=(40, 100), encoding="utf-8", timeout=TIMEOUT)
         self.seen: list[str] = []
@@ -89,8 +92,9 @@ def screens() -> Iterator[list[Screen]]:
 
 @pytest.fixture
 def start(screens: list[Screen]) -> Iterator[object]:
-    def open_screen(*args: str, cwd: Path = ROOT, no_color: bool = False) -> Screen:
-        screen = Screen(*args, cwd=cwd, no_color=no_color)
+    def open_screen(*args: str, cwd: Path = ROOT, no_color: bool = False,
+                    profile_imports: bool = False) -> Screen:
+        screen = Screen(*args, cwd=cwd, no_color=no_color, profile_imports=profile_imports)
         screens.append(screen)
         return screen
 
@@ -197,8 +201,9 @@ def yes_to(question_id: str, age: int) -> dict[str, AnswerValue]:
     pytest.param(yes_to("tearing_pain", 30), "Possible problem with the aorta", 7, id="tearing-pain",
                  marks=pytest.mark.slow),
 ])
-def test_emergency_stops_within_8_questions(start: object, kb: KnowledgeBase, engine: Engine, *,
-                                            answers: dict[str, AnswerValue], flag: str, last: int) -> None:
+def test_emergency_stops_within_8_questions(  # noqa: PLR0913  fixtures and parametrized cases
+        start: object, kb: KnowledgeBase, engine: Engine, *, answers: dict[str, AnswerValue], flag: str,
+        last: int) -> None:
     screen = start()  # type: ignore[operator]
     interview = Interview(kb, engine)
     answer(screen, interview, answers)
@@ -249,6 +254,19 @@ def test_ctrl_c_stops_calmly(start: object, tmp_path: Path, kb: KnowledgeBase, e
     assert constants.CANCELLED in text
     assert "Traceback" not in text
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_first_question_comes_before_what_only_the_end_needs(start: object) -> None:
+    """The result, its report, the summaries and saving are imported once the questions are answered."""
+    screen = start(profile_imports=True)  # type: ignore[operator]
+    before = screen.expect(r"question 1(?!\d)")
+    imported = set(re.findall(r"import time:\s*\d+ \|\s*\d+ \|\s*([\w.]+)", before))
+    assert {"triage.loader", "triage.flow", "triage.terminal.prompts"} <= imported
+    assert not imported & {"triage.result", "triage.report", "triage.render", "triage.summaries",
+                           "triage.fhir", "triage.terminal.save"}
+    screen.child.sendcontrol("c")
+    assert screen.finish() == 130
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -123,8 +123,9 @@ def test_first_question_cannot_go_back(kb: KnowledgeBase, engine: Engine,
     pytest.param([30, *[False] * 5, True], "aortic_aneurysm", 7, id="tearing-pain-at-any-age"),
     pytest.param([52, *[False] * 6, True], "chest_warning", 8, id="chest-symptoms"),
 ])
-def test_emergency_stops_at_once(kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, *,
-                                 replies: list[Any], flag: str, asked: int) -> None:
+def test_emergency_stops_at_once(  # noqa: PLR0913  fixtures and parametrized cases
+        kb: KnowledgeBase, engine: Engine, monkeypatch: pytest.MonkeyPatch, *, replies: list[Any], flag: str,
+        asked: int) -> None:
     interview, script, _ = drive(kb, engine, replies, monkeypatch)
     assert interview.stopped
     assert len(script.asked) == asked <= 8
@@ -227,10 +228,9 @@ def test_answers_out_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     pytest.param("summary", "markdown", id="no-suffix"),
     pytest.param("summary.fhir.json", "fhir", id="fhir"),
 ])
-def test_run_with_answers_out_writes_without_asking(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str],
-                                                    name: str, fmt: str) -> None:
+def test_run_with_answers_out_writes_without_asking(  # noqa: PLR0913  fixtures and parametrized cases
+        kb: KnowledgeBase, engine: Engine, tmp_path: Path, *, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], name: str, fmt: str) -> None:
     target = tmp_path / name
     monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
     monkeypatch.setattr(prompts, "select", lambda *a, **k: pytest.fail("must not ask to save"))
@@ -262,6 +262,32 @@ def test_run_emergency_does_not_offer_to_save(kb: KnowledgeBase, tmp_path: Path,
     assert "EMERGENCY" in out
     assert "Possible cauda equina syndrome" in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_is_built_once_the_first_question_is_answered(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage import engine as engines
+
+    built: list[KnowledgeBase] = []
+    build = engines.engine_for
+
+    def engine_for(kb: KnowledgeBase) -> Engine:
+        built.append(kb)
+        return build(kb)
+
+    asked: list[tuple[str, int]] = []
+
+    def ask(question: Question, previous: AnswerValue | None, ctx: PromptContext) -> AnswerValue:
+        asked.append((question.id, len(built)))
+        if len(asked) == 2:
+            raise EOFError
+        return 40
+
+    monkeypatch.setattr(engines, "engine_for", engine_for)
+    monkeypatch.setattr(prompts, "ask", ask)
+    with pytest.raises(EOFError):
+        app.run(_args(tmp_path))
+    assert asked == [("age", 0), (asked[1][0], 1)]  # none for the first question, then one
 
 
 @pytest.mark.parametrize(("lang", "spoken"), [
@@ -333,9 +359,9 @@ def test_saying_no_writes_nothing(kb: KnowledgeBase, benign: Result, tmp_path: P
     pytest.param("json", "back-pain-summary.json", id="json"),
     pytest.param("fhir", "back-pain-summary.fhir.json", id="fhir"),
 ])
-def test_saving_suggests_a_name_and_writes_0600(kb: KnowledgeBase, benign: Result, tmp_path: Path, *,
-                                                monkeypatch: pytest.MonkeyPatch, fmt: str,
-                                                default: str) -> None:
+def test_saving_suggests_a_name_and_writes_0600(  # noqa: PLR0913  fixtures and parametrized cases
+        kb: KnowledgeBase, benign: Result, tmp_path: Path, *, monkeypatch: pytest.MonkeyPatch, fmt: str,
+        default: str) -> None:
     monkeypatch.chdir(tmp_path)
     dialog = Dialog([fmt], [default])
     out = offer(kb, benign, dialog, monkeypatch)
@@ -655,13 +681,23 @@ def _fail_once(monkeypatch: pytest.MonkeyPatch, error: OSError) -> list[Path]:
     return tried
 
 
-def _answers_out_run(kb: KnowledgeBase, engine: Engine, tmp_path: Path, dialog: Dialog, *,
-                     monkeypatch: pytest.MonkeyPatch, target: Path | None = None) -> int:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
-    monkeypatch.setattr(prompts, "select", dialog.select)
-    monkeypatch.setattr(prompts, "text", dialog.text)
-    return app.run(_args(tmp_path, answers_out=target or tmp_path / "summary.md"))
+class AnswersOutRun(Protocol):
+    def __call__(self, dialog: Dialog, *, target: Path | None = None) -> int: ...
+
+
+@pytest.fixture
+def answers_out_run(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> AnswersOutRun:
+    """The questionnaire with ``--answers-out`` (``target``, else summary.md), answered as the benign
+    example, in ``tmp_path``; ``dialog`` answers the save dialog, if any."""
+    def run(dialog: Dialog, *, target: Path | None = None) -> int:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
+        monkeypatch.setattr(prompts, "select", dialog.select)
+        monkeypatch.setattr(prompts, "text", dialog.text)
+        return app.run(_args(tmp_path, answers_out=target or tmp_path / "summary.md"))
+
+    return run
 
 
 class GiveUp(Dialog):
@@ -676,12 +712,12 @@ class GiveUp(Dialog):
         raise self.error
 
 
-def test_failed_save_asks_for_another_name(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_save_asks_for_another_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str],
+                                           answers_out_run: AnswersOutRun) -> None:
     _fail_once(monkeypatch, PermissionError(13, "Permission denied"))
     dialog = Dialog([], ["other.md"])
-    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch) == 0
+    assert answers_out_run(dialog) == 0
     out = capsys.readouterr().out
     assert constants.SAVE_FAILED.format(path="summary.md", reason="Permission denied") in out
     assert dialog.messages == [constants.SAVE_OTHER_NAME]
@@ -691,21 +727,20 @@ def test_failed_save_asks_for_another_name(kb: KnowledgeBase, engine: Engine, tm
     assert (tmp_path / "other.md").read_text().startswith(f"# {constants.SUMMARY_TITLE}")
 
 
-def test_another_name_chooses_its_own_format(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_name_chooses_its_own_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             answers_out_run: AnswersOutRun) -> None:
     _fail_once(monkeypatch, OSError(28, "No space left on device"))
     dialog = Dialog([], ["other.json"])
-    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch,
-                            target=tmp_path / "summary.md") == 0
+    assert answers_out_run(dialog, target=tmp_path / "summary.md") == 0
     assert json.loads((tmp_path / "other.json").read_text())["level"] == "acupuncturist"
 
 
-def test_empty_name_shows_the_summary_instead(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
+def test_empty_name_shows_the_summary_instead(kb: KnowledgeBase, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+                                              capsys: pytest.CaptureFixture[str],
+                                              answers_out_run: AnswersOutRun) -> None:
     _fail_once(monkeypatch, OSError(28, "No space left on device"))
-    status = _answers_out_run(kb, engine, tmp_path, Dialog([], [""]), monkeypatch=monkeypatch,
-                              target=tmp_path / "x.json")
+    status = answers_out_run(Dialog([], [""]), target=tmp_path / "x.json")
     assert status == 1
     out = capsys.readouterr().out
     assert constants.SAVE_FAILED.format(path="x.json", reason="No space left on device") in out
@@ -726,22 +761,22 @@ def test_the_other_name_may_be_empty_but_is_still_checked(tmp_path: Path,
 
 @pytest.mark.parametrize("error", [pytest.param(KeyboardInterrupt, id="ctrl-c"),
                                    pytest.param(EOFError, id="end-of-input")])
-def test_giving_up_shows_the_summary_and_stops(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
-                                               monkeypatch: pytest.MonkeyPatch,
+def test_giving_up_shows_the_summary_and_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str],
+                                               answers_out_run: AnswersOutRun, *,
                                                error: type[BaseException]) -> None:
     _fail_once(monkeypatch, PermissionError(13, "Permission denied"))
     with pytest.raises(error):
-        _answers_out_run(kb, engine, tmp_path, GiveUp(error), monkeypatch=monkeypatch)
+        answers_out_run(GiveUp(error))
     out = capsys.readouterr().out
     assert constants.SAVE_SHOWN_INSTEAD in out
     assert f"# {constants.SUMMARY_TITLE}" in out
     assert list(tmp_path.iterdir()) == []
 
 
-def test_folder_removed_during_the_questions(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_removed_during_the_questions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str],
+                                             answers_out_run: AnswersOutRun) -> None:
     folder = tmp_path / "clinic"
     folder.mkdir()
     check = app.check_output
@@ -752,16 +787,15 @@ def test_folder_removed_during_the_questions(kb: KnowledgeBase, engine: Engine, 
 
     monkeypatch.setattr(app, "check_output", check_then_remove)
     dialog = Dialog([], ["kept.md"])
-    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch,
-                            target=folder / "summary.md") == 0
+    assert answers_out_run(dialog, target=folder / "summary.md") == 0
     out = capsys.readouterr().out
     assert "Could not save to clinic/summary.md: No such file or directory." in out
     assert (tmp_path / "kept.md").exists()
 
 
-def test_file_created_during_the_questions_is_kept(kb: KnowledgeBase, engine: Engine, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_created_during_the_questions_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   answers_out_run: AnswersOutRun) -> None:
     target = tmp_path / "summary.md"
     check = app.check_output
 
@@ -772,7 +806,7 @@ def test_file_created_during_the_questions_is_kept(kb: KnowledgeBase, engine: En
     monkeypatch.setattr(app, "check_output", check_then_create)
     # the same name again is asked about (not replaced); the person keeps it and gives up
     dialog = Dialog([""], ["summary.md", ""])
-    assert _answers_out_run(kb, engine, tmp_path, dialog, monkeypatch=monkeypatch, target=target) == 1
+    assert answers_out_run(dialog, target=target) == 1
     assert target.read_text() == "someone else's"
     assert constants.SAVE_EXISTS.format(name="summary.md") in dialog.messages
     out = capsys.readouterr().out
@@ -921,10 +955,10 @@ CLEAR_SOURCES = [pytest.param("flag", id="flag"), pytest.param("clinic", id="cli
 
 @pytest.mark.parametrize("how", CLEAR_SOURCES)
 @pytest.mark.parametrize("plain", [pytest.param(False, id="arrows"), pytest.param(True, id="plain")])
-def test_clear_at_end_waits_for_enter_then_clears_screen_and_scrollback(
+def test_clear_at_end_waits_for_enter_then_clears_screen_and_scrollback(  # noqa: PLR0913  fixtures and parametrized cases
         kb: KnowledgeBase, engine: Engine, tmp_path: Path, *, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], clear_setting: Callable[[str], dict[str, Any]],
-        how: str, plain: bool) -> None:
+        capsys: pytest.CaptureFixture[str], clear_setting: Callable[[str], dict[str, Any]], how: str,
+        plain: bool) -> None:
     waits = Waits()
     monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
     monkeypatch.setattr(prompts, "select", Offers([]).select)
@@ -963,10 +997,9 @@ def test_without_clear_at_end_nothing_is_cleared(kb: KnowledgeBase, engine: Engi
 
 @pytest.mark.parametrize("error", [pytest.param(KeyboardInterrupt, id="ctrl-c"),
                                    pytest.param(EOFError, id="end-of-input")])
-def test_ctrl_c_or_end_of_input_at_the_wait_still_clears(kb: KnowledgeBase, engine: Engine, tmp_path: Path, *,
-                                                        monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str],
-                                                        error: type[BaseException]) -> None:
+def test_ctrl_c_or_end_of_input_at_the_wait_still_clears(  # noqa: PLR0913  fixtures and parametrized cases
+        kb: KnowledgeBase, engine: Engine, tmp_path: Path, *, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], error: type[BaseException]) -> None:
     monkeypatch.setattr(prompts, "ask", Script(benign_replies(kb, engine)))
     monkeypatch.setattr(prompts, "select", Offers([]).select)
     monkeypatch.setattr(prompts, "wait_for_enter", Waits(error))

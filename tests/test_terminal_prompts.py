@@ -29,8 +29,9 @@ from triage.terminal.prompts import BACK, PromptContext
 DOWN, ENTER, SPACE, BACKSPACE, CTRL_C, CTRL_D = "j", "\r", " ", "\x7f", "\x03", "\x04"
 
 
-def ask(question: Question, keys: str, previous: Any = None, *, can_go_back: bool = True,
-        plain: bool = False, typed: bool = False, explicit: bool = False) -> Any:
+def ask(  # noqa: PLR0913  the prompt's options by keyword, as PromptContext takes them
+        question: Question, keys: str, previous: Any = None, *, can_go_back: bool = True, plain: bool = False,
+        typed: bool = False, explicit: bool = False) -> Any:
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()
@@ -72,9 +73,10 @@ def _drawn(stream: io.StringIO, text: str, limit: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def screen_after(question: Question, groups: list[str], previous: Any = None, *,
-                 can_go_back: bool = True, typed: bool = False, explicit: bool = False,
-                 columns: int = 100, looks: list[str] | None = None) -> tuple[Any, str]:
+def screen_after(  # noqa: PLR0913  the prompt's options by keyword, as PromptContext takes them
+        question: Question, groups: list[str], previous: Any = None, *, can_go_back: bool = True,
+        typed: bool = False, explicit: bool = False, columns: int = 100,
+        looks: list[str] | None = None) -> tuple[Any, str]:
     """Type ``groups`` one at a time while the prompt runs; return its answer and output.
 
     At each :class:`Until`, once its text is drawn, the output so far is added to ``looks``: the

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from triage.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from triage.i18n import gettext as _
+
+
+def _(message: str) -> str:
+    """The active language's words for ``message`` (:func:`triage.i18n.gettext`, imported when first
+    needed, so that it comes from the bytecode cache :func:`main` turns on)."""
+    from triage.i18n import gettext
+
+    return gettext(message)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -433,6 +440,19 @@ def choose_language(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program: ``argv`` is the command line without the program's name (default: ``sys.argv``).
+
+    Started as the program (no ``argv``), it first turns on its bytecode cache
+    (:func:`triage.use_bytecode_cache`), before the rest is imported, and pauses the garbage
+    collector while the questionnaire starts (:func:`triage.pause_collection`; the questionnaire
+    resumes it before the first question). Not when called with a list (as tests do), since both
+    hold for the whole process.
+    """
+    program = argv is None
+    if program:
+        from triage import use_bytecode_cache
+
+        use_bytecode_cache()
     words = list(argv) if argv is not None else sys.argv[1:]
     unknown = choose_language(words)
     if unknown is not None:
@@ -444,6 +464,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(words)
+    if program and args.command is None:
+        from triage import pause_collection
+
+        pause_collection()
     from triage.errors import TriageError
 
     try:

@@ -20,22 +20,28 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
-
-from triage import clinic, errors, i18n, loader, report, summaries, words
-from triage import result as results
-from triage.engine import engine_for
+from triage import clinic, errors, i18n, loader, resume_collection, words
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
 from triage.flow import Interview
-from triage.models import KnowledgeBase
 from triage.paths import display
-from triage.result import Result
-from triage.terminal import prompts, save, screens
+from triage.terminal import prompts, screens
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from triage import report
+    from triage.engine import Engine
+    from triage.models import AnswerValue, Evaluation, KnowledgeBase
+    from triage.result import Result
+
+# What is needed only once the questions are answered (the result, its report, the summaries and
+# saving them) is imported there: the first question is on screen sooner.
 
 
 def check_output(path: Path) -> None:
@@ -97,22 +103,41 @@ def _name_or_nothing_check(text: str) -> bool | str:
 
 
 def _suggested_name(folder: Path | None, fmt: str) -> str:
+    from triage.terminal import save
+
     try:
         return display(save.free_name(folder or Path.cwd(), fmt))
     except OSError:  # the current folder was removed meanwhile
         return ""
 
 
-def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext, *,
-                 format_for: Callable[[Path], str], suggestion: str,
+@dataclass(frozen=True)
+class Summary:
+    """A result to save as a summary, and where to talk about it: the console and the prompts' context."""
+
+    console: Console
+    kb: KnowledgeBase
+    result: Result
+    ctx: prompts.PromptContext
+
+    def text(self, fmt: str) -> str:
+        from triage import summaries
+
+        return summaries.summary(self.kb, self.result, fmt)
+
+
+def _save_dialog(summary: Summary, *, format_for: Callable[[Path], str], suggestion: str,
                  may_give_up: bool = False) -> Path | None:
     """Ask for a file name until the summary is saved; the path, or None if given up.
 
     An existing file is replaced only if the person says so. A failed write says
     why and asks again. With ``may_give_up``, an empty name gives up.
     """
+    from triage.terminal import save
+
     message = words.SAVE_OTHER_NAME if may_give_up else words.SAVE_FILE_NAME
     check = _name_or_nothing_check if may_give_up else _file_name_check
+    ctx = summary.ctx
     while True:
         name = prompts.text(message, suggestion, check, ctx).strip()
         if not name:
@@ -129,13 +154,13 @@ def _save_dialog(console: Console, kb: KnowledgeBase, result: Result, ctx: promp
                 continue
             replace = True
         try:
-            save.write(path, summaries.summary(kb, result, fmt), replace=replace)
+            save.write(path, summary.text(fmt), replace=replace)
         except FileExistsError:
             continue  # it appeared meanwhile: ask again (now whether to replace it)
         except OSError as exc:
-            console.print(words.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
+            summary.console.print(words.SAVE_FAILED.format(path=name, reason=exc.strerror or exc))
             continue
-        console.print(words.SAVED.format(path=display(path)))
+        summary.console.print(words.SAVED.format(path=display(path)))
         return path
 
 
@@ -149,45 +174,50 @@ def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts
     ], ctx)
     if not fmt:
         return
-    _save_dialog(console, kb, result, ctx, format_for=lambda _: fmt,
+    _save_dialog(Summary(console, kb, result, ctx), format_for=lambda _: fmt,
                  suggestion=_suggested_name(None, fmt))
 
 
-def _show_instead(console: Console, kb: KnowledgeBase, result: Result) -> None:
+def _show_instead(summary: Summary) -> None:
     """The summary, in Markdown, on the terminal: the last place it can go."""
+    from triage import summaries
+
+    console = summary.console
     console.print()
     console.print(words.SAVE_SHOWN_INSTEAD)
     console.print()
-    console.out(summaries.markdown(kb, result), highlight=False)
+    console.out(summaries.markdown(summary.kb, summary.result), highlight=False)
 
 
-def save_answers_out(console: Console, kb: KnowledgeBase, result: Result, out: Path, *,
-                     save_format: str | None, ctx: prompts.PromptContext) -> int:
+def save_answers_out(summary: Summary, out: Path, *, save_format: str | None) -> int:
     """Save to ``--answers-out``; if that fails, never lose the summary.
 
     Says what failed and asks for another name; if the person gives up (an empty
     name, Ctrl-C or the end of input), shows the summary here instead. Ctrl-C and
     the end of input still propagate, so the program ends as it does elsewhere.
     """
+    from triage import summaries
+    from triage.terminal import save
+
     def format_for(path: Path) -> str:
         return save_format or summaries.format_for(path)
 
     try:
-        save.write(out, summaries.summary(kb, result, format_for(out)))
+        save.write(out, summary.text(format_for(out)))
     except OSError as exc:
-        console.print(words.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
+        summary.console.print(words.SAVE_FAILED.format(path=display(out), reason=exc.strerror or exc))
     else:
-        console.print(words.SAVED.format(path=display(out)))
+        summary.console.print(words.SAVED.format(path=display(out)))
         return EXIT_OK
     try:
-        saved = _save_dialog(console, kb, result, ctx, format_for=format_for, may_give_up=True,
+        saved = _save_dialog(summary, format_for=format_for, may_give_up=True,
                              suggestion=_suggested_name(None, format_for(out)))
     except (KeyboardInterrupt, EOFError):
-        _show_instead(console, kb, result)
+        _show_instead(summary)
         raise
     if saved is not None:
         return EXIT_OK
-    _show_instead(console, kb, result)
+    _show_instead(summary)
     return EXIT_PROBLEMS
 
 
@@ -226,13 +256,41 @@ class Ending:
         screens.clear_all(self.console)
 
 
-def answer_and_show(interview: Interview, console: Console, settings: clinic.Clinic,
-                    ctx: prompts.PromptContext, ending: Ending, *,
+class EngineWhenNeeded:
+    """The knowledge base's engine, built when an answer is first evaluated.
+
+    Building the engine (its network of rules) is not needed to ask the first question, which
+    therefore comes on screen sooner; the engine is built after the first answer (in a few
+    hundredths of a second), once for the process (:func:`triage.engine.engine_for`). The
+    :class:`~triage.flow.Interview` only evaluates answers; anything else is the engine's.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def built(self) -> Engine:
+        from triage.engine import engine_for
+
+        return engine_for(self.kb)
+
+    def evaluate(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> Evaluation:
+        return self.built().evaluate(answers, unanswered)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.built(), name)
+
+
+def answer_and_show(interview: Interview, settings: clinic.Clinic, ending: Ending, *,
                     may_change: bool) -> tuple[Result, report.Report]:
-    """Ask, then show the result; after an emergency, offer to change the last answer (``may_change``)."""
-    kb = interview.kb
+    """Ask, then show the result; after an emergency, offer to change the last answer (``may_change``).
+
+    The screen and the prompts are the ``ending``'s.
+    """
+    kb, console, ctx = interview.kb, ending.console, ending.ctx
     while True:
         questionnaire(interview, console, ctx.plain)
+        from triage import result as results  # once the questions are answered
+
         result = results.build(kb, interview.flow_result(), source="questionnaire")
         doc = screens.show_result(console, kb, result, ctx.plain, settings)
         ending.result_shown = True
@@ -256,13 +314,13 @@ def run(args: argparse.Namespace) -> int:
     console = screens.make_console(plain)
     ctx = prompts.PromptContext(plain=plain, typed=plain)
     clear = settings.clear_at_end or bool(getattr(args, "clear_at_end", False))
+    resume_collection()  # the start-up is over (see triage.pause_collection)
     console.print(screens.welcome(plain, typed=plain))
     with Ending(console, ctx, clear=clear) as ending:
-        interview = Interview(kb, engine_for(kb))
-        result, doc = answer_and_show(interview, console, settings, ctx, ending,
-                                      may_change=out is None and not plain)
+        interview = Interview(kb, cast("Engine", EngineWhenNeeded(kb)))
+        result, doc = answer_and_show(interview, settings, ending, may_change=out is None and not plain)
         if out is not None:
-            status = save_answers_out(console, kb, result, out, ctx=ctx,
+            status = save_answers_out(Summary(console, kb, result, ctx), out,
                                       save_format=getattr(args, "save_format", None))
             screens.show_closing(console, doc, plain)  # what to do now stays the last thing on screen
             return status

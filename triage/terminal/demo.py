@@ -239,8 +239,9 @@ def intro(scenario: Scenario, plain: bool, reads_keys: bool) -> RenderableType:
                  box=box.ROUNDED, padding=(0, 1))
 
 
-def play(kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Console, plain: bool,
-         pace: Pace, reads_keys: bool = False) -> Result:
+def play(  # noqa: PLR0913  what to play, then how, by keyword
+        kb: KnowledgeBase, engine: Engine, scenario: Scenario, *, console: Console, plain: bool, pace: Pace,
+        reads_keys: bool = False) -> Result:
     """Welcome, every question the flow asks with its answer, then the result screen."""
     console.print(intro(scenario, plain, reads_keys))
     console.print(screens.welcome(plain))

@@ -9,7 +9,7 @@ no square bracket in it is read as markup.
 
 from __future__ import annotations
 
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -18,11 +18,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage import overlay, qtypes, render, report, words
+from triage import overlay, qtypes, words
 from triage.clinic import NO_CLINIC, Clinic
-from triage.models import AnswerValue, KnowledgeBase, Question
-from triage.result import Result
 from triage.terminal.text import plain_text
+
+if TYPE_CHECKING:
+    from triage import report
+    from triage.models import AnswerValue, KnowledgeBase, Question
+    from triage.result import Result
+
+# The result's report and its plain rendering are imported when a result is shown: the welcome and
+# the first question need neither.
 
 LEVEL_STYLE: dict[str, str] = {
     "emergency": "bold red",
@@ -32,9 +38,9 @@ LEVEL_STYLE: dict[str, str] = {
 }
 
 
-def make_console(plain: bool, *, file: IO[str] | None = None, width: int | None = None,
-                 record: bool = False, color_system: str | None = "auto",
-                 force_terminal: bool | None = None) -> Console:
+def make_console(  # noqa: PLR0913  rich Console's own options, by keyword
+        plain: bool, *, file: IO[str] | None = None, width: int | None = None, record: bool = False,
+        color_system: str | None = "auto", force_terminal: bool | None = None) -> Console:
     """The console for every screen; NO_COLOR in the environment is honoured by rich."""
     return Console(
         file=file,
@@ -170,6 +176,8 @@ def result_view(doc: report.Report) -> RenderableType:
 
 def show_result(console: Console, kb: KnowledgeBase, result: Result, plain: bool,
                 clinic: Clinic = NO_CLINIC) -> report.Report:
+    from triage import render, report
+
     console.print()
     doc = report.build(kb, result, clinic=clinic)
     if plain:
