@@ -54,6 +54,7 @@ from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, watchers  # noqa
 from experta import Rule as XRule  # noqa: E402
 from experta.fieldconstraint import L  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
+from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
 from experta.matchers.rete.check import FeatureCheck, TypeCheck  # noqa: E402
 from experta.matchers.rete.mixins import ChildNode, NoMemory  # noqa: E402
 from experta.matchers.rete.nodes import FeatureTesterNode  # noqa: E402
@@ -63,6 +64,21 @@ from experta.utils import unfreeze  # noqa: E402
 
 _root.handlers[:] = _handlers
 _root.setLevel(_level)
+
+
+def _copy_token(token: Any) -> Any:
+    """experta's ``Token.copy`` without checking again what it checked when the token was made (a
+    token passes through a copy at every node, a few hundred times an assessment)."""
+    return tuple.__new__(Token, (token.tag, token.data.copy(), token.context.copy()))
+
+
+def _activate_node(node: Any, token: Any) -> None:
+    """experta's ``OneInputNode.activate`` without asking, at every node, whether to log it."""
+    node._activate(_copy_token(token))
+
+
+Token.copy = _copy_token
+OneInputNode.activate = _activate_node
 
 
 def quiet_watchers() -> None:
@@ -373,6 +389,16 @@ def _by_question(children: list[Any], known: dict[int, frozenset[str] | None]) -
             children[i] = ChildNode(node, node.activate)
 
 
+def _noting(activate: Callable[[Any], None], news: set[int], index: int) -> Callable[[Any], None]:
+    """A conflict-set node's activation that also notes, in ``news``, that the node has some."""
+
+    def noted(token: Any) -> None:
+        news.add(index)
+        activate(token)
+
+    return noted
+
+
 def _nodes_with_memory(root: Any) -> tuple[Any, ...]:
     """Every node of the network below ``root`` that keeps a memory, each once."""
     found: dict[int, Any] = {}
@@ -391,7 +417,8 @@ class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
     (:class:`_ByQuestion`), and asking only the rules that have news for their activations.
 
     experta asks every rule's conflict-set node after each change (about a hundred nodes, a dozen
-    times per assessment); a node with nothing added or removed has nothing to say.
+    times per assessment); each node now notes when it gets an activation, and only those are
+    asked, in the same order.
     """
 
     def __init__(self, engine: Any) -> None:
@@ -408,6 +435,10 @@ class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
                 self._by_type.setdefault(check.fact_type, []).append(child)
             else:
                 self._any_type.append(child)
+        # Which rules' conflict-set nodes have activations to give, noted as they get them.
+        self._news: set[int] = set()
+        for index, node in enumerate(self._get_conflict_set_nodes()):
+            node._activate = _noting(node._activate, self._news, index)
 
     def _send(self, token: Any) -> None:
         (fact,) = token.data
@@ -430,11 +461,12 @@ class _QuickMatcher(ReteMatcher):  # type: ignore[misc]
                 self._send(Token.valid(fact))
         added: list[Any] = []
         removed: list[Any] = []
-        for csn in self._get_conflict_set_nodes():
-            if csn.added or csn.removed:
-                news, gone = csn.get_activations()
-                added.extend(news)
-                removed.extend(gone)
+        nodes = self._get_conflict_set_nodes()
+        for index in sorted(self._news):  # in experta's order
+            news, gone = nodes[index].get_activations()
+            added.extend(news)
+            removed.extend(gone)
+        self._news.clear()
         return added, removed
 
 
