@@ -9,8 +9,9 @@ Prints:
 - each beside a direct Python evaluation of the same rules and flow
   (triage.reference), as a ratio.
 
-Targets on a 2-core machine: at most 3 ms per assessment (median), at least
-300 assessments per second for the batch.
+Targets on a 2-core machine: an assessment within 3 times the direct
+evaluation's time (median), and the batch at least 600 answer sets per second
+(it shares the files out to a worker per core; see triage.batch).
 
     uv run python benchmarks/bench_engine.py [--sets 1000] [--seed 7]
 """
@@ -30,12 +31,12 @@ from typing import Any, assert_never
 
 import yaml
 
-from triage import conditions, flow, loader, result
+from triage import conditions, flow, loader, pipeline
 from triage.engine import engine_for
 from triage.models import AnswerValue, KnowledgeBase, Question, then_stops
 from triage.reference import Reference
 
-TARGET_MS, TARGET_RATE = 3.0, 300.0
+TARGET_RATIO, TARGET_RATE = 3.0, 600.0
 
 
 def random_value(question: Question, rng: random.Random) -> AnswerValue:
@@ -96,7 +97,7 @@ def main() -> None:
     sets = answer_sets(kb, args.sets, args.seed)
 
     def engine_assessment(answers: dict[str, AnswerValue]) -> str:
-        return result.build(kb, flow.simulate(kb, engine, answers), "bench").level
+        return pipeline.assess(kb, answers, source="bench", engine=engine).level
 
     # Same answers, same order, both measured now; warm up first.
     for answers in sets[:50]:
@@ -128,10 +129,11 @@ def main() -> None:
     print(f"knowledge base {kb.version}: {len(kb.questions)} questions, {len(kb.rules)} rules; "
           f"{len(sets)} generated answer sets (seed {args.seed})")
     print(f"{'measure':<44}{'engine':>12}{'direct':>12}{'ratio':>8}{'target':>12}")
+    ratio = engine_ms / direct_ms
     print(f"{'one full assessment, median (ms)':<44}{engine_ms:>12.2f}{direct_ms:>12.2f}"
-          f"{engine_ms / direct_ms:>8.1f}{'<= 3':>12}  {'ok' if engine_ms <= TARGET_MS else 'MISSED'}")
+          f"{ratio:>8.1f}{'<= 3x':>12}  {'ok' if ratio <= TARGET_RATIO else 'MISSED'}")
     print(f"{'batch via triage assess (assessments/s)':<44}{rate:>12.0f}{direct_rate:>12.0f}"
-          f"{direct_rate / rate:>8.1f}{'>= 300':>12}  {'ok' if rate >= TARGET_RATE else 'MISSED'}")
+          f"{direct_rate / rate:>8.1f}{'>= 600':>12}  {'ok' if rate >= TARGET_RATE else 'MISSED'}")
     print(f"levels that differ between engine and direct evaluation: {mismatches}")
 
 

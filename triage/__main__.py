@@ -203,45 +203,17 @@ def _kb_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from triage import answers, loader, render, result
+    from triage import batch, loader
     from triage.engine import engine_for
-    from triage.errors import TriageError, escape
-    from triage.flow import simulate
-    from triage.paths import display
 
     kb = loader.load(*_kb_paths(args))
-    engine = engine_for(kb)
     what_if = getattr(args, "what_if", None)
     if what_if:
         from triage import whatif
 
-        changes = whatif.parse(kb, what_if)
-    status = EXIT_OK
-    for path in args.files:
-        name = display(path)
-        try:
-            given = answers.load(kb, path, name)
-        except TriageError as exc:
-            _print_problems(exc)
-            status = EXIT_USAGE
-            continue
-        if what_if:
-            what = whatif.run(kb, engine, given, changes, name)
-            if args.format == "json":
-                print(what.to_json())
-            else:
-                if len(args.files) > 1:
-                    print(f"== {escape(name)}")
-                print(whatif.text(kb, what), end="")
-            continue
-        res = result.build(kb, simulate(kb, engine, given), name)
-        if args.format == "json":
-            print(res.to_json())
-        else:
-            if len(args.files) > 1:
-                print(f"== {escape(name)}")
-            print(render.plain(kb, res))
-    return status
+        changes = tuple(whatif.parse(kb, what_if))
+    job = batch.Job(kb, engine_for(kb), args.format, changes if what_if else (), titled=len(args.files) > 1)
+    return EXIT_OK if batch.write(batch.assess_all(job, args.files)) else EXIT_USAGE
 
 
 def cmd_check(args: argparse.Namespace) -> int:
