@@ -19,13 +19,14 @@ from hypothesis import strategies as st
 from triage import batch, loader
 from triage.__main__ import main
 from triage.engine import engine_for
-from triage.models import AnswerValue, KnowledgeBase, Question
+from triage.models import KnowledgeBase, Question
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = loader.load()
 
 
-def some_value(question: Question, rng: random.Random) -> AnswerValue:
+def some_value(question: Question, rng: random.Random) -> object:
+    """A value as an answers file writes it (a list for several choices)."""
     if question.type == "yes_no":
         return rng.choices([False, True, "not_sure"], weights=[80, 15, 5])[0]
     if question.type in ("number", "scale"):
