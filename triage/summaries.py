@@ -14,38 +14,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 from triage import report, words
+from triage.mdtext import inline as md
 from triage.models import KnowledgeBase
 from triage.result import Result
 
 Writer = Callable[[KnowledgeBase, Result], str]
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_reasoning(reasoning: report.Reasoning, indent: str) -> list[str]:
-    return [f"{indent}- {line}" for line in (*reasoning.said, reasoning.because, reasoning.source)]
+    return [f"{indent}- {md(line)}" for line in (*reasoning.said, reasoning.because, reasoning.source)]
 
 
 def _md_section(section: report.Section) -> list[str]:
-    lines = ["", f"## {section.title}", ""]
+    lines = ["", f"## {md(section.title)}", ""]
     for paragraph in section.paragraphs:
-        lines += [paragraph, ""]
+        lines += [md(paragraph), ""]
     for entry in section.entries:
-        level = f" ({entry.level_title})" if entry.level_title else ""
-        lines.append(f"- **{entry.name}**{level}: {entry.about}")
+        level = f" ({md(entry.level_title)})" if entry.level_title else ""
+        lines.append(f"- **{md(entry.name)}**{level}: {md(entry.about)}")
         for reasoning in entry.reasons:
             lines += _md_reasoning(reasoning, "  ")
     for reasoning in section.reasons:
         first, *rest = _md_reasoning(reasoning, "")
         lines += [first, *(f"  {line.removeprefix('- ')}" for line in rest)]
-    lines += [f"- {point}" for point in section.points]
+    lines += [f"- {md(point)}" for point in section.points]
     if section.rows:
-        lines += [f"| {words.SUMMARY_QUESTION} | {words.SUMMARY_ANSWER} |", "| --- | --- |"]
-        lines += [f"| {_md_escape(q)} | {_md_escape(a)} |" for q, a in section.rows]
+        lines += [f"| {md(words.SUMMARY_QUESTION)} | {md(words.SUMMARY_ANSWER)} |", "| --- | --- |"]
+        lines += [f"| {md(q)} | {md(a)} |" for q, a in section.rows]
     for paragraph in section.fine_print:
-        lines += ["", paragraph]
+        lines += ["", md(paragraph)]
     while lines[-1] == "":
         lines.pop()
     return lines
@@ -62,19 +59,19 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
     doc = report.build(kb, result, audience="clinician")
     day = (today or datetime.date.today()).isoformat()
     out = [
-        f"# {words.SUMMARY_TITLE}",
+        f"# {md(words.SUMMARY_TITLE)}",
         "",
-        words.SUMMARY_INTRO.format(date=day, version=_traced(result)),
+        md(words.SUMMARY_INTRO.format(date=day, version=_traced(result))),
         "",
-        f"## {words.SUMMARY_SUGGESTION}: {doc.level_title}",
+        f"## {md(words.SUMMARY_SUGGESTION)}: {md(doc.level_title)}",
         "",
-        f"**{doc.suggestion}**",
+        f"**{md(doc.suggestion)}**",
     ]
-    out += [line for note in doc.notes for line in ("", note)]
+    out += [line for note in doc.notes for line in ("", md(note))]
     for section in doc.sections:
         out += _md_section(section)
-    out += ["", "---", "", doc.disclaimer, "", doc.footer, ""]
-    out += [line for text in doc.closing for line in (f"**{text}**", "")]
+    out += ["", "---", "", md(doc.disclaimer), "", md(doc.footer), ""]
+    out += [line for text in doc.closing for line in (f"**{md(text)}**", "")]
     return "\n".join(out)
 
 

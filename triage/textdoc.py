@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from triage import mdtext
 from triage.describe import Node
 
 
@@ -69,23 +70,8 @@ def text(blocks: Iterable[Block], width: int = 78) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    out = text
-    for ch in ("\\", "*", "_", "[", "]", "<", ">", "#"):
-        out = out.replace(ch, "\\" + ch)
-    return _unescape_code(out)
-
-
-def _unescape_code(text: str) -> str:
-    """Keep ids in `backticks` exactly as written."""
-    parts = text.split("`")
-    for i in range(1, len(parts), 2):
-        parts[i] = parts[i].replace("\\", "")
-    return "`".join(parts)
-
-
 def _tree_md(node: Node, depth: int) -> list[str]:
-    out = ["  " * depth + "- " + _md_escape(node.text)]
+    out = ["  " * depth + "- " + mdtext.inline(node.text)]
     for child in node.children:
         out += _tree_md(child, depth + 1)
     return out
@@ -98,13 +84,14 @@ def markdown(blocks: Iterable[Block]) -> str:
             case Heading(text=title, depth=depth):
                 if out and out[-1]:
                     out.append("")
-                out += ["#" * depth + " " + _md_escape(title), ""]
+                out += ["#" * depth + " " + mdtext.inline(title), ""]
             case Para(text=body, label=label):
                 body = " ".join(body.split())
-                out += [f"**{_md_escape(label)}:** {_md_escape(body)}" if label else _md_escape(body), ""]
+                shown = mdtext.inline(body)
+                out += [f"**{mdtext.inline(label)}:** {shown}" if label else shown, ""]
             case Bullets(nodes=nodes, label=label):
                 if label:
-                    out += [f"**{_md_escape(label)}:**", ""]
+                    out += [f"**{mdtext.inline(label)}:**", ""]
                 for node in nodes:
                     out += _tree_md(node, 0)
                 out.append("")
