@@ -34,7 +34,9 @@ def listen(host: str, port: int) -> socket.socket:
     A port in use (or an address this computer does not have) is one plain message, exit 2.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # The protocol named: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on a socket that says
+    # it is TCP; without it each page waited for the browser's delayed acknowledgement (40 ms or more).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
