@@ -1,47 +1,69 @@
-"""Load on the intake kiosk: 50 simulated patients at once against the real server.
+"""Server time of the intake kiosk's answers, for 1 patient and 50 at once, beside a floor.
 
-Starts `triage serve` (uvicorn) in its own process on 127.0.0.1, on a free
-port, then runs simulated patients, 50 at a time (asyncio, each patient its
-own connection and cookie): the welcome page, Start, and every question to
-the result, answered from the public vignettes in turn (a question a
-vignette leaves blank gets a stand-in: not sure, the first option, the
-lowest number), then Finish. Between answers a patient pauses as a very
-quick reader would (`--think` seconds on average, 0.5 to 1.5 times it; a
-person takes several seconds a question). Every patient must reach the
-result page with the level the questionnaire's own flow gives for the same
-answers.
+Starts the kiosk in its own process on 127.0.0.1, on a free port: `triage serve` itself, through
+benchmarks/timed_kiosk.py, which adds one middleware recording each request's *server time*
+(from uvicorn handing the request to the application to the last part of the response handed
+back for sending; the time a request waits before uvicorn reads it is not in it). Then simulated
+patients, each its own connection and cookie, walk through visits over HTTP: the welcome page,
+Start, and every question to the result, each answer a POST /answer followed to the address it
+redirects to (the next question's, /question/N, or /result), answered from the public vignettes
+in turn (a question a vignette leaves blank gets a stand-in: not sure, the first option, the
+lowest number), then Finish. Every patient must reach the result page with the level the
+questionnaire's own flow gives for the same answers.
 
-Prints:
-- p50 and p95 of one answer's round trip (POST /answer and the page it
-  redirects to, as a browser follows it), the errors (a failed request, a
-  page other than expected, a wrong result), the answers per second, and
-  the CPU time per answer of the server and of the patients;
-- in this process, for the same answers: the median time of
-  `Interview.answer` (the flow and a fresh evaluation by the engine) and
-  the round trip through the application alone (no network, no HTTP
-  client), so the engine's share of a round trip shows.
+The floor, measured in the same run: once in each pause between answers, a patient also asks
+for GET /_bench/floor, a page of a question's size answered on the same server by the middleware
+alone (no framework, template or visit behind it), timed the same way. Each p95 is printed
+beside the floor's as a ratio.
 
-The patients speak HTTP/1.1 written out by hand (`--client wire`): httpx
-costs about ten times the CPU a request, which on a 2-core machine takes
-time from the server being measured. `--client httpx` uses
-httpx.AsyncClient instead.
+Two loads, one after the other on the same server:
+- 1 patient: `--single-visits` visits, pausing 0.1 s between answers;
+- `--concurrency` patients at once (50), `--patients` visits in all, pausing `--think` seconds
+  between answers on average (0.5 to 1.5 times it; a person takes several seconds a question).
 
-Targets on a 2-core machine: p95 at most 50 ms, no errors. The run is
-bounded: `--patients` in all and at most `--limit` seconds.
+Prints, for each load, p50 / p95 / p99 of server time and of round trip (as the patients see
+it) of the floor, POST /answer, the GET it redirects to (/question/N or /result), and one answer
+(the POST and that GET together); then the errors (a failed request, a page other than
+expected, a wrong result), the CPU time per answer of the server and of the patients, and, in
+this process, the median of `Interview.answer` (the flow and a fresh evaluation by the engine)
+and an answer through the application alone (no network, no HTTP client).
 
-With `--think 0` the patients answer back to back and keep the server busy:
-a round trip then measures the queue (about concurrency / throughput), not
-the kiosk's speed.
+Targets on a 2-core machine: p95 server time per answer (POST and next page) at 50 patients at
+most 50 ms; no errors. When the server time misses its target, or with `--profile`, visits
+through the application in this process are profiled (cProfile) and the top costs listed.
 
-    uv run python benchmarks/bench_web_load.py [--patients 100] [--concurrency 50] [--think 1.0]
-        [--limit 120] [--client wire|httpx] [--seed 7]
+Delayed ACKs. uvicorn writes a response's head and its body apart. On a connection with Nagle's
+algorithm on (no TCP_NODELAY), the body waits until the client acknowledges the head, which a
+client with nothing to send delays (40 ms on Linux, up to 200 ms on Windows). asyncio sets
+TCP_NODELAY only on connections whose listening socket names TCP as its protocol, and the socket
+`triage serve` listens on (triage.web.server.listen) is made with protocol 0: the kiosk's
+connections keep Nagle's algorithm, and each page but a redirect waits for the browser's delayed
+ACK. The benchmark first measures that wait, the floor's round trip on one kept-alive connection
+from a client acknowledging as browsers do and from one acknowledging at once, and says when it
+is there. The patients' client then acknowledges at once (TCP_QUICKACK, Linux), so that their
+round trips measure the kiosk, not the wait.
+
+The patients speak HTTP/1.1 written out by hand (`--client wire`, each request in one write):
+httpx costs about ten times the CPU a request, which on a 2-core machine takes time from the
+server being measured. `--client httpx` uses httpx.AsyncClient instead, which acknowledges as
+browsers do (its round trips carry the wait). With `--think 0` the patients answer back to back
+and keep the server busy: a round trip then measures the queue. Each load stops after `--limit`
+seconds. A run takes about two minutes; `--quick` about one, with fewer visits (one a patient at
+50, two for 1 patient, a third of the vignettes in this process).
+
+    uv run python benchmarks/bench_web_load.py [--quick] [--patients 100] [--concurrency 50]
+        [--think 1.0] [--single-visits 4] [--limit 120] [--client wire|httpx] [--profile] [--seed 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import cProfile
+import math
 import os
+import pstats
 import random
 import re
 import signal
@@ -50,6 +72,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +82,7 @@ from urllib.parse import urlencode
 import httpx
 import yaml
 from starlette.types import ASGIApp, Message, Scope
+from timed_kiosk import FLOOR, FLOOR_BYTES, TIMES, Record, route
 
 from triage import loader, qtypes
 from triage.engine import Engine, engine_for
@@ -67,7 +91,17 @@ from triage.models import AnswerValue, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 VIGNETTES = ROOT / "tests" / "vignettes"
-TARGET_P95_MS, TARGET_ERRORS = 50.0, 0
+LAUNCHER = Path(__file__).resolve().with_name("timed_kiosk.py")
+TARGET_SERVER_P95_MS, TARGET_ERRORS = 50.0, 0
+SINGLE_THINK = 0.1
+"""The 1-patient load's pause between answers, in seconds."""
+QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+"""Linux's option to acknowledge what arrives at once (None elsewhere)."""
+ANSWER = "answer"
+"""The label of one answer's requests together: POST /answer and the page it redirects to."""
+ROWS = (("floor", f"GET {FLOOR}"), ("POST /answer", "POST /answer"), ("GET /question/N", "GET /question/N"),
+        ("GET /result", "GET /result"), ("answer: POST + next page", ANSWER))
+"""The lines of a load's table: their names and labels (a request's method and route)."""
 QUESTION_FIELD = re.compile(r'name="question" value="([^"]+)"')
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 LEVEL = re.compile(r'class="suggestion level-([a-z_]+)"')
@@ -109,14 +143,19 @@ class Browser:
 
     def __init__(self) -> None:
         self.cookie: str | None = None
+        self.exchanges: list[tuple[str, float]] = []
+        """The requests of the last :meth:`open` (method and route) and their round trips, in seconds."""
 
     async def exchange(self, method: str, path: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         raise NotImplementedError
 
     async def open(self, method: str, path: str, fields: list[tuple[str, str]] | None = None) -> Page:
         body = urlencode(fields or []).encode()
+        self.exchanges = []
         for _ in range(5):
+            start = time.perf_counter()
             status, headers, content = await self.exchange(method, path, body)
+            self.exchanges.append((f"{method} {route(path)}", time.perf_counter() - start))
             for name, value in headers:
                 if name == "set-cookie":
                     self.cookie = None if "max-age=0" in value.lower() else value.split(";", 1)[0]
@@ -131,12 +170,17 @@ class Browser:
 
 
 class Wire(Browser):
-    """HTTP/1.1 on one kept-alive connection, written out by hand (the kiosk's responses all have a
-    Content-Length)."""
+    """HTTP/1.1 on one kept-alive connection, written out by hand, each request in one write (the
+    kiosk's responses all have a Content-Length).
 
-    def __init__(self, host: str, port: int) -> None:
+    With ``quick_acks`` (where the system has TCP_QUICKACK), what arrives is acknowledged at once,
+    so that a response's body never waits for a delayed acknowledgement of its head (see the
+    module's docstring); without, the system acknowledges as it does for browsers."""
+
+    def __init__(self, host: str, port: int, *, quick_acks: bool = True) -> None:
         super().__init__()
         self.host, self.port = host, port
+        self.quick_acks = quick_acks and QUICKACK is not None
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def exchange(self, method: str, path: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -150,6 +194,8 @@ class Wire(Browser):
             lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         await writer.drain()
+        if self.quick_acks:  # after the write: sending is what turns delayed acknowledgements back on
+            writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         headers = [(n.strip().lower(), v.strip()) for n, _, v in (h.partition(":") for h in head[1:] if h)]
         fields = dict(headers)
@@ -228,10 +274,15 @@ class Direct(Browser):
 # --- the load -----------------------------------------------------------------------------------
 @dataclass
 class Tally:
-    round_trips: list[float] = field(default_factory=list)
+    round_trips: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    """Seconds, by request (method and route, as :data:`ROWS` names them) and by answer (:data:`ANSWER`)."""
     errors: list[str] = field(default_factory=list)
     finished: int = 0
     cut_short: int = 0
+
+    @property
+    def answers(self) -> int:
+        return len(self.round_trips[ANSWER])
 
 
 def _field(pattern: re.Pattern[str], page: Page) -> str:
@@ -244,22 +295,40 @@ def _field(pattern: re.Pattern[str], page: Page) -> str:
 @dataclass(frozen=True)
 class Pace:
     """How the patients go: ``concurrency`` at once, pausing ``think`` seconds between answers on
-    average (``seed`` draws the pauses), for at most ``limit`` seconds in all."""
+    average (``seed`` draws the pauses), for at most ``limit`` seconds in all; with ``floor``, asking
+    for the floor once in each pause."""
 
     concurrency: int
     think: float
     limit: float
     seed: int
+    floor: bool = True
 
 
 @dataclass(frozen=True)
 class Run:
     """What one patient shares with the others: its pauses, the deadline, and the tally."""
 
-    think: float
+    pace: Pace
     rng: random.Random
     deadline: float
     tally: Tally
+
+
+async def pause(browser: Browser, run: Run) -> None:
+    """A patient's pause before an answer, with one request for the floor at a random moment in it."""
+    length = run.pace.think * run.rng.uniform(0.5, 1.5)
+    before = length * run.rng.random()
+    if length:
+        await asyncio.sleep(before)
+    if run.pace.floor:
+        page = await browser.open("GET", FLOOR)
+        if page.status != 200 or len(page.text) != FLOOR_BYTES:
+            raise ValueError(f"{FLOOR}: {page.status}, {len(page.text)} characters")
+        for label, seconds in browser.exchanges:
+            run.tally.round_trips[label].append(seconds)
+    if length:  # the rest of the pause
+        await asyncio.sleep(length - before)
 
 
 async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, AnswerValue], level: str,
@@ -272,14 +341,15 @@ async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, Ans
         if time.monotonic() > run.deadline:
             tally.cut_short += 1
             return
-        if run.think:
-            await asyncio.sleep(run.think * run.rng.uniform(0.5, 1.5))
+        await pause(browser, run)
         question = kb.question(_field(QUESTION_FIELD, page))
         fields = [("csrf", csrf), ("question", question.id),
                   *(("answer", key) for key in qtypes.of(question).keys_of(question, answers[question.id]))]
         start = time.perf_counter()
         page = await browser.open("POST", "/answer", fields)
-        tally.round_trips.append(time.perf_counter() - start)
+        tally.round_trips[ANSWER].append(time.perf_counter() - start)
+        for label, seconds in browser.exchanges:
+            tally.round_trips[label].append(seconds)
     got = LEVEL.search(page.text)
     if page.path != "/result" or page.status != 200 or got is None:
         tally.errors.append(f"{page.path}: {page.status}")
@@ -303,7 +373,7 @@ async def load(kb: KnowledgeBase, browser: Callable[[], Browser],
         while not queue.empty() and time.monotonic() < deadline:
             answers, level = queue.get_nowait()
             each = browser()
-            run = Run(pace.think, random.Random(rng.random()), deadline, tally)
+            run = Run(pace, random.Random(rng.random()), deadline, tally)
             try:
                 await asyncio.wait_for(patient(each, kb, answers, level, run), timeout=pace.limit + 30)
             except (OSError, ValueError, TimeoutError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
@@ -315,7 +385,28 @@ async def load(kb: KnowledgeBase, browser: Callable[[], Browser],
     return tally
 
 
-# --- the server -----------------------------------------------------------------------------------
+async def delayed_ack_wait(host: str, port: int, requests: int = 8) -> tuple[float, float]:
+    """Median round trip of the floor (ms) on one kept-alive connection, from a client acknowledging
+    as browsers do, and from one acknowledging at once (nan where the system cannot)."""
+    medians: list[float] = []
+    for quick in (False, True):
+        if quick and QUICKACK is None:
+            medians.append(float("nan"))
+            continue
+        browser, times = Wire(host, port, quick_acks=quick), []
+        try:
+            for _ in range(requests + 1):  # the first on a new connection: acknowledged at once anyway
+                await asyncio.sleep(0.02)
+                start = time.perf_counter()
+                await browser.exchange("GET", FLOOR, b"")
+                times.append(time.perf_counter() - start)
+        finally:
+            await browser.close()
+        medians.append(statistics.median(times[1:]) * 1000)
+    return medians[0], medians[1]
+
+
+# --- the server ---------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -324,15 +415,19 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen[str]:
-    server = subprocess.Popen([sys.executable, "-m", "triage", "serve", "--port", str(port)], cwd=ROOT,
+    """`triage serve` on ``port``, its server times recorded (benchmarks/timed_kiosk.py), once it answers."""
+    server = subprocess.Popen([sys.executable, str(LAUNCHER), "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
+        status = None
+        with contextlib.suppress(httpx.TransportError):
+            status = httpx.get(f"http://127.0.0.1:{port}{FLOOR}", timeout=5).status_code
+        if status is not None and status != 200:
+            stop_server(server)
+            raise SystemExit(f"{FLOOR}: {status}; the middleware recording server times is not in place")
+        if status == 200:
+            return server
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
             raise SystemExit(f"the kiosk did not start: {server.communicate()[1][-2000:]}")
@@ -349,7 +444,77 @@ def stop_server(server: subprocess.Popen[str]) -> str:
     return err
 
 
-# --- in process: where a round trip's time goes --------------------------------------------------
+def recorded(port: int) -> list[Record]:
+    """The server times the kiosk recorded since the last call."""
+    rows = httpx.get(f"http://127.0.0.1:{port}{TIMES}", timeout=30).json()
+    return [(client, method, path, int(status), float(seconds))
+            for client, method, path, status, seconds in rows]
+
+
+def server_times(records: list[Record]) -> dict[str, list[float]]:
+    """Seconds, by request (method and route) and by answer (:data:`ANSWER`: a POST /answer redirected,
+    and the next request of the same connection, the page it was redirected to)."""
+    times: defaultdict[str, list[float]] = defaultdict(list)
+    posted: dict[str, float] = {}
+    for client, method, path, status, seconds in records:
+        times[f"{method} {path}"].append(seconds)
+        before = posted.pop(client, None)
+        if before is not None and method == "GET":
+            times[ANSWER].append(before + seconds)
+        if method == "POST" and path == "/answer" and status == 303:
+            posted[client] = seconds
+    return dict(times)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One load on the server: what the patients saw and what the server recorded."""
+
+    patients: int
+    visits: int
+    pace: Pace
+    tally: Tally
+    server: dict[str, list[float]]
+    seconds: float
+    server_cpu: float | None
+    client_cpu: float
+
+
+@dataclass(frozen=True)
+class Served:
+    """The kiosk under load: its process, its port, and the patients' client for it."""
+
+    process: subprocess.Popen[str]
+    port: int
+    browser: Callable[[], Browser]
+
+
+def run_load(served: Served, kb: KnowledgeBase, visits: list[tuple[dict[str, AnswerValue], str]],
+             pace: Pace) -> Phase:
+    recorded(served.port)  # forget what came before
+    server_cpu, client_cpu = cpu_seconds(served.process.pid), time.process_time()
+    start = time.perf_counter()
+    tally = asyncio.run(load(kb, served.browser, visits, pace))
+    seconds = time.perf_counter() - start
+    client_cpu = time.process_time() - client_cpu
+    after = cpu_seconds(served.process.pid)
+    times = server_times(recorded(served.port))
+    if not times.get(ANSWER):
+        tally.errors.append("no server time recorded for an answer")
+    return Phase(pace.concurrency, len(visits), pace, tally, times, seconds,
+                 None if server_cpu is None or after is None else after - server_cpu, client_cpu)
+
+
+# --- in this process: where an answer's time goes ------------------------------------------------
 @dataclass(frozen=True)
 class InProcess:
     engine_ms: float
@@ -357,6 +522,13 @@ class InProcess:
     p50_ms: float
     p95_ms: float
     """POST /answer and the page it redirects to, through the application alone (no network)."""
+
+
+def direct_load(app: ASGIApp, kb: KnowledgeBase, visits: list[tuple[dict[str, AnswerValue], str]],
+                seed: int) -> Tally:
+    """One patient after another through the application in this process, without pauses or floor."""
+    pace = Pace(concurrency=1, think=0, limit=600, seed=seed, floor=False)
+    return asyncio.run(load(kb, lambda: Direct(app), visits, pace))
 
 
 def in_process(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, AnswerValue], str]],
@@ -372,96 +544,187 @@ def in_process(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, A
             interview.answer(value)
             engine_times.append(time.perf_counter() - start)
     app = create_app(kb, engine)
-
-    def play() -> Tally:
-        return asyncio.run(load(kb, lambda: Direct(app), visits, Pace(concurrency=1, think=0, limit=600,
-                                                                      seed=seed)))
-
-    play()  # warm up
-    tally = play()
-    return InProcess(statistics.median(engine_times) * 1000, *percentiles(tally.round_trips)), tally
+    direct_load(app, kb, visits, seed)  # warm up
+    tally = direct_load(app, kb, visits, seed)
+    p50, p95, _ = percentiles(tally.round_trips[ANSWER])
+    return InProcess(statistics.median(engine_times) * 1000, p50, p95), tally
 
 
-def percentiles(times: list[float]) -> tuple[float, float]:
-    """p50 and p95, in ms."""
+def _where(label: tuple[str, int, str]) -> str:
+    """A profiled function as file:line(function), the file relative to the project or its library."""
+    path, line, name = label
+    if path == "~":  # built in
+        return name
+    path = path.removeprefix(str(ROOT) + os.sep)
+    return f"{re.sub(r'^.*?/(site-packages|lib/python3[.][0-9]+)/', '', path)}:{line}({name})"
+
+
+def profile(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, AnswerValue], str]],
+            seed: int, top: int = 15) -> None:
+    """Profile visits through the application in this process, and print the top costs per answer."""
+    from triage.web.app import create_app
+
+    app = create_app(kb, engine)
+    direct_load(app, kb, visits, seed)  # warm up
+    profiler = cProfile.Profile()
+    profiler.enable()
+    tally = direct_load(app, kb, visits, seed)
+    profiler.disable()
+    answers = max(tally.answers, 1)
+    entries: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in entries.values())
+    print(f"\nprofile: {len(visits)} visits through the application in this process (cProfile), "
+          f"{tally.answers} answers, {total / answers * 1000:.2f} ms an answer under the profiler")
+    ours = [(label, entry) for label, entry in entries.items() if label[0].startswith(str(ROOT / "triage"))]
+    lists = (("by own time", sorted(entries.items(), key=lambda e: -e[1][2])),
+             ("the project's functions, by time with callees", sorted(ours, key=lambda e: -e[1][3])))
+    for title, rows in lists:
+        print(f"  {'own ms':>7}{'+ callees':>10}{'calls':>9}  (ms per answer, calls in all) {title}")
+        for label, (_, calls, own, cumulative, _) in rows[:top]:
+            print(f"  {own / answers * 1000:>7.3f}{cumulative / answers * 1000:>10.3f}{calls:>9}  "
+                  f"{_where(label)}")
+
+
+# --- the report ----------------------------------------------------------------------------------
+def percentiles(times: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and p99, in ms (nan for no times)."""
     if len(times) < 2:
-        return float("nan"), float("nan")
-    return statistics.median(times) * 1000, statistics.quantiles(times, n=100)[94] * 1000
+        only = times[0] * 1000 if times else float("nan")
+        return only, only, only
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return statistics.median(times) * 1000, cuts[94] * 1000, cuts[98] * 1000
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User and system CPU time of a process so far (Linux), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _cells(times: list[float], floor_p95: float) -> str:
+    p50, p95, p99 = percentiles(times)
+    if math.isnan(p50):  # no such request
+        return f"{'-':>7}{'-':>7}{'-':>7}{'':>10}"
+    ratio = f"{p95 / floor_p95:.1f}×" if floor_p95 > 0 else "-"
+    return f"{p50:>7.2f}{p95:>7.2f}{p99:>7.2f}{ratio:>10}"
+
+
+def print_load(title: str, phase: Phase) -> None:
+    """A load's title, then server time and round trip of each line of :data:`ROWS`."""
+    print(f"\n{title}")
+    floor = ROWS[0][1]
+    server_floor = percentiles(phase.server.get(floor, []))[1]
+    trip_floor = percentiles(phase.tally.round_trips.get(floor, []))[1]
+    print(f"  {'':<32}{'server time (ms)':<31}   round trip (ms)")
+    columns = f"{'p50':>7}{'p95':>7}{'p99':>7}{'p95/floor':>10}"
+    print(f"  {'':<26}{'n':>6}{columns}   {columns}")
+    for name, label in ROWS:
+        server = phase.server.get(label, [])
+        print(f"  {name:<26}{len(server):>6}{_cells(server, server_floor)}   "
+              f"{_cells(phase.tally.round_trips.get(label, []), trip_floor)}")
+
+
+def print_loads(one: Phase, many: Phase) -> None:
+    print_load(f"1 patient: {one.visits} visit{'s' * (one.visits != 1)}, {one.tally.answers} answers, "
+               f"pauses of {one.pace.think:g} s; {one.tally.finished} reached their result", one)
+    rate = many.tally.answers / many.seconds if many.seconds else 0
+    print_load(f"{many.patients} patients at once: {many.visits} visits, {many.tally.answers} answers in "
+               f"{many.seconds:.0f} s ({rate:.0f} answers/s), pauses of {many.pace.think:g} s on average;\n"
+               f"{many.tally.finished} reached their result, {many.tally.cut_short} cut short by the "
+               f"{many.pace.limit:g} s limit", many)
+
+
+def print_measures(many: Phase, alone: InProcess, errors: list[str]) -> bool:
+    """The targets and the CPU and in-process figures; whether the server time met its target."""
+    server_p95 = percentiles(many.server.get(ANSWER, []))[1]
+    met = server_p95 <= TARGET_SERVER_P95_MS
+    answers = max(many.tally.answers, 1)
+    print(f"\n{'measure':<58}{'value':>10}{'target':>10}")
+    print(f"{f'p95 server time per answer at {many.patients} patients (ms)':<58}{server_p95:>10.1f}"
+          f"{f'<= {TARGET_SERVER_P95_MS:g}':>10}  {'ok' if met else 'MISSED'}")
+    print(f"{'errors':<58}{len(errors):>10}{TARGET_ERRORS:>10}  "
+          f"{'ok' if len(errors) <= TARGET_ERRORS else 'MISSED'}")
+    if many.server_cpu is not None:
+        print(f"{f'server CPU per answer at {many.patients} patients, every request (ms)':<58}"
+              f"{many.server_cpu / answers * 1000:>10.2f}")
+    print(f"{'the patients (this process): CPU per answer (ms)':<58}"
+          f"{many.client_cpu / answers * 1000:>10.2f}")
+    print(f"{'in process, no network: an answer, p50 (ms)':<58}{alone.p50_ms:>10.2f}")
+    print(f"{'in process, no network: an answer, p95 (ms)':<58}{alone.p95_ms:>10.2f}")
+    print(f"{'in process: Interview.answer, median (ms)':<58}{alone.engine_ms:>10.2f}"
+          f"   {alone.engine_ms / alone.p50_ms:.0%} of an answer")
+    for error in sorted(set(errors))[:10]:
+        print(f"  error: {error} (x{errors.count(error)})")
+    return met
+
+
+def print_ack_wait(waits: tuple[float, float], client: str) -> None:
+    browser, quick = waits
+    print("a response's wait for the client's acknowledgement, one kept-alive connection, p50 of the "
+          f"floor's round trip:\n  client acknowledging as browsers do {browser:.1f} ms, "
+          f"at once {quick:.1f} ms")
+    if browser > 10 + (0 if math.isnan(quick) else quick):
+        print("  the kiosk's connections leave Nagle's algorithm on (no TCP_NODELAY): a page's body waits "
+              "for the\n  browser's delayed ACK of its head; "
+              + ("the patients below acknowledge at once" if client == "wire" and QUICKACK is not None
+                 else "the patients' round trips below carry that wait"))
+
+
+# --- the run -------------------------------------------------------------------------------------
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer visits: one a patient at once, two for 1 patient, a third in process")
+    parser.add_argument("--patients", type=int,
+                        help="visits in all, at once (default 100; --quick: --concurrency)")
+    parser.add_argument("--concurrency", type=int, default=50, help="patients at once (default 50)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between answers, s (default 1)")
+    parser.add_argument("--single-visits", type=int,
+                        help="visits of the 1-patient load (default 4; --quick: 2)")
+    parser.add_argument("--limit", type=float, default=120.0,
+                        help="each load at most this many seconds (default 120)")
+    parser.add_argument("--client", choices=("wire", "httpx"), default="wire",
+                        help="the patients' HTTP client (default: wire, written out by hand)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile visits in process even when the target is met")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.patients is None:
+        args.patients = args.concurrency if args.quick else 100
+    if args.single_visits is None:
+        args.single_visits = 2 if args.quick else 4
+    return args
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--patients", type=int, default=100, help="patients in all (default 100)")
-    parser.add_argument("--concurrency", type=int, default=50, help="patients at once (default 50)")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between answers, s (default 1)")
-    parser.add_argument("--limit", type=float, default=120.0, help="at most this many seconds (default 120)")
-    parser.add_argument("--client", choices=("wire", "httpx"), default="wire",
-                        help="the patients' HTTP client (default: wire, written out by hand)")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-
+    args = options()
     kb = loader.load()
     engine = engine_for(kb)
     paths = sorted(VIGNETTES.glob("p*.yaml"))
     answer_sets = [vignette_answers(kb, p) for p in paths]
-    levels = [expected_level(kb, engine, a) for a in answer_sets]
-    visits = [(answer_sets[i % len(paths)], levels[i % len(paths)]) for i in range(args.patients)]
-    alone, checked = in_process(kb, engine, list(zip(answer_sets, levels, strict=True)), args.seed)
+    every = list(zip(answer_sets, [expected_level(kb, engine, a) for a in answer_sets], strict=True))
+    crowd = [every[i % len(every)] for i in range(args.patients)]
+    single = [every[(2 * i + 1) * len(every) // (2 * args.single_visits)] for i in range(args.single_visits)]
+    alone, checked = in_process(kb, engine, every[::3] if args.quick else every, args.seed)
 
     port = free_port()
     server = start_server(port)
     try:
-        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
-        start = time.perf_counter()
-        browser: Callable[[], Browser] = (
-            (lambda: Wire("127.0.0.1", port)) if args.client == "wire"
-            else (lambda: Httpx(f"http://127.0.0.1:{port}")))
-        pace = Pace(concurrency=args.concurrency, think=args.think, limit=args.limit, seed=args.seed)
-        tally = asyncio.run(load(kb, browser, visits, pace))
-        duration = time.perf_counter() - start
-        client_cpu = time.process_time() - client_cpu
-        after = cpu_seconds(server.pid)
-        server_cpu = None if server_cpu is None or after is None else after - server_cpu
+        waits = asyncio.run(delayed_ack_wait("127.0.0.1", port))
+        served = Served(server, port, (lambda: Wire("127.0.0.1", port)) if args.client == "wire"
+                        else (lambda: Httpx(f"http://127.0.0.1:{port}")))
+        one = run_load(served, kb, single, Pace(1, SINGLE_THINK, args.limit, args.seed))
+        many = run_load(served, kb, crowd, Pace(args.concurrency, args.think, args.limit, args.seed))
     finally:
         err = stop_server(server)
+    errors = [*one.tally.errors, *many.tally.errors, *(f"in process: {e}" for e in checked.errors)]
     if "Traceback" in err:
-        tally.errors.append("the server printed a traceback")
-    tally.errors += [f"in process: {e}" for e in checked.errors]
+        errors.append("the server printed a traceback")
 
-    times = tally.round_trips
-    p50, p95 = percentiles(times)
-    answers = max(len(times), 1)
     print(f"knowledge base {kb.version}: {len(kb.questions)} questions, {len(kb.rules)} rules; "
-          f"{len(paths)} vignettes in turn")
-    print(f"{args.patients} patients ({args.client}), {args.concurrency} at once, "
-          f"pauses of {args.think:g} s on average; "
-          f"{tally.finished} reached their result, {tally.cut_short} cut short by the {args.limit:g} s limit")
-    print(f"{len(times)} answers in {duration:.1f} s ({len(times) / duration:.0f} answers/s)")
-    print(f"{'measure':<52}{'value':>10}{'target':>10}")
-    print(f"{'answer round trip, p50 (ms)':<52}{p50:>10.1f}")
-    print(f"{'answer round trip, p95 (ms)':<52}{p95:>10.1f}{'<= 50':>10}  "
-          f"{'ok' if p95 <= TARGET_P95_MS else 'MISSED'}")
-    print(f"{'errors':<52}{len(tally.errors):>10}{'0':>10}  "
-          f"{'ok' if len(tally.errors) <= TARGET_ERRORS else 'MISSED'}")
-    if server_cpu is not None:
-        print(f"{'server CPU per answer, every request counted (ms)':<52}"
-              f"{server_cpu / answers * 1000:>10.1f}")
-    print(f"{'this process (the patients) CPU per answer (ms)':<52}{client_cpu / answers * 1000:>10.1f}")
-    print(f"{'in process, no network: round trip p50 (ms)':<52}{alone.p50_ms:>10.1f}")
-    print(f"{'in process, no network: round trip p95 (ms)':<52}{alone.p95_ms:>10.1f}")
-    print(f"{'in process: Interview.answer, median (ms)':<52}{alone.engine_ms:>10.1f}"
-          f"   {alone.engine_ms / alone.p50_ms:.0%} of the round trip")
-    for error in sorted(set(tally.errors))[:10]:
-        print(f"  error: {error} (x{tally.errors.count(error)})")
+          f"{len(paths)} vignettes in turn; client: {args.client}")
+    print(f"server time: from the request handed to the kiosk to its response handed back; round trip: as "
+          f"the patients see it.\nfloor: GET {FLOOR}, a {FLOOR_BYTES}-byte page from the same server without "
+          "the kiosk, asked once between answers")
+    print_ack_wait(waits, args.client)
+    print_loads(one, many)
+    met = print_measures(many, alone, errors)
+    if args.profile or not met:
+        profile(kb, engine, every[::4], args.seed)
 
 
 if __name__ == "__main__":
