@@ -289,9 +289,9 @@ def answer_and_show(interview: Interview, settings: clinic.Clinic, ending: Endin
     kb, console, ctx = interview.kb, ending.console, ending.ctx
     while True:
         questionnaire(interview, console, ctx.plain)
-        from triage import result as results  # once the questions are answered
+        from triage import pipeline  # once the questions are answered
 
-        result = results.build(kb, interview.flow_result(), source="questionnaire")
+        result = pipeline.assess(kb, interview.path_answers(), source="questionnaire")
         doc = screens.show_result(console, kb, result, ctx.plain, settings)
         ending.result_shown = True
         emergency = interview.stopped and result.level == "emergency"

@@ -46,8 +46,7 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from triage import errors, i18n, loader, qtypes, words
-from triage import result as results
+from triage import errors, i18n, loader, pipeline, qtypes, words
 from triage.engine import Engine, engine_for
 from triage.errors import Problem
 from triage.exits import EXIT_OK, EXIT_PROBLEMS
@@ -265,7 +264,7 @@ def play(  # noqa: PLR0913  what to play, then how, by keyword
     if given_at_once:
         note = i18n.plural(words.DEMO_SKIPPED, given_at_once)
         console.print(Text(note.format(n=given_at_once), style="" if plain else "dim"))
-    result = results.build(kb, interview.flow_result(), source=scenario.file)
+    result = pipeline.assess(kb, interview.path_answers(), source=scenario.file)
     screens.show_result(console, kb, result, plain)
     return result
 
