@@ -65,8 +65,8 @@ def direct_assessment(kb: KnowledgeBase, ref: Reference, given: dict[str, Answer
     stopping = [r for r in kb.rules if then_stops(r.then)]
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
-    for question in kb.questions:
-        if not flow.is_asked(kb, question, used):
+    for question, condition, _ in flow.asking(kb):  # the checklist: only caution rules read it
+        if condition is not None and not conditions.holds(condition, used):
             continue
         asked.append(question.id)
         if question.id in given:

@@ -15,6 +15,7 @@ from strategies import answer_sets
 from triage import flow, loader, rulegraph
 from triage.engine import Engine, engine_for
 from triage.models import Evaluation, KnowledgeBase, Rule
+from triage.terminal import examples
 
 KB = loader.load()
 
@@ -105,3 +106,55 @@ def test_the_flow_gives_a_fresh_evaluation_whatever_the_rules(answers: dict[str,
 def test_cuts_under_a_late_negation_agree_with_fresh_evaluations(data: st.DataObject) -> None:
     kb = late_negation_kb()
     check_every_cut(kb, Engine(kb), data.draw(answer_sets(kb)))
+
+
+@given(answer_sets(KB))
+def test_a_walk_gives_what_a_fresh_evaluation_of_its_answers_gives(answers: dict[str, Any]) -> None:
+    """Whatever the walk read from earlier evaluations (a cut, the checklist added to the rest)."""
+    engine = engine_for(KB)
+    walked = flow.simulate(KB, engine, answers)
+    same(walked.evaluation, engine.evaluate(walked.answers, flow.unanswered(walked.asked, walked.answers)))
+
+
+def checklist_negated_kb() -> KnowledgeBase:
+    """A caution that holds unless the checklist says the person has no bleeding disorder."""
+    rule = Rule.model_validate({
+        "id": "caution_unless_bleeding", "because": "b", "source": "s", "then": {"caution": "acupuncture"},
+        "when": {"not": {"question": "before_needling", "operator": "contains",
+                         "answer": "bleeding_disorder"}}})
+    return KB.model_copy(update={"rules": (*KB.rules, rule)})
+
+
+def test_a_checklist_answer_that_a_rule_negates_is_evaluated_afresh() -> None:
+    kb = checklist_negated_kb()
+    engine = Engine(kb)
+    answers: dict[str, Any] = {**examples.BENIGN, "before_needling": ("bleeding_disorder",)}
+    walked = flow.simulate(kb, engine, answers)
+    assert "before_needling" in walked.asked, "acupuncture may be discussed: the checklist is asked"
+    assert "caution_unless_bleeding" not in walked.evaluation.fired
+    same(walked.evaluation, engine.evaluate(walked.answers, flow.unanswered(walked.asked, walked.answers)))
+    assert engine_for(KB).checklist_adds_only and not engine.checklist_adds_only
+
+
+@pytest.mark.parametrize("answers", [
+    pytest.param({"fever": True, "unexplained_weight_loss": True, "immune_risk": False}, id="negated-later"),
+    pytest.param({"fever": True, "unexplained_weight_loss": False}, id="not-negated"),
+])
+def test_a_rule_negating_a_later_answer_is_judged_on_every_answer(answers: dict[str, Any]) -> None:
+    """In the questionnaire's order the fever rule could fire before the weight-loss answer that
+    rules it out: the walk must not keep such a firing."""
+    kb = late_negation_kb()
+    engine = Engine(kb)
+    walked = flow.simulate(kb, engine, answers)
+    fired = "fever_without_weight_loss" in walked.evaluation.fired
+    assert fired == (not answers["unexplained_weight_loss"])
+    same(walked.evaluation, engine.evaluate(walked.answers, flow.unanswered(walked.asked, walked.answers)))
+    assert not engine.negations_settled
+
+
+@given(st.data())
+def test_a_walk_under_a_late_negation_gives_a_fresh_evaluation(data: st.DataObject) -> None:
+    kb = late_negation_kb()
+    engine = Engine(kb)
+    walked = flow.simulate(kb, engine, data.draw(answer_sets(kb)))
+    same(walked.evaluation, engine.evaluate(walked.answers, flow.unanswered(walked.asked, walked.answers)))

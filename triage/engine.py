@@ -77,8 +77,25 @@ def _activate_node(node: Any, token: Any) -> None:
     node._activate(_copy_token(token))
 
 
+_experta_check = FeatureCheck.__call__
+
+
+def _check_feature(check: Any, data: Any, is_fact: bool = True) -> Any:
+    """experta's test of one field of a fact, reading a plain field directly: experta splits every
+    field's name on ``__`` (a path into nested values) and logs every test, at every node."""
+    what = check.what
+    if is_fact and type(what) is str and "__" not in what and not what.isnumeric():
+        try:
+            record = data[what]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return check.check(record, check.expected)
+    return _experta_check(check, data, is_fact)
+
+
 Token.copy = _copy_token
 OneInputNode.activate = _activate_node
+FeatureCheck.__call__ = _check_feature
 
 
 def quiet_watchers() -> None:
@@ -569,6 +586,14 @@ class Engine:
         self._tested_unanswered = conditions.required_questions(kb)
         self.stops_are_monotone = _monotone_stops(kb)
         self._windows = rulegraph.negation_windows(kb)
+        self.negations_settled = all(w.horizon <= w.earliest for w in self._windows)
+        """No rule can hold before everything it negates has been asked: answers declared in the
+        questionnaire's order, each followed by a run, fire what a fresh evaluation fires."""
+        self._matters: dict[tuple[str, type, AnswerValue], bool] = {}
+        # The checklist before needling is read by caution rules only, which declare nothing: where
+        # no rule negates its answers, they only add firings to an evaluation of the rest.
+        checklist = {q.id for q in kb.checklist}
+        self.checklist_adds_only = not (checklist & rulegraph.negated_anywhere(kb))
         self._levels = {r.id: then_level(r.then) for r in kb.rules}
 
     # Incremental use (the questionnaire flow): reset, then declare and run.
@@ -578,18 +603,35 @@ class Engine:
         self._engine.stopped = False
 
     def matters(self, qid: str, value: AnswerValue) -> bool:
-        """Whether any pattern of any rule can match this answer."""
-        return any(op == "exists" or conditions.compare(op, value, expected)
-                   for op, expected in self._tests.get(qid, ()))
+        """Whether any pattern of any rule can match this answer (kept for each answer once seen:
+        a question's answers are few)."""
+        key = (qid, type(value), value)  # True == 1, but `= true` and `= 1` differ
+        known = self._matters.get(key)
+        if known is None:
+            known = any(op == "exists" or conditions.compare(op, value, expected)
+                        for op, expected in self._tests.get(qid, ()))
+            if len(self._matters) < _MATTERS_KEPT:
+                self._matters[key] = known
+        return known
 
-    def declare(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> None:
-        """Declare known answers, and the questions asked but left unanswered."""
+    def declare(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> bool:
+        """Declare known answers, and the questions asked but left unanswered; False when none of
+        them can match any pattern (nothing was declared)."""
         facts = [Answer(question=qid, value=_to_value(value))
                  for qid, value in answers.items() if self.matters(qid, value)]
         facts += [Unanswered(question=qid) for qid in sorted(set(unanswered))
                   if qid in self._tested_unanswered and qid not in answers]
         if facts:  # one call: experta updates its agenda once per declare() call
             self._engine.declare(*facts)
+        return bool(facts)
+
+    def extend(self, answers: Mapping[str, AnswerValue], unanswered: Iterable[str] = ()) -> Evaluation:
+        """The evaluation just made, with more answers (and questions left unanswered) added: what a
+        fresh evaluation of them all gives where no rule negates the ones added (the checklist
+        before needling, when :attr:`checklist_adds_only`)."""
+        self.declare(answers, unanswered)
+        self.run()
+        return self.snapshot()
 
     def run(self) -> bool:
         """Fire everything the facts allow; True once a stopping rule has fired."""
@@ -663,6 +705,8 @@ class Engine:
 
 
 _NEVER = 1 << 30
+_MATTERS_KEPT = 100_000
+"""At most this many answers' :meth:`Engine.matters` are kept (a bound whatever the answers)."""
 
 
 def _monotone_stops(kb: KnowledgeBase) -> bool:

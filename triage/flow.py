@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from triage import acupuncture, conditions
 from triage.engine import Engine
-from triage.models import AnswerValue, Evaluation, KnowledgeBase, Question
+from triage.models import AnswerValue, Condition, Evaluation, KnowledgeBase, Question
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def unanswered(asked: Iterable[str], answers: Mapping[str, AnswerValue]) -> froz
 
 def simulate(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> FlowResult:
     """Walk the questionnaire as a person would, answering from ``given``."""
-    if engine.stops_are_monotone:
+    if engine.negations_settled:
+        asked, used, stopped, evaluation = _walk_in_order(kb, engine, given)
+    elif engine.stops_are_monotone:
         asked, used, stopped, evaluation = _walk_monotone(kb, engine, given)
     else:
         asked, used, stopped, evaluation = _walk_incremental(kb, engine, given)
@@ -74,14 +76,21 @@ def walk(kb: KnowledgeBase, given: Mapping[str, AnswerValue], *,
     ``checklist``, the checklist before needling as if acupuncture may be discussed, else without it."""
     used: dict[str, AnswerValue] = {}
     asked: list[str] = []
-    for question in kb.questions:
-        if not checklist and kb.is_checklist(question):
+    for question, condition, last in asking(kb):
+        if last and not checklist:
             continue
-        if is_asked(kb, question, used):
+        if condition is None or conditions.holds(condition, used):
             asked.append(question.id)
             if question.id in given:
                 used[question.id] = given[question.id]
     return asked, used
+
+
+def asking(kb: KnowledgeBase) -> tuple[tuple[Question, Condition | None, bool], ...]:
+    """Each question, when it is asked (:func:`triage.conditions.asked_when`), and whether it is the
+    checklist asked last: worked out once for the knowledge base."""
+    return kb.derived("asking", lambda k: tuple(
+        (q, conditions.asked_when(k, q), k.is_checklist(q)) for q in k.questions))
 
 
 def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
@@ -104,6 +113,31 @@ def _walk_incremental(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Ans
     if stopped:
         return asked, used, True, evaluation
     return _with_checklist(kb, engine, given, (asked, used, False, evaluation))
+
+
+def _walk_in_order(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
+    """Declare each answer (or that the question was left unanswered) as the questionnaire asks it,
+    and run the engine after each: the walk stops at the first stop, having declared nothing past
+    it, and the engine then holds what a fresh evaluation of the answers asked gives.
+
+    Valid when no rule can hold before everything it negates has been asked
+    (:attr:`Engine.negations_settled`): a rule that fires on fewer answers would fire on all.
+    """
+    engine.reset()
+    used: dict[str, AnswerValue] = {}
+    asked: list[str] = []
+    for question, condition, last in asking(kb):
+        if last or not (condition is None or conditions.holds(condition, used)):
+            continue
+        asked.append(question.id)
+        if question.id in given:
+            used[question.id] = given[question.id]
+            declared = engine.declare({question.id: given[question.id]})
+        else:
+            declared = engine.declare({}, (question.id,))
+        if declared and engine.run():
+            return asked, used, True, engine.snapshot()
+    return _with_checklist(kb, engine, given, (asked, used, False, engine.snapshot()))
 
 
 def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue]) -> _Walk:
@@ -129,15 +163,19 @@ def _walk_monotone(kb: KnowledgeBase, engine: Engine, given: Mapping[str, Answer
 def _with_checklist(kb: KnowledgeBase, engine: Engine, given: Mapping[str, AnswerValue],
                     walked: _Walk) -> _Walk:
     """Ask the checklist before needling after the rest of a walk that did not stop, when
-    acupuncture may be discussed."""
+    acupuncture may be discussed. ``walked`` must be the engine's last evaluation."""
     asked, used, _, evaluation = walked
     if not kb.checklist or acupuncture.may_be_discussed(kb, evaluation) is None:
         return asked, used, False, evaluation
+    added: dict[str, AnswerValue] = {}
+    before = len(asked)
     for question in kb.checklist:
         if is_asked(kb, question, used):
             asked.append(question.id)
             if question.id in given:
-                used[question.id] = given[question.id]
+                used[question.id] = added[question.id] = given[question.id]
+    if engine.checklist_adds_only:  # the engine still holds the evaluation of the rest
+        return asked, used, False, engine.extend(added, unanswered(asked[before:], used))
     return asked, used, False, engine.evaluate(used, unanswered(asked, used))
 
 class Interview:

@@ -189,6 +189,11 @@ def negation_windows(kb: KnowledgeBase) -> tuple[NegationWindow, ...]:
     return tuple(windows)
 
 
+def negated_anywhere(kb: KnowledgeBase) -> frozenset[str]:
+    """Every question some rule needs *not* to hold (or to be unknown, or left unanswered)."""
+    return frozenset(q for rule in kb.rules for q in _negated(rule.when) if isinstance(q, str))
+
+
 def _negated(condition: Condition) -> Iterator[str | Finding]:
     """What a condition needs not to hold, in negation normal form: questions (answered a way,
     or at all, or left unanswered) by id, findings as such."""
