@@ -589,7 +589,7 @@ class Engine:
         self.negations_settled = all(w.horizon <= w.earliest for w in self._windows)
         """No rule can hold before everything it negates has been asked: answers declared in the
         questionnaire's order, each followed by a run, fire what a fresh evaluation fires."""
-        self._matters: dict[tuple[str, type, AnswerValue], bool] = {}
+        self._matters: dict[tuple[str, type, Any], bool] = {}
         # The checklist before needling is read by caution rules only, which declare nothing: where
         # no rule negates its answers, they only add firings to an evaluation of the rest.
         checklist = {q.id for q in kb.checklist}
@@ -605,12 +605,18 @@ class Engine:
     def matters(self, qid: str, value: AnswerValue) -> bool:
         """Whether any pattern of any rule can match this answer (kept for each answer once seen:
         a question's answers are few)."""
-        key = (qid, type(value), value)  # True == 1, but `= true` and `= 1` differ
-        known = self._matters.get(key)
+        kept = tuple(value) if isinstance(value, list) else value  # a list from a caller: as a tuple
+        # The type is part of the key: True == 1, but `= true` and `= 1` differ.
+        key = (qid, type(value), kept)
+        try:
+            known = self._matters.get(key)
+            hashable = True
+        except TypeError:  # not an answer the questionnaire gives, but asked all the same
+            known, hashable = None, False
         if known is None:
             known = any(op == "exists" or conditions.compare(op, value, expected)
                         for op, expected in self._tests.get(qid, ()))
-            if len(self._matters) < _MATTERS_KEPT:
+            if hashable and len(self._matters) < _MATTERS_KEPT:
                 self._matters[key] = known
         return known
 
