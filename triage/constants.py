@@ -474,3 +474,12 @@ ASKED_ONLY_WHEN_COLON = N_("only when:")
 EXPLAIN_ASKED_ONLY_WHEN = N_("`{id}`: {question}, asked only when:")
 WHAT_IF_CHANGE = N_("{id} = {value} (was {was})")
 SAID = N_('"{answer}" to "{question}"')
+
+# --- the kiosk's visits: when they begin, when the kiosk is full, when they expire ---------------
+# (end of the kiosk's visits)
+
+# --- the kiosk on a network: TLS, the allowed names, serving, stopping ----------------------------
+# (end of the kiosk on a network)
+
+# --- the kiosk's limits and errors: sizes of requests, repeated fields, methods -------------------
+# (end of the kiosk's limits and errors)
