@@ -51,8 +51,13 @@ and keep the server busy: a round trip then measures the queue. Each load stops 
 seconds. A run takes about two minutes; `--quick` about one, with fewer visits (one a patient at
 50, two for 1 patient, a third of the vignettes in this process).
 
+With `--store redis://HOST:PORT/DB` the kiosk keeps its visits in that Redis (`triage serve --store`),
+in process too; `--store redis` starts a Redis of its own for the run (Debian's `redis-server`, on a
+free port, keeping nothing on disk).
+
     uv run python benchmarks/bench_web_load.py [--quick] [--patients 100] [--concurrency 50]
         [--think 1.0] [--single-visits 4] [--limit 120] [--client wire|httpx] [--profile] [--seed 7]
+        [--store memory|redis|redis://HOST:PORT/DB]
 """
 
 from __future__ import annotations
@@ -66,14 +71,16 @@ import os
 import pstats
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,7 +247,7 @@ class Direct(Browser):
         self.app = app
 
     async def exchange(self, method: str, path: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        headers = [(b"host", b"kiosk")]
+        headers = [(b"host", b"127.0.0.1")]
         if self.cookie:
             headers.append((b"cookie", self.cookie.encode()))
         if method == "POST":
@@ -337,6 +344,8 @@ async def patient(browser: Browser, kb: KnowledgeBase, answers: Mapping[str, Ans
     page = await browser.open("GET", "/")
     csrf = _field(CSRF_FIELD, page)
     page = await browser.open("POST", "/start", [("csrf", csrf)])
+    if page.path.startswith("/question/"):  # the visit's own token: the welcome form's only began it
+        csrf = _field(CSRF_FIELD, page)
     while page.path.startswith("/question/") and page.status == 200:  # /question/N, its place
         if time.monotonic() > run.deadline:
             tally.cut_short += 1
@@ -414,10 +423,10 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int) -> subprocess.Popen[str]:
+def start_server(port: int, store: str = "memory") -> subprocess.Popen[str]:
     """`triage serve` on ``port``, its server times recorded (benchmarks/timed_kiosk.py), once it answers."""
-    server = subprocess.Popen([sys.executable, str(LAUNCHER), "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, str(LAUNCHER), "--port", str(port), "--store", store],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while True:
         status = None
@@ -432,6 +441,39 @@ def start_server(port: int) -> subprocess.Popen[str]:
             server.kill()
             raise SystemExit(f"the kiosk did not start: {server.communicate()[1][-2000:]}")
         time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def own_store(store: str) -> Iterator[str]:
+    """The store's URL; for ``redis``, a Redis of the run's own, keeping nothing on disk, while it lasts."""
+    if store != "redis":
+        yield store
+        return
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("--store redis needs Debian's redis-server (apt-get install redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        server = subprocess.Popen([binary, "--save", "", "--appendonly", "no", "--port", str(port),
+                                   "--bind", "127.0.0.1", "--dir", folder], stdout=subprocess.DEVNULL)
+        url = f"redis://127.0.0.1:{port}/0"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with redis.Redis.from_url(url) as client:
+                        client.ping()
+                    break
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit("redis-server did not start") from None
+                    time.sleep(0.05)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def stop_server(server: subprocess.Popen[str]) -> str:
@@ -532,8 +574,9 @@ def direct_load(app: ASGIApp, kb: KnowledgeBase, visits: list[tuple[dict[str, An
 
 
 def in_process(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, AnswerValue], str]],
-               seed: int) -> tuple[InProcess, Tally]:
+               seed: int, store: str = "memory") -> tuple[InProcess, Tally]:
     from triage.web.app import create_app
+    from triage.web.sessions import store_from_url
 
     engine_times: list[float] = []
     for answers, _ in visits:
@@ -544,8 +587,10 @@ def in_process(kb: KnowledgeBase, engine: Engine, visits: list[tuple[dict[str, A
             interview.answer(value)
             engine_times.append(time.perf_counter() - start)
     app = create_app(kb, engine)
+    app.state.visits.use(store_from_url(store))
     direct_load(app, kb, visits, seed)  # warm up
     tally = direct_load(app, kb, visits, seed)
+    app.state.visits.store.close()
     p50, p95, _ = percentiles(tally.round_trips[ANSWER])
     return InProcess(statistics.median(engine_times) * 1000, p50, p95), tally
 
@@ -682,6 +727,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="profile visits in process even when the target is met")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--store", default="memory",
+                        help="where the kiosk keeps its visits: memory (default), redis://HOST:PORT/DB, "
+                             "or redis (a Redis of the run's own)")
     args = parser.parse_args()
     if args.patients is None:
         args.patients = args.concurrency if args.quick else 100
@@ -692,6 +740,11 @@ def options() -> argparse.Namespace:
 
 def main() -> None:
     args = options()
+    with own_store(args.store) as store:
+        run(args, store)
+
+
+def run(args: argparse.Namespace, store: str) -> None:
     kb = loader.load()
     engine = engine_for(kb)
     paths = sorted(VIGNETTES.glob("p*.yaml"))
@@ -699,10 +752,10 @@ def main() -> None:
     every = list(zip(answer_sets, [expected_level(kb, engine, a) for a in answer_sets], strict=True))
     crowd = [every[i % len(every)] for i in range(args.patients)]
     single = [every[(2 * i + 1) * len(every) // (2 * args.single_visits)] for i in range(args.single_visits)]
-    alone, checked = in_process(kb, engine, every[::3] if args.quick else every, args.seed)
+    alone, checked = in_process(kb, engine, every[::3] if args.quick else every, args.seed, store)
 
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, store)
     try:
         waits = asyncio.run(delayed_ack_wait("127.0.0.1", port))
         served = Served(server, port, (lambda: Wire("127.0.0.1", port)) if args.client == "wire"
@@ -716,7 +769,8 @@ def main() -> None:
         errors.append("the server printed a traceback")
 
     print(f"knowledge base {kb.version}: {len(kb.questions)} questions, {len(kb.rules)} rules; "
-          f"{len(paths)} vignettes in turn; client: {args.client}")
+          f"{len(paths)} vignettes in turn; client: {args.client}; visits kept in: "
+          f"{'redis' if store.startswith('redis') else store}")
     print(f"server time: from the request handed to the kiosk to its response handed back; round trip: as "
           f"the patients see it.\nfloor: GET {FLOOR}, a {FLOOR_BYTES}-byte page from the same server without "
           "the kiosk, asked once between answers")

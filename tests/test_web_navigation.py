@@ -506,13 +506,14 @@ def test_a_second_start_page_asks_before_wiping_a_visit_in_progress(
 
 
 def test_a_start_page_left_open_still_starts(tablet: Tablet, app: FastAPI) -> None:
-    """Two start pages before anyone starts: the first one's Start still works."""
+    """Two start pages before anyone starts: the first one's Start still works, in its own language
+    (the welcome page begins no visit whose language a later one could change: its form says it)."""
     tablet.get("/")
     first = tablet.fields()
     tablet.get("/?lang=es")
     started = tablet.post("/start", first)
     assert started.url.path == "/question/1"
-    assert visit_of(app, tablet).language == "es"
+    assert visit_of(app, tablet).language == "en"
 
 
 # --- pages for staff and educators -------------------------------------------------------------------
@@ -619,10 +620,11 @@ def test_the_new_words_are_read_in_the_visits_language(tablet: Tablet, kb: Knowl
 
 
 def test_no_answer_is_taken_before_start(tablet: Tablet, app: FastAPI) -> None:
+    """Before Start there is no visit to answer in (the welcome page begins none): refused, saying so."""
     tablet.get("/")
     csrf = tablet.fields()["csrf"]
     for url in ("/answer", "/back"):
         sent = tablet.post(url, {"csrf": csrf, "question": "age", "answer": "40"}, follow_redirects=False)
-        assert (sent.status_code, sent.headers["location"]) == (303, "/"), url
-    visit = visit_of(app, tablet)
-    assert not visit.started and visit.interview.answers == {}
+        assert sent.status_code == 403, url
+        assert words(constants.WEB_EXPIRED_NOT_STARTED) in text_of(sent.text)
+    assert app.state.visits.get(tablet.token) is None

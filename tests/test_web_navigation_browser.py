@@ -193,10 +193,11 @@ def test_start_again_asks_then_wipes_the_answers(
     click(page, "button", constants.WEB_CONFIRM_YES)
     assert heading(page) == constants.WEB_WELCOME_TITLE
     assert kiosk.app.state.visits.get(old.token) is None
-    fresh = visit_of(kiosk, context)
-    assert fresh is not None and fresh is not old and not fresh.interview.answers
+    assert visit_of(kiosk, context) is None  # the welcome page begins no visit: Start does
     press(page, constants.WEB_START)
     assert current_question(page) == "age" and page.locator("#answer").input_value() == ""
+    fresh = visit_of(kiosk, context)
+    assert fresh is not None and fresh is not old and fresh.token != old.token and not fresh.interview.answers
 
 
 # --- the language ------------------------------------------------------------------------------------

@@ -11,19 +11,28 @@ asking.
 A question is asked with the form control of its type (:data:`WIDGETS`); what
 the control lists, shows as given and reads back is the type's own
 (:mod:`triage.qtypes`).
+
+The welcome page begins nothing: a visit begins when its form is posted to
+Start (:meth:`triage.web.kiosk.Kiosk.begin`, which says why when it cannot).
+The router's lifespan sweeps the visits gone idle while the kiosk runs
+(:func:`sweeping`), so that no answer outlives its idle time in memory for
+want of a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from triage import i18n, qtypes, words
 from triage.models import Question
+from triage.web import sessions
 from triage.web.kiosk import COOKIE, Action, Kiosk, KioskState, go, out_of_date, where
 from triage.web.sessions import Visit, progress
 
@@ -81,40 +90,65 @@ def question_page(kiosk: Kiosk, visit: Visit, error: str | None = None,
 
 
 # --- the routes ------------------------------------------------------------------------------------
-router = APIRouter()
+@contextlib.asynccontextmanager
+async def sweeping(app: FastAPI) -> AsyncIterator[None]:
+    """While the kiosk runs, the visits gone idle are wiped every few seconds
+    (:meth:`triage.web.sessions.Visits.sweep_every`). The application runs this router's lifespan
+    with its own (FastAPI merges the lifespans of the routers it includes)."""
+    kiosk: Kiosk = app.state.kiosk
+    sweeper = asyncio.create_task(kiosk.visits.sweep_every())
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+
+
+router = APIRouter(lifespan=sweeping)
 
 
 @router.get("/", response_class=HTMLResponse)
 async def welcome(request: Request, kiosk: KioskState) -> Response:
+    """The first screen. It begins no visit: its form does, posted to Start (:func:`start`)."""
     current = kiosk.visit_of(request)  # a held tablet stays held (HeldVisit) until staff press Finish
     if current is not None:
         kiosk.hold_if_emergency(current)  # after an emergency the start page never wipes it silently
     asked = i18n.normalise(request.query_params.get("lang"))
-    if current is not None and current.started:  # kept: Start asks before anything is wiped
-        visit = current
-        i18n.activate(asked or visit.language)
-    else:  # nothing answered yet: the visit (a fresh one if there is none) in the language asked for
-        language = asked or (current.language if current is not None else kiosk.default_language)
+    nonce = None
+    if current is not None:  # kept: Start asks before anything is wiped
+        i18n.activate(asked or current.language)
+        csrf = current.csrf
+    else:  # no visit: the form's token, bound to the browser's cookie, begins one in this language
+        language = asked or kiosk.default_language
         i18n.activate(language)
-        visit = current if current is not None else kiosk.visits.new(kiosk.kb_in(language), language)
-        visit.language = language
-    response = kiosk.page("welcome.html", title=words.WEB_WELCOME_TITLE, csrf=visit.csrf,
+        csrf, nonce = kiosk.welcome(request, language)
+    response = kiosk.page("welcome.html", title=words.WEB_WELCOME_TITLE, csrf=csrf,
                           privacy=words.WEB_PRIVACY.format(minutes=kiosk.minutes))
-    response.set_cookie(COOKIE, visit.token, httponly=True, samesite="strict", path="/")
+    if nonce is not None:
+        response.set_cookie(COOKIE, nonce, httponly=True, samesite="strict", path="/")
     return response
 
 
 @router.post("/start")
 async def start(request: Request, kiosk: KioskState) -> Response:
-    visit, _ = await kiosk.posted(request)
-    if visit is None:
-        return kiosk.expired()
-    if visit.started:  # the start page of a second tab or window: ask, never wipe
+    """Begin a visit (the welcome page's form), or, with one in progress, ask before wiping it."""
+    visit, form = await kiosk.posted(request)
+    sent = form.get("csrf")
+    if visit is None and sessions.is_welcome_token(sent):  # a start page shown before the visit began
+        visit = kiosk.visit_of(request)
+    if visit is not None:  # the start page of a second tab or window: ask, never wipe
         return kiosk.visit_message(visit, words.WEB_IN_PROGRESS_TITLE, words.WEB_IN_PROGRESS, [
             Action(words.WEB_CONTINUE, where(visit)),
             Action(words.WEB_START_AGAIN, "/start-again", post=True, primary=False)])
-    visit.begin(kiosk.kb_in(visit.language), kiosk.engine)
-    return go(where(visit))
+    if kiosk.visit_of(request) is not None:  # a visit is open, but the form is not one of its pages
+        return kiosk.expired()
+    begun = await kiosk.begin(request)
+    if not isinstance(begun, Visit):
+        return begun
+    response = go(where(begun))
+    response.set_cookie(COOKIE, begun.token, httponly=True, samesite="strict", path="/")
+    return response
 
 
 @router.get("/question", response_class=HTMLResponse)
@@ -188,7 +222,7 @@ async def language(request: Request, kiosk: KioskState) -> Response:
         return kiosk.visit_message(visit, words.WEB_BAD_REQUEST_TITLE, words.WEB_UNKNOWN_LANGUAGE,
                                    [Action(words.WEB_CONTINUE, where(visit))], status=400)
     visit.speak(chosen, kiosk.kb_in(chosen))
-    return go(where(visit) if visit.started else "/")
+    return go(where(visit))
 
 
 @router.get("/start-again", response_class=HTMLResponse)
