@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import time
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,6 +126,30 @@ def pytest_report_header(config: pytest.Config) -> str:
     if FULL_RUN:
         return "every test, every hypothesis example (CI=true)"
     return "the quick run: slow and browser tests left out, fewer hypothesis examples (CI=true runs all)"
+
+
+KIOSK_URL = "http://127.0.0.1"
+"""Where a test client finds the kiosk: as a browser on the same computer does. The kiosk answers
+only to the names it is set up with (``Network.allowed_hosts``, this computer's by default), and
+Starlette's TestClient calls itself ``testserver`` unless told otherwise."""
+
+
+def _kiosk_test_client() -> None:
+    """Every TestClient of the suite speaks to the kiosk at :data:`KIOSK_URL` unless a test names
+    another address (``base_url=``: a host the kiosk refuses, or HTTPS)."""
+    with warnings.catch_warnings():  # Starlette 1.x suggests httpx2 for its test client; httpx still works
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from starlette.testclient import TestClient
+
+    plain = TestClient.__init__
+
+    def at_the_kiosk(self: TestClient, app: Any, base_url: str = KIOSK_URL, *args: Any, **kw: Any) -> None:
+        plain(self, app, base_url, *args, **kw)
+
+    TestClient.__init__ = at_the_kiosk  # type: ignore[method-assign]
+
+
+_kiosk_test_client()
 
 
 @pytest.fixture(scope="session")

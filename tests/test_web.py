@@ -40,6 +40,7 @@ from triage.result import build
 from triage.terminal import examples
 from triage.web import sessions
 from triage.web.app import COOKIE, SECURITY_HEADERS, STATIC_CACHE, create_app
+from triage.web.guard import MAX_FIELD
 from triage.web.server import is_loopback
 
 with warnings.catch_warnings():  # Starlette 1.x suggests httpx2 for its test client; httpx still works
@@ -314,12 +315,19 @@ def test_a_post_without_the_cookie_gets_the_expired_page(kiosk: Kiosk) -> None:
 
 
 def test_the_visit_cookie_is_httponly_strict_and_for_the_whole_site(kiosk: Kiosk) -> None:
-    cookie = kiosk.get("/").headers["set-cookie"]
-    name, _, flags = cookie.partition(";")
-    assert name.startswith(f"{COOKIE}=")
-    assert len(name.split("=", 1)[1]) >= 32  # a random token, nothing about the person
-    assert {f.strip().lower() for f in flags.split(";")} >= {"httponly", "samesite=strict", "path=/"}
-    assert "expires" not in flags.lower() and "max-age" not in flags.lower()  # gone with the browser
+    """The welcome page sets the cookie to a random value (its form's token is bound to it; no visit
+    yet), and Start to the visit's token: both the same way."""
+    welcome = kiosk.get("/").headers["set-cookie"]
+    started = kiosk.post("/start", {"csrf": kiosk.csrf}, follow_redirects=False).headers["set-cookie"]
+    values = []
+    for cookie in (welcome, started):
+        name, _, flags = cookie.partition(";")
+        assert name.startswith(f"{COOKIE}=")
+        values.append(name.split("=", 1)[1])
+        assert len(values[-1]) >= 32  # a random token, nothing about the person
+        assert {f.strip().lower() for f in flags.split(";")} >= {"httponly", "samesite=strict", "path=/"}
+        assert "expires" not in flags.lower() and "max-age" not in flags.lower()  # gone with the browser
+    assert values[0] != values[1]  # a visit's token is never one its browser had before
 
 
 def test_the_welcome_never_wipes_a_visit_in_progress(kiosk: Kiosk, app: FastAPI) -> None:
@@ -539,16 +547,24 @@ def test_each_page_goes_back_to_the_start_after_the_idle_time(kiosk: Kiosk) -> N
     assert '<meta http-equiv="refresh" content="301;url=/">' in page.text
 
 
-def test_open_visits_are_bounded(kb: KnowledgeBase, engine: Engine) -> None:
+def test_open_visits_are_bounded_and_none_is_wiped_to_make_room(kb: KnowledgeBase, engine: Engine) -> None:
+    """Once MAX_VISITS are open a new visit is refused (the busy page); before, the longest idle was
+    wiped, started or not. A place frees when a visit goes idle."""
     clock = Clock()
     visits = sessions.Visits(kb, engine, idle_seconds=300, clock=clock)
     made = []
-    for _ in range(sessions.MAX_VISITS + 5):
+    for _ in range(sessions.MAX_VISITS):
         clock.now += 0.01
         made.append(visits.new())
+    with pytest.raises(sessions.KioskFull):
+        visits.new()
     assert len(visits) == sessions.MAX_VISITS
-    assert all(visits.get(v.token) is None for v in made[:5])  # the longest idle went first
-    assert all(visits.get(v.token) is v for v in made[5:])
+    assert all(visits.get(v.token) is v for v in made)  # every one still there, the longest idle too
+    clock.now += 300 - 0.005  # every visit was touched just now: still none is wiped
+    with pytest.raises(sessions.KioskFull):
+        visits.new()
+    clock.now += 301
+    assert visits.new() is not None and len(visits) == 1
 
 
 # --- bad requests ------------------------------------------------------------------------------------
@@ -580,7 +596,9 @@ BAD = [
                  id="no-option-chosen"),
     pytest.param(Bad("POST", "/answer", 422, "from 0 to 120", "at-age", form={"answer": "200"}),
                  id="number-out-of-range"),
-    pytest.param(Bad("POST", "/answer", 422, "from 0 to 120", "at-age", form={"answer": "4" * 5000}),
+    pytest.param(Bad("POST", "/answer", 422, "from 0 to 120", "at-age", form={"answer": "4" * MAX_FIELD}),
+                 id="number-as-long-as-a-field-may-be"),
+    pytest.param(Bad("POST", "/answer", 413, constants.WEB_TOO_LARGE, "at-age", form={"answer": "4" * 5000}),
                  id="number-5000-digits"),
     pytest.param(Bad("POST", "/answer", 422, "from 0 to 120", "at-age", form={"answer": "forty"}),
                  id="number-in-words"),
@@ -644,7 +662,7 @@ def test_a_bad_request_gets_a_plain_page(bad: Bad, kiosk: Kiosk, app: FastAPI) -
 
 def test_a_refused_number_is_kept_for_correcting_and_shortened(kiosk: Kiosk) -> None:
     kiosk.start()
-    page = kiosk.send("age", "4" * 5000)
+    page = kiosk.send("age", "4" * MAX_FIELD)
     assert 'value="' + "4" * 20 + '"' in page.text
     assert "4" * 21 not in page.text
     assert 'aria-invalid="true"' in page.text and 'role="alert"' in page.text
@@ -702,15 +720,19 @@ def free_port() -> int:
         return port
 
 
-@pytest.mark.parametrize(("host", "warns"), [
-    pytest.param("127.0.0.1", False, id="this-computer-only"),
-    pytest.param("0.0.0.0", True, id="every-address-warns"),
+NETWORK_IN_WORDS = ["--plain-http-notice", "Our own closed network.", "--allowed-host", "kiosk.test"]
+
+
+@pytest.mark.parametrize(("host", "options", "warns"), [
+    pytest.param("127.0.0.1", [], False, id="this-computer-only"),
+    pytest.param("0.0.0.0", NETWORK_IN_WORDS, True, id="every-address-warns"),
 ])
-def test_the_real_server_serves_and_stops_calmly(host: str, warns: bool) -> None:
+def test_the_real_server_serves_and_stops_calmly(host: str, options: list[str], warns: bool) -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("TRIAGE_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "triage", "serve", "--host", host, "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "triage", "serve", "--host", host, "--port", str(port),
+                             *options],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

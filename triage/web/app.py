@@ -27,6 +27,8 @@ The modules of the kiosk:
 * this one: :func:`create_app`, which puts the others together, the pages'
   templates (:func:`templates`), the security headers on every response, the
   error pages, and the downloads of a result's summary;
+* :mod:`triage.web.guard`: what every request passes first (its ``Host``, its
+  size, ``HEAD``, a bug's page and log line, the cookie's name over HTTPS);
 * :mod:`triage.web.kiosk`: what every route shares (:class:`~triage.web.kiosk.Kiosk`,
   kept in ``app.state.kiosk`` and given to each route as a parameter);
 * :mod:`triage.web.questions`: a visit's pages up to its result;
@@ -38,9 +40,11 @@ The modules of the kiosk:
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,14 +54,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from triage import overlay, summaries, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine, quiet_watchers
 from triage.models import KnowledgeBase
-from triage.web import handoff, questions, results, staff
+from triage.web import guard, handoff, questions, results, staff
 from triage.web.kiosk import COOKIE, HeldVisit, Kiosk, KioskState, go, result_of
+from triage.web.network import LOCAL, Network
 from triage.web.sessions import Visits
 
 __all__ = ["COOKIE", "SECURITY_HEADERS", "STATIC_CACHE", "create_app", "templates"]
@@ -74,6 +80,8 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+HSTS: Final = "max-age=31536000"
+"""``Strict-Transport-Security`` of every response over HTTPS: a year, for this name alone."""
 STATIC_CACHE: Final = "public, max-age=3600"
 DOWNLOADS: Final[dict[str, tuple[str, str]]] = {
     # format -> (file name, media type)
@@ -97,11 +105,29 @@ def _code(text: str) -> Markup:
     return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
 
 
-def templates() -> Environment:
+UNSEEN: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab and line breaks, DEL, C1
+                           r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # bidirectional marks
+"""What no page shows as it is: control characters (but tab and line breaks), and the marks that
+reorder or redirect text (bidirectional embeddings, overrides, isolates and marks), with which an
+address or answer typed by someone else could make a page read as something it does not say."""
+
+
+def shown(value: Any) -> Any:
+    """A value as every page prints it (Jinja's ``finalize``): each character of :data:`UNSEEN` as its
+    code, ``\\u202e``; escaping, if it needs it, follows."""
+    if isinstance(value, str) and UNSEEN.search(value):
+        plain = UNSEEN.sub(lambda found: f"\\u{ord(found[0]):04x}", value)
+        return Markup(plain) if isinstance(value, Markup) else plain  # no "<" or "&" added: still safe
+    return value
+
+
+def templates(network: Network = LOCAL) -> Environment:
+    """The pages' templates; ``network`` says what the privacy notice says and the clinic's note."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=shown)
     env.filters["code"] = _code
+    env.globals["network"] = network
     env.globals["t"] = words
     env.globals["downloads"] = download_links
     env.globals["review_notice"] = overlay.review_notice
@@ -116,8 +142,9 @@ class SecurityHeaders:
     0.7 ms a request, more than a third of an answer's time in the application.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if hsts else {})}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,7 +158,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 if static:  # the stylesheet and script hold nothing about anyone: let them be kept
                     headers.setdefault("Cache-Control", STATIC_CACHE)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 
@@ -144,7 +171,12 @@ async def http_problem(request: Request, exc: StarletteHTTPException) -> Respons
     kiosk.speak_as_asked(request)
     if exc.status_code == 404:
         return kiosk.not_found()
-    return kiosk.problem(words.WEB_BAD_REQUEST_TITLE, words.WEB_BAD_REQUEST, exc.status_code)
+    if exc.status_code == 413:
+        return kiosk.too_large()
+    response = kiosk.problem(words.WEB_BAD_REQUEST_TITLE, words.WEB_BAD_REQUEST, exc.status_code)
+    if exc.status_code == 405:  # the methods of every route at the path, not only the one first found
+        response.headers["Allow"] = ", ".join(guard.allowed_methods(request.app.router.routes, request.scope))
+    return response
 
 
 async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -155,10 +187,14 @@ async def bad_request(request: Request, exc: RequestValidationError) -> Response
 
 
 async def internal(request: Request, exc: Exception) -> Response:
-    """A bug: a plain page, never a traceback or anything the error's message holds."""
+    """A bug outside :class:`~triage.web.guard.Crashes` (in :class:`SecurityHeaders`): a plain page,
+    never a traceback or anything the error's message holds."""
     # Starlette answers an unhandled error outside SecurityHeaders: add the headers here.
-    response = Kiosk.of(request).problem(words.WEB_BAD_REQUEST_TITLE, words.WEB_BAD_REQUEST, 500)
+    kiosk = Kiosk.of(request)
+    response = kiosk.broken()
     response.headers.update(SECURITY_HEADERS)
+    if kiosk.network.tls:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
 
 
@@ -186,19 +222,39 @@ async def download(request: Request, kiosk: KioskState, fmt: str) -> Response:
 
 
 # --- the application ----------------------------------------------------------------------
-def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,
-               clock: Callable[[], float] | None = None, clinic: Clinic = NO_CLINIC) -> FastAPI:
+EVERYONES = frozenset(route.endpoint for route in staff.router.routes if hasattr(route, "endpoint"))
+"""The pages for everyone (staff and educators): they find no visit, so a ``HEAD`` may run them."""
+
+
+def runs_for_head(route: BaseRoute) -> bool:
+    """Whether a ``HEAD`` runs the route's ``GET`` (an asset, a page for everyone), never a visit's page."""
+    return isinstance(route, Mount) or getattr(route, "endpoint", None) in EVERYONES
+
+
+def create_app(kb: KnowledgeBase, engine: Engine, *, idle_minutes: float = 5,  # noqa: PLR0913  settings, by name
+               clock: Callable[[], float] | None = None, clinic: Clinic = NO_CLINIC,
+               network: Network = LOCAL) -> FastAPI:
     """The kiosk for one knowledge base. ``clock`` (seconds) lets tests move time on; ``clinic``
-    gives the numbers every emergency page and safety net says."""
+    gives the numbers every emergency page and safety net says; ``network`` how it is reached (its
+    names, HTTPS, whether the tablet is the server)."""
     quiet_watchers()  # the engine's own loggers would log every answer when the root logger is at DEBUG
     visits = Visits(kb, engine, idle_seconds=idle_minutes * 60)
     if clock is not None:
         visits.clock = clock
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.visits = visits
-    app.state.kiosk = Kiosk(kb, engine, clinic, visits, templates(), idle_minutes)
+    kiosk = Kiosk(kb, engine, clinic, visits, templates(network), idle_minutes, network=network)
+    app.state.kiosk = kiosk
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(SecurityHeaders)
+    routes = app.router.routes  # the list itself: the routers below are added to it
+    if network.tls:  # innermost: the pages see the cookie by its plain name
+        app.add_middleware(guard.HostCookie, name=COOKIE)
+    app.add_middleware(guard.Bodies, limit=guard.MAX_BODY, refuse=functools.partial(kiosk.refused, 413))
+    app.add_middleware(guard.Heads, routes=routes, runs=runs_for_head)
+    app.add_middleware(guard.Hosts, allowed=network.allowed_hosts,
+                       refuse=functools.partial(kiosk.refused, 400))
+    app.add_middleware(guard.Crashes, routes=routes, page=kiosk.broken)
+    app.add_middleware(SecurityHeaders, hsts=network.tls)  # outermost: every answer carries them
     app.exception_handler(StarletteHTTPException)(http_problem)
     app.exception_handler(RequestValidationError)(bad_request)
     app.exception_handler(Exception)(internal)
