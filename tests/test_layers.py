@@ -41,6 +41,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "jinja2": ("triage/web/",),
     "markupsafe": ("triage/web/",),
     "uvicorn": ("triage/web/server.py",),
+    "redis": ("triage/web/store_redis.py",),
 }
 """A third-party library -> the only files (or folders, ending in ``/``) that may import it."""
 

@@ -144,14 +144,86 @@ def _serve_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                     "computer only unless --host says otherwise. Answers are kept in memory, "
                     "never written, and wiped on Finish or after --idle-minutes."))
     serve.add_argument("--host", default="127.0.0.1",
-                       help=_("address to listen on (default: 127.0.0.1, this computer only)"))
-    serve.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
+                       help=_("address to listen on (default: 127.0.0.1, this computer only); any "
+                            "other needs --certfile and --keyfile, or --plain-http-notice"))
+    serve.add_argument("--port", type=_port, default=8000,
+                       help=_("port (default: 8000; 0: any free port, which is then shown)"))
     serve.add_argument("--idle-minutes", type=_minutes, default=None, metavar="M",
                        help=_("wipe a visit after this many minutes without activity (default: the "
                             "clinic's setting, else 5)"))
     serve.add_argument("--clinic", type=Path, metavar="PATH", default=argparse.SUPPRESS,
                        help=_("clinic settings (YAML), as for the questionnaire"))
+    serve.add_argument("--certfile", type=Path, metavar="PATH",
+                       help=_("serve HTTPS with this certificate (PEM, with its chain); needs --keyfile"))
+    serve.add_argument("--keyfile", type=Path, metavar="PATH",
+                       help=_("the certificate's private key (PEM, without a passphrase)"))
+    serve.add_argument("--allowed-host", type=_host_name, action="append", default=[], metavar="HOST",
+                       help=_("a name or address the tablets use to reach the kiosk (repeatable); it "
+                            "answers to this computer's own names, the --host address and these only"))
+    serve.add_argument("--plain-http-notice", type=_notice, metavar="TEXT",
+                       help=_("serve plain HTTP (no certificate) on an address other computers reach, "
+                            "on a network the clinic trusts; every page shows TEXT, the clinic's words "
+                            "about it"))
+    serve.add_argument("--store", default="memory", metavar="URL",
+                       help=_("where the visits are kept: memory (default: this process, gone when it "
+                            "stops), or Redis (redis://HOST:PORT/DB), which several workers share"))
+    serve.add_argument("--workers", type=_workers, default=1, metavar="N",
+                       help=_("serve with N processes (default: 1); more than one needs --store redis://..."))
     _global_options(serve)
+
+
+def _port(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        from triage.words import WEB_PORT_RANGE
+
+        raise argparse.ArgumentTypeError(f"{text}: {WEB_PORT_RANGE}")
+    return value
+
+
+WORKERS_MOST = 64
+"""The most ``--workers``."""
+
+
+def _workers(text: str) -> int:
+    """``--workers``: 1 to :data:`WORKERS_MOST` processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= WORKERS_MOST:
+        from triage.words import WEB_WORKERS_RANGE
+
+        raise argparse.ArgumentTypeError(f"{text}: {WEB_WORKERS_RANGE.format(most=WORKERS_MOST)}")
+    return value
+
+
+def _host_name(text: str) -> str:
+    """``--allowed-host``: a host name or an IP address, in lower case."""
+    from triage.clinic import host_name
+
+    try:
+        return host_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
+
+
+NOTICE_MOST = 300
+"""The longest ``--plain-http-notice``, in characters."""
+
+
+def _notice(text: str) -> str:
+    """``--plain-http-notice``: the clinic's words, on one line."""
+    words = " ".join(text.split())
+    if not 0 < len(words) <= NOTICE_MOST or not words.isprintable():
+        from triage.words import WEB_NOTICE_WORDS
+
+        raise argparse.ArgumentTypeError(WEB_NOTICE_WORDS.format(most=NOTICE_MOST))
+    return words
 
 
 def _minutes(text: str) -> float:

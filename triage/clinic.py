@@ -14,15 +14,18 @@ language: en
 idle_minutes: 5
 clear_at_end: true
 handoff: [print, qr]
+allowed_hosts: [kiosk.riverside.example, 192.168.1.20]
 ```
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from triage import errors, yamlsrc
 from triage.errors import Problem, TriageError
@@ -30,6 +33,26 @@ from triage.models import Frozen
 from triage.paths import display
 
 Handoff = Literal["print", "qr", "download"]
+
+_DNS_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def host_name(text: str) -> str:
+    """A name or address the kiosk answers to (a request's ``Host`` without its port), in lower case;
+    ValueError, in the person's words, when ``text`` is neither."""
+    name = text.strip().lower().removesuffix(".")
+    try:
+        return str(ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name))
+    except ValueError:
+        pass
+    if len(name) > 253 or not _DNS_NAME.fullmatch(name):
+        from triage import words
+
+        raise ValueError(words.WEB_HOST_NAME)
+    return name
+
+
+HostName = Annotated[str, AfterValidator(host_name)]
 
 
 class Clinic(Frozen):
@@ -60,6 +83,10 @@ class Clinic(Frozen):
         description="How the kiosk hands a result to the practitioner: print (a one-page summary), "
                     "qr (the summary as a QR code for a phone camera), download (files saved on the "
                     "tablet; off unless listed).")
+    allowed_hosts: tuple[HostName, ...] = Field(
+        default=(), max_length=50,
+        description="The names or addresses the tablets use to reach the kiosk (besides this computer's "
+                    "own), as with `triage serve --allowed-host`; a request for any other gets 400.")
 
 
 NO_CLINIC = Clinic()
