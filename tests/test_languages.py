@@ -41,7 +41,8 @@ MO = PO.with_suffix(".mo")
 SAME_EVERYWHERE = {
     "triage", "FHIR", "JSON", "YAML", "Markdown", "HL7", "NICE", "NHS", "CKS", "JOSPT", "BMJ", "Ann",
     "Intern", "Med", "http", "https", "www", "org", "uk", "com", "doi", "FILE", "PATH", "DIR", "LANG",
-    "COMMAND", "WHAT", "SCENARIO", "QUESTION", "VALUE", "ID", "yaml", "json", "text", "markdown", "fhir",
+    "COMMAND", "WHAT", "SCENARIO", "QUESTION", "VALUE", "ID", "TEXT", "URL", "yaml", "json", "text",
+    "markdown", "fhir",
     "mermaid", "dot", "md", "txt", "questions", "rules", "schema", "csrf", "HOST", "PORT",
     # command names, and the levels and demonstrations' ids `demo --list` shows
     "assess", "check", "red-flags", "explain", "diagram", "export", "demo", "serve",

@@ -476,10 +476,79 @@ WHAT_IF_CHANGE = N_("{id} = {value} (was {was})")
 SAID = N_('"{answer}" to "{question}"')
 
 # --- the kiosk's visits: when they begin, when the kiosk is full, when they expire ---------------
+WEB_BUSY_TITLE = N_("The kiosk is busy")
+WEB_BUSY = N_("Too many questionnaires are open on this kiosk right now, so a new one cannot start. "
+    "Nobody’s answers were touched. Please try again in a minute, or ask a member of staff.")
+WEB_EXPIRED_IDLE = N_("For privacy, answers are wiped after {minutes} minutes without activity. "
+    "This questionnaire was left for longer than that, so its answers were wiped. Please start again.")
+WEB_EXPIRED_RESTARTED = N_("The kiosk was restarted after this page was shown, and answers are not kept "
+    "when it restarts. Nothing was kept. Please start again.")
+WEB_EXPIRED_NOT_STARTED = N_("No questionnaire was open in this browser, so nothing was kept. Please start "
+    "from the first screen. If this keeps happening, the browser may be refusing cookies, which the "
+    "questionnaire needs.")
+WEB_EXPIRED_START = N_("The first screen had been open for more than {hours} hours, so it could not start "
+    "the questionnaire. Nothing was kept. Press Start to begin.")
+WEB_EXPIRED_FORM = N_("This form was out of date, or did not come from this questionnaire’s own pages, so "
+    "nothing was changed. The answers given so far are kept.")
+STORE_BAD_URL = N_("`{url}` is not a place the kiosk can keep its visits: use memory, or "
+    "redis://HOST:PORT/DB (rediss:// for TLS, unix:///PATH for a socket)")
+STORE_UNREACHABLE = N_("cannot reach Redis at {url}: {reason}; start it (redis-server --save \"\" "
+    "--appendonly no) or check the address")
+STORE_NOT_CHECKED = N_("cannot check that Redis at {url} keeps its data in memory only ({reason}); "
+    "allow the CONFIG command, and run it with --save \"\" --appendonly no")
+STORE_PERSISTS = N_("Redis at {url} writes its data to disk (save `{save}`, appendonly `{appendonly}`), "
+    "but the kiosk's answers must stay in memory only: run it with --save \"\" --appendonly no")
+STORE_WORKERS = N_("{workers} workers need their visits kept where every worker finds them: add "
+    "--store redis://HOST:PORT/DB, or serve with one worker")
 # (end of the kiosk's visits)
 
 # --- the kiosk on a network: TLS, the allowed names, serving, stopping ----------------------------
+WEB_PORT_RANGE = N_("must be a whole number from 0 to 65535 (0: any free port)")
+WEB_WORKERS_RANGE = N_("must be a whole number of processes from 1 to {most}")
+WEB_HOST_NAME = N_("must be a host name (kiosk.clinic.example) or an IP address, without a port or scheme")
+WEB_NOTICE_WORDS = N_("must be the clinic's words for every page: 1 to {most} characters, on one line")
+WEB_TLS_HALF = N_(
+    "--certfile and --keyfile go together: give both (a certificate and its private key, in PEM) "
+    "or neither")
+WEB_TLS_UNUSABLE = N_(
+    "the certificate and private key cannot be used ({reason}); give a PEM certificate with "
+    "--certfile and the PEM private key that belongs to it with --keyfile")
+WEB_TLS_PASSPHRASE = N_(
+    "the private key is protected by a passphrase, which the kiosk cannot ask for; give it a copy "
+    "without one (openssl pkey -in KEY -out NEW-KEY) that only this account can read")
+WEB_NEEDS_TLS = N_(
+    "--host {host} lets other computers reach the kiosk, and answers sent over plain HTTP can be read "
+    "on the way; give a certificate with --certfile and --keyfile (HTTPS), or, on a network the clinic "
+    "trusts, allow plain HTTP with --plain-http-notice \"...\" in the clinic's words, which every page "
+    "then shows")
+WEB_NO_ALLOWED_HOST = N_(
+    "--host {host} listens on every address of this computer, but the kiosk answers only to the names "
+    "it is given; add the name or address the tablets use, with --allowed-host (for example "
+    "--allowed-host 192.168.1.20) or `allowed_hosts` in the clinic settings")
+WEB_CANNOT_LISTEN_HOST = N_(
+    "cannot listen on {host}: {reason}; give an address of this computer with --host (default: "
+    "127.0.0.1, this computer only)")
+WEB_OPEN_FILES = N_(
+    "this process may open only {limit} files at once, too few for the kiosk; raise the limit to at "
+    "least {least} (ulimit -n {least})")
+WEB_ACCEPT_TROUBLE = N_(
+    "Could not accept a connection ({reason}); the kiosk tries again in a second. If this goes on, "
+    "raise the open-file limit (ulimit -n) or check the computer's memory.")
+WEB_REPEATED = N_("{message} ({n} more like this in the last {seconds} seconds were not shown.)")
 # (end of the kiosk on a network)
 
 # --- the kiosk's limits and errors: sizes of requests, repeated fields, methods -------------------
+WEB_TOO_LARGE_TITLE = N_("That was more than the kiosk takes")
+WEB_TOO_LARGE = N_("The kiosk's forms send only short answers, and this request was longer than any "
+                   "of them. Nothing was changed.")
+WEB_WRONG_HOST_TITLE = N_("This is not the kiosk's address")
+WEB_WRONG_HOST = N_("The kiosk answers only at the address the clinic set it up with. Please use "
+                    "that address.")
+WEB_PRIVACY_REMOTE = (
+    N_("Your answers are kept on the clinic's server, not on this device: in its memory only, while "
+       "you answer. They are wiped when you finish, or after {minutes} minutes without activity. "
+       "Nothing is saved unless you download it.")
+)
+WEB_FINISH_HINT_REMOTE = N_("Finish wipes your answers from the clinic's server.")
+WEB_CLINIC_NOTE = N_("From the clinic:")
 # (end of the kiosk's limits and errors)
