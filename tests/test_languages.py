@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from vignette_answers import read, vignette_files, write_answers
 
@@ -380,3 +382,45 @@ def test_the_questionnaire_runs_in_spanish_in_a_terminal(tmp_path: Path) -> None
     assert emergency in out and " ".join(notice.split()) in out
     text = summary.read_text(encoding="utf-8")
     assert emergency in text and "Base de conocimiento" in text
+
+
+# --- language tags, and the languages there are -------------------------------------------
+@pytest.mark.parametrize(("tag", "expected"), [
+    ("zh-Hans", "zh-Hans"), ("zh-Hant", "zh-Hant"), ("zh", "zh-Hans"), ("zh-CN", "zh-Hans"),
+    ("zh-SG", "zh-Hans"), ("zh-TW", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh-MO", "zh-Hant"),
+    ("ZH-hant", "zh-Hant"), ("zh_cn", "zh-Hans"), ("zh_TW.UTF-8", "zh-Hant"), ("zh_HK.Big5@x", "zh-Hant"),
+    ("zh-Hant-HK", "zh-Hant"), ("zh-Hans-HK", "zh-Hans"), ("es-MX", "es"), ("es_ES.UTF-8", "es"),
+    ("ES", "es"), ("en_GB", "en"), ("en_XA", i18n.PSEUDO), ("fr_FR", "fr"), ("C", None), ("POSIX", None),
+    ("C.UTF-8", None), ("", None), (None, None),
+])
+def test_a_tag_keeps_its_script(tag: str | None, expected: str | None) -> None:
+    assert i18n.canonical(tag) == expected
+
+
+@pytest.mark.parametrize(("tag", "expected"), [
+    ("zh-TW", "zh-Hant"), ("zh_CN.UTF-8", "zh-Hans"), ("zh", "zh-Hans"), ("es-MX", "es"), ("fr", None),
+])
+def test_a_tag_is_offered_only_when_its_catalogue_is_there(monkeypatch: pytest.MonkeyPatch, tag: str,
+                                                           expected: str | None) -> None:
+    monkeypatch.setattr(i18n, "LANGUAGES", {**i18n.LANGUAGES, "zh-Hans": "简体中文", "zh-Hant": "繁體中文"})
+    assert i18n.normalise(tag) == expected
+    monkeypatch.setattr(i18n, "LANGUAGES", {"en": "English", "es": "Español"})
+    assert i18n.normalise("zh-TW") is None
+
+
+def test_the_languages_are_the_folders_of_locales() -> None:
+    folders = {folder.name for folder in LOCALES.iterdir() if (folder / i18n.CATALOGUE).is_file()}
+    assert set(i18n.LANGUAGES) == folders | {i18n.ENGLISH, i18n.PSEUDO}
+    assert i18n.LANGUAGES["es"] == "Español"  # from the catalogue's Language-Team
+
+
+def test_a_language_is_named_in_itself(tmp_path: Path) -> None:
+    for tag, team in (("zh-Hant", "LANGUAGE <LL@li.org>"), ("zh-Hans", ""), ("de", "Deutsch")):
+        folder = tmp_path / tag / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        catalogue = Catalog(locale=tag.replace("-", "_"), language_team=team)
+        with (folder / "triage.mo").open("wb") as file:
+            write_mo(file, catalogue)
+    (tmp_path / "fr").mkdir()  # no catalogue: not offered
+    assert i18n.languages(tmp_path) == {"en": "English", "de": "Deutsch", "zh-Hans": "中文 (简体)",
+                                        "zh-Hant": "中文 (繁體)", i18n.PSEUDO: "Ƥşéûđô"}

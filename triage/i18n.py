@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
+from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar
 
 from triage import paths
@@ -27,10 +28,49 @@ from triage import paths
 DOMAIN: Final = "triage"
 ENGLISH: Final = "en"
 PSEUDO: Final = "en-XA"
-LANGUAGES: Final[dict[str, str]] = {"en": "English", "es": "Español", PSEUDO: "Ƥşéûđô"}
-"""The languages there are, each by its own name."""
+CATALOGUE: Final = f"LC_MESSAGES/{DOMAIN}.mo"
 
 T = TypeVar("T")
+
+_TRADITIONAL: Final = frozenset({"tw", "hk", "mo", "hant"})
+
+
+def _own_name(tag: str, catalogue: Path) -> str:
+    """A language's name in itself: its catalogue's ``Language-Team`` (a new language's ``.po`` sets it
+    to the name, e.g. "简体中文"), else Babel's, else the tag."""
+    try:
+        with catalogue.open("rb") as file:
+            team = _gettext.GNUTranslations(file).info().get("language-team", "")
+    except (OSError, UnicodeDecodeError):
+        team = ""
+    if team and "<" not in team and not team.isupper():  # a name, not "LANGUAGE <LL@li.org>"
+        return team
+    try:  # Babel is there in a checkout (it compiles the catalogues), not always once installed
+        from babel import Locale
+    except ImportError:
+        return tag
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, TypeError):
+        return tag
+    return locale.get_display_name(locale) or tag
+
+
+def languages(root: Path) -> dict[str, str]:
+    """The languages there are, each by its own name: English, each folder of ``root`` with a
+    compiled catalogue (``<tag>/LC_MESSAGES/triage.mo``), and the pseudo-language."""
+    found = {ENGLISH: "English"}
+    if root.is_dir():
+        for folder in sorted(root.iterdir(), key=lambda item: item.name):
+            catalogue = folder / CATALOGUE
+            if folder.name not in found and catalogue.is_file():
+                found[folder.name] = _own_name(folder.name.replace("_", "-"), catalogue)
+    found[PSEUDO] = "Ƥşéûđô"
+    return found
+
+
+LANGUAGES: Final[dict[str, str]] = languages(paths.locales())
+"""The languages there are (English, ``locales/``'s folders, the pseudo-language), each by its own name."""
 
 
 def N_(message: str) -> str:  # the conventional gettext marker's name
@@ -48,19 +88,37 @@ def NP_(singular: str, plural: str) -> Plural:  # the conventional marker's name
     return Plural(singular, plural)
 
 
-def normalise(tag: str | None) -> str | None:
-    """A language tag as ``--lang`` or the environment gives it, as one of :data:`LANGUAGES`.
+def canonical(tag: str | None) -> str | None:
+    """A language tag as ``--lang`` or the environment gives it, in the form :data:`LANGUAGES` uses.
 
-    ``es_ES.UTF-8`` and ``es-MX`` are ``es``; ``en_XA`` is the pseudo-language;
-    ``C``, ``POSIX`` and unknown languages are None.
+    Chinese keeps its script: ``zh-Hans`` (also ``zh``, ``zh-CN``, ``zh-SG``) or ``zh-Hant``
+    (``zh-TW``, ``zh-HK``, ``zh-MO``); ``en-XA`` is the pseudo-language; any other language is
+    its base (``es_ES.UTF-8`` and ``es-MX`` are ``es``). ``C`` and ``POSIX`` are None.
     """
     if not tag:
         return None
-    tag = tag.split(".")[0].split("@")[0].replace("_", "-")
-    if tag.lower() == PSEUDO.lower():
+    parts = tag.split(".")[0].split("@")[0].replace("_", "-").lower().split("-")
+    base, rest = parts[0], set(parts[1:])
+    if not base.isalpha() or base in ("c", "posix"):
+        return None
+    if base == "en" and "xa" in rest:
         return PSEUDO
-    base = tag.split("-")[0].lower()
-    return base if base in LANGUAGES else None
+    if base == "zh":
+        return "zh-Hant" if rest & _TRADITIONAL and not rest & {"hans"} else "zh-Hans"
+    return base
+
+
+def normalise(tag: str | None) -> str | None:
+    """A language tag as ``--lang`` or the environment gives it, as one of :data:`LANGUAGES`.
+
+    ``es_ES.UTF-8`` and ``es-MX`` are ``es``; ``zh_TW.UTF-8`` is ``zh-Hant`` (see :func:`canonical`);
+    ``C``, ``POSIX`` and languages there is no catalogue for are None.
+    """
+    found = canonical(tag)
+    if found is None:
+        return None
+    known = {code.replace("_", "-").lower(): code for code in LANGUAGES}
+    return known.get(found.lower())
 
 
 def choose(requested: str | None, environ: Mapping[str, str]) -> str:
@@ -118,8 +176,11 @@ def translations(language: str) -> _gettext.NullTranslations:
         return _Pseudo()
     if language == ENGLISH:
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, localedir=str(paths.locales()), languages=[language],
-                                fallback=True)
+    try:  # the folder by its own name: gettext's own search would rewrite a tag such as zh-Hant
+        with (paths.locales() / language / CATALOGUE).open("rb") as file:
+            return _gettext.GNUTranslations(file)
+    except OSError:
+        return _gettext.NullTranslations()
 
 
 _active: ContextVar[str] = ContextVar("language", default=ENGLISH)
