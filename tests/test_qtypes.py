@@ -205,6 +205,10 @@ def test_a_typed_answer_reads_back_from_the_field_it_starts_with(kb: KnowledgeBa
                  id="scale-out-of-range"),
     pytest.param("age", [], constants.NUMBER_EMPTY.format(min=0, max=120), id="number-nothing-typed"),
     pytest.param("age", [" 040 "], 40, id="number-typed"),
+    pytest.param("age", ["７２"], 72, id="number-full-width"),
+    pytest.param("age", ["７２\u3000"], 72, id="number-full-width-ideographic-space"),
+    pytest.param("age", ["٧٢"], constants.NUMBER_NOT_WHOLE.format(min=0, max=120), id="number-arabic-indic"),
+    pytest.param("stress_level", ["５"], 5, id="scale-full-width"),
 ])
 def test_keys_sent_are_read_or_refused(kb: KnowledgeBase, qid: str, keys: list[str], expected: Any) -> None:
     question = kb.question(qid)

@@ -21,7 +21,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 from questionary.prompts import common as questionary_common
 
-from triage import constants
+from triage import constants, qtypes, typed_answers
 from triage.models import KnowledgeBase, Question, QuestionType
 from triage.terminal import prompts
 from triage.terminal.prompts import BACK, PromptContext
@@ -345,8 +345,17 @@ OUT_OF_RANGE = constants.NUMBER_OUT_OF_RANGE.format(value=0, min=0, max=120)
 UNUSUAL_NUMBERS = [
     pytest.param("²", NOT_WHOLE, id="superscript-two"),
     pytest.param("4²", NOT_WHOLE, id="digit-and-superscript"),
-    pytest.param("١٢", NOT_WHOLE, id="arabic-indic"),
-    pytest.param("１２", NOT_WHOLE, id="full-width"),
+    pytest.param("١٢", NOT_WHOLE, id="arabic-indic"),  # refused: the bounds and messages show 0-9
+    pytest.param("۷۲", NOT_WHOLE, id="extended-arabic-indic"),
+    pytest.param("①", NOT_WHOLE, id="circled-one"),
+    pytest.param("½", NOT_WHOLE, id="fraction"),
+    pytest.param("１２", True, id="full-width"),  # as a Chinese or Japanese input method types it
+    pytest.param("７２ ", True, id="full-width-space-after"),
+    pytest.param("\u3000７２\u3000", True, id="ideographic-spaces"),
+    pytest.param("𝟕𝟐", True, id="mathematical-digits"),
+    pytest.param("７²", NOT_WHOLE, id="full-width-and-superscript"),
+    pytest.param("１２１", constants.NUMBER_OUT_OF_RANGE.format(value=121, min=0, max=120),
+                 id="full-width-out-of-range"),
     pytest.param("-3", NOT_WHOLE, id="negative"),
     pytest.param("+3", NOT_WHOLE, id="plus-sign"),
     pytest.param("3.5", NOT_WHOLE, id="decimal"),
@@ -366,11 +375,33 @@ def test_only_ascii_digits_are_a_number(text: str, expected: bool | str) -> None
 
 
 @pytest.mark.parametrize("kind", [pytest.param("number", id="number"), pytest.param("scale", id="scale")])
-@pytest.mark.parametrize("typed", ["²", "١٢", "１２", "-3", "3.5", "9" * 5000, "4 5"])
+@pytest.mark.parametrize("typed", ["²", "١٢", "１２１", "-3", "3.5", "9" * 5000, "4 5"])
 def test_unusual_numbers_are_refused_at_the_prompt(kb: KnowledgeBase, kind: str, typed: str) -> None:
     """Refused with a message (Enter does nothing), never an exception; then a number is accepted."""
     keys = typed + ENTER + BACKSPACE * len(typed) + "5" + ENTER
     assert ask(kb.question(QUESTION_OF_TYPE[kind]), keys) == 5
+
+
+@pytest.mark.parametrize(("typed", "expected"),
+                         [("７２", 72), ("７２ ", 72), ("72", 72), ("  7", 7), ("０", 0)])
+def test_full_width_digits_are_read(typed: str, expected: int) -> None:
+    assert qtypes.read_number(typed, 0, 120) == expected
+
+
+@pytest.mark.parametrize("typed", ["72", " 45 ", "0", "120", "x", "-1", "1,2", "", "Sí", "not sure"])
+def test_plain_forms_leave_ordinary_input_as_it_is(typed: str) -> None:
+    assert typed_answers.plain(typed) == typed
+
+
+def test_a_full_width_number_is_accepted_at_the_prompt(kb: KnowledgeBase) -> None:
+    assert ask(kb.question("age"), "７２" + ENTER) == 72
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("２", 1), ("２．", 1), ("2", 1), ("①", None), ("²", None)])
+def test_a_full_width_answer_number_is_read(typed: str, expected: int | None) -> None:
+    assert typed_answers.read_one(typed, ["Yes", "No", "Not sure"]) == expected
+    both = None if expected is None else sorted({0, expected})
+    assert typed_answers.read_numbers(f"１，{typed}", 3) == both
 
 
 def test_superscript_shows_the_whole_number_message(kb: KnowledgeBase) -> None:

@@ -597,13 +597,15 @@ ASCII_DIGITS: Final = frozenset("0123456789")
 def read_number(text: str, low: int, high: int) -> int | str:
     """A typed whole number in range, or a plain message saying what to type.
 
-    Only the digits 0-9 count: ``str.isdigit`` also accepts superscripts, which
-    ``int`` refuses, and other scripts' digits (Arabic-Indic, full-width). A
+    Only the digits 0-9 count, full-width ones too (U+FF17 U+FF12, typed with a Chinese or Japanese
+    input method, is 72: :func:`triage.typed_answers.plain`). ``str.isdigit`` also accepts
+    superscripts, which ``int`` refuses; other scripts' digits (Arabic-Indic ``٧٢``) are
+    refused, as the bounds and the messages show 0-9. A
     number with more digits than the bounds is out of range without being
     converted (``int`` refuses thousands of digits). The terminal's prompt and
     the kiosk's form both read numbers with it.
     """
-    text = text.strip()
+    text = typed_answers.plain(text).strip()
     if not text:
         return words.NUMBER_EMPTY.format(min=low, max=high)
     if not set(text) <= ASCII_DIGITS:

@@ -23,9 +23,23 @@ WHY_KEYS: Final = ("?", "w")
 """Keys that show why a question is asked at every terminal prompt (in a field, while it is empty)."""
 
 
+PLAIN_FORMS: Final = ("<wide>", "<narrow>", "<font>")
+"""Unicode's compatibility forms that are another width or font of a plain character: full-width
+"７２" is 72. Superscripts, fractions and circled digits are not among them ("4²" is no 42)."""
+
+
+def plain(text: str) -> str:
+    """``text`` with each full-width, half-width or mathematical-font character as its NFKC form."""
+    if text.isascii():
+        return text
+    return "".join(unicodedata.normalize("NFKC", char)
+                   if unicodedata.decomposition(char).startswith(PLAIN_FORMS) else char for char in text)
+
+
 def fold(text: str) -> str:
-    """Text as typed answers are compared: trimmed, without case or accents ("Sí" is "si")."""
-    decomposed = unicodedata.normalize("NFD", text)
+    """Text as typed answers are compared: trimmed, in plain forms (:func:`plain`), without case or
+    accents ("Sí" is "si")."""
+    decomposed = unicodedata.normalize("NFD", plain(text))
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip()
 
 
@@ -56,7 +70,7 @@ def list_or(items: Sequence[str]) -> str:
 
 def _number(text: str, count: int) -> int | None:
     """The index of the answer numbered ``text`` (from 1, as the list shows them), else None."""
-    digits = text.rstrip(".)")
+    digits = plain(text).rstrip(".)")
     if not (digits.isascii() and digits.isdecimal()) or len(digits.lstrip("0")) > 4:
         return None
     number = int(digits)
@@ -85,7 +99,7 @@ def read_numbers(text: str, count: int) -> list[int] | None:
     """The indexes of the answers numbered in ``text`` (commas or spaces between), in order; None
     when any part is not one of them. Nothing typed is no answer: an empty list."""
     indexes: set[int] = set()
-    for part in re.split(r"[\s,;]+", text.strip()):
+    for part in re.split(r"[\s,;]+", plain(text).strip()):
         if not part:
             continue
         index = _number(part, count)
