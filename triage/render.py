@@ -7,21 +7,19 @@ copy-paste); it adds layout only, never words.
 
 from __future__ import annotations
 
-import textwrap
-
-from triage import report, words
+from triage import report, textwidth, words
 from triage.models import KnowledgeBase
 from triage.result import Result
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
-    return textwrap.wrap(text, width=max(width, 20), initial_indent=indent,
-                         subsequent_indent=indent) or [indent]
+    return textwidth.wrap(text, max(width, 20), initial_indent=indent,
+                          subsequent_indent=indent) or [indent]
 
 
 def _bullet(text: str, width: int, indent: str = "") -> list[str]:
-    return textwrap.wrap(text, width=max(width, 20), initial_indent=indent + "- ",
-                         subsequent_indent=indent + "  ")
+    return textwidth.wrap(text, max(width, 20), initial_indent=indent + "- ",
+                          subsequent_indent=indent + "  ")
 
 
 def _reasoning_lines(reasoning: report.Reasoning, width: int, indent: str, bullet: bool = False) -> list[str]:

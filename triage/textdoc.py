@@ -8,11 +8,10 @@ with a screen reader and pastes cleanly.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from triage import mdtext
+from triage import mdtext, textwidth
 from triage.describe import Node
 
 
@@ -38,8 +37,8 @@ Block = Heading | Para | Bullets
 
 
 def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), width=max(width, 30), initial_indent=first,
-                         subsequent_indent=rest, break_on_hyphens=False) or [first.rstrip()]
+    return textwidth.wrap(" ".join(text.split()), max(width, 30), initial_indent=first,
+                          subsequent_indent=rest, break_on_hyphens=False) or [first.rstrip()]
 
 
 def _tree_text(node: Node, depth: int, width: int) -> list[str]:

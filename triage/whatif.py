@@ -179,15 +179,14 @@ def _titled(title: str, body: str) -> list[str]:
 
 
 def text(kb: KnowledgeBase, what: WhatIf, width: int = 78) -> str:
-    import textwrap
-
     from triage.render import plain
+    from triage.textwidth import wrap
 
     out = _titled(c.WHAT_IF_BEFORE, plain(kb, what.before, width))
     out += _titled(c.WHAT_IF_AFTER.format(changes=change_text(kb, what)), plain(kb, what.after, width))
     changed = [
         line for item in changed_lines(kb, what)
-        for line in textwrap.wrap(item, width, initial_indent="- ", subsequent_indent="  ")
+        for line in wrap(item, width, initial_indent="- ", subsequent_indent="  ")
     ]
     out += _titled(c.WHAT_IF_CHANGED, "\n".join(changed))
     return "\n".join(out).rstrip() + "\n"

@@ -39,7 +39,6 @@ prints the answer.
 from __future__ import annotations
 
 import shutil
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,7 +58,7 @@ from questionary import constants as questionary_constants
 from questionary.prompts import common as questionary_common
 from questionary.prompts.common import InquirerControl
 
-from triage import qtypes, typed_answers, words
+from triage import qtypes, textwidth, typed_answers, words
 from triage.models import AnswerValue, Question
 from triage.terminal.text import plain_text
 
@@ -134,9 +133,10 @@ class PromptContext:
         return shutil.get_terminal_size().columns
 
     def wrap(self, text: str, indent: int = 0) -> str:
-        """Wrap at word boundaries to the terminal's width (the first line starts at ``indent``)."""
-        return "\n".join(textwrap.wrap(text, width=max(self.width - indent - 1, 20),
-                                       subsequent_indent=" " * indent)) if text else text
+        """Wrap at word boundaries, and between Chinese characters, to the terminal's width in cells
+        (the first line starts at ``indent``; :func:`triage.textwidth.wrap`)."""
+        return "\n".join(textwidth.wrap(text, max(self.width - indent - 1, 20),
+                                        subsequent_indent=" " * indent)) if text else text
 
     def question(self, question: Question) -> str:
         """The question text, wrapped to follow the question mark with a hanging indent."""
