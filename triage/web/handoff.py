@@ -22,7 +22,8 @@ from triage import handoff, words
 from triage.clinic import Clinic
 from triage.models import KnowledgeBase
 from triage.result import Result
-from triage.web.kiosk import KioskState, go, result_of
+from triage.web.kiosk import KioskState, result_of
+from triage.web.sessions import Visit
 
 PRINT_BODY = "handoff-print"
 """The body's class on a page whose print layout is the clinician's page."""
@@ -49,11 +50,9 @@ router = APIRouter()
 @router.get("/print", response_class=HTMLResponse)
 async def print_page(request: Request, kiosk: KioskState) -> Response:
     """The clinician's page on its own (404 when the clinic does not print)."""
-    visit = kiosk.visit_of(request)
-    if visit is None or not visit.started:
-        return go("/")
-    if not visit.interview.finished:
-        return go("/question")
+    visit = kiosk.finished_visit(request)
+    if not isinstance(visit, Visit):
+        return visit
     if "print" not in kiosk.clinic.handoff:
         return kiosk.not_found()
     shown = values(visit.interview.kb, result_of(visit.interview), kiosk.clinic)

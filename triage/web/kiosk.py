@@ -249,6 +249,16 @@ class Kiosk:
                                   status=409)
 
     # --- the visit a request belongs to, and its language ----------------------------------------------
+    def finished_visit(self, request: Request) -> Visit | RedirectResponse:
+        """The request's visit once its questions are all answered; else the way to where it is (the
+        welcome page for no visit, its question for one not yet finished)."""
+        visit = self.visit_of(request)
+        if visit is None or not visit.started:
+            return go("/")
+        if not visit.interview.finished:
+            return go("/question")
+        return visit
+
     def visit_of(self, request: Request, *, allow_held: bool = False) -> Visit | None:
         """The request's visit, whose language becomes the one every page is read in.
 

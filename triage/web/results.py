@@ -15,17 +15,16 @@ from fastapi.responses import HTMLResponse, Response
 from triage import report, words
 from triage.web import handoff
 from triage.web.kiosk import COOKIE, KioskState, go, result_of
+from triage.web.sessions import Visit
 
 router = APIRouter()
 
 
 @router.get("/result", response_class=HTMLResponse)
 async def result(request: Request, kiosk: KioskState) -> Response:
-    visit = kiosk.visit_of(request)
-    if visit is None or not visit.started:
-        return go("/")
-    if not visit.interview.finished:
-        return go("/question")
+    visit = kiosk.finished_visit(request)
+    if not isinstance(visit, Visit):
+        return visit
     outcome = result_of(visit.interview)
     visit.emergency = outcome.level == "emergency"  # idle or not, it is then held for staff
     doc = report.build(visit.interview.kb, outcome, clinic=kiosk.clinic, staffed=True)
