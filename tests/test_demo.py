@@ -28,7 +28,7 @@ import yaml
 from conftest import Wheel
 from prompt_toolkit.input import create_pipe_input
 
-from triage import constants, errors
+from triage import constants, errors, textwidth
 from triage import scenarios as scenario_files
 from triage.engine import Engine
 from triage.flow import simulate
@@ -107,18 +107,19 @@ def test_list(cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -
     assert len(lines) == len(SHIPPED)
     for line, scenario in zip(lines, shipped, strict=True):
         assert line.split()[0] == scenario.id
-        assert line.split()[-1] == scenario.expect_level
-        assert f"  {scenario.title}  " in line
-    assert [rank(line.split()[-1]) for line in lines] == sorted(rank(line.split()[-1]) for line in lines)
+        assert f"  {constants.LEVEL_TITLE[scenario.expect_level]}  " in line  # the suggestion, in words
+        assert scenario.expect_level not in [part.strip() for part in line.split("  ")]  # never its id
+        assert line.endswith(f"  {scenario.title}")
+    assert [rank(s.expect_level) for s in shipped] == sorted(rank(s.expect_level) for s in shipped)
     assert "saddle-numbness" in run.out
 
 
-def test_list_columns_line_up(cli: Callable[..., Any]) -> None:
+def test_list_columns_line_up(cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -> None:
     lines = cli("demo", "--list").out.splitlines()
-    title_at = {len(re.match(r"\S+\s+", line).group(0)) for line in lines}  # type: ignore[union-attr]
-    level_at = {line.rindex(" ") for line in lines}
-    assert len(title_at) == 1
+    level_at = {len(re.match(r"\S+\s+", line).group(0)) for line in lines}  # type: ignore[union-attr]
+    title_at = {textwidth.cells(line[: line.rindex(s.title)]) for line, s in zip(lines, shipped, strict=True)}
     assert len(level_at) == 1
+    assert len(title_at) == 1
 
 
 def test_without_a_scenario_and_not_in_a_terminal_the_first_one_plays(
@@ -251,7 +252,7 @@ def test_scenario_folder_problems(cli: Callable[..., Any], tmp_path: Path,
 
 def test_a_clinics_own_scenario_plays(cli: Callable[..., Any], tmp_path: Path) -> None:
     (tmp_path / "tiny.yaml").write_text(GOOD, encoding="utf-8")
-    assert cli("demo", "--list", "--scenarios", tmp_path).out == "tiny  Numb around the bottom  emergency\n"
+    assert cli("demo", "--list", "--scenarios", tmp_path).out == "tiny  EMERGENCY  Numb around the bottom\n"
     run = cli("demo", "tiny", "--scenarios", tmp_path)
     assert run.status == 0
     assert constants.LEVEL_TITLE["emergency"] in run.out

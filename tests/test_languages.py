@@ -46,10 +46,11 @@ SAME_EVERYWHERE = {
     "COMMAND", "WHAT", "SCENARIO", "QUESTION", "VALUE", "ID", "TEXT", "URL", "yaml", "json", "text",
     "markdown", "fhir",
     "mermaid", "dot", "md", "txt", "questions", "rules", "schema", "csrf", "HOST", "PORT",
-    # command names, and the levels and demonstrations' ids `demo --list` shows
+    # command names (the demonstrations' ids are ids)
     "assess", "check", "red-flags", "explain", "diagram", "export", "demo", "serve",
-    "fhir-questionnaire", "fhir-response", "emergency", "urgent_doctor", "doctor", "acupuncturist",
-    # each language is offered in its own name
+    "fhir-questionnaire", "fhir-response",
+    # each language is offered by its tag and in its own name
+    *i18n.LANGUAGES, *(part for tag in i18n.LANGUAGES for part in tag.split("-")),
     *(name for name in i18n.LANGUAGES.values()),
 }
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)\w")
@@ -336,20 +337,25 @@ def test_check_reports_stale_unknown_and_missing_entries(kb: KnowledgeBase, tmp_
     assert any("`cause.arthritis.name` has no translation" in m for _, m in messages)
 
 
-def test_the_fhir_questionnaire_carries_the_spanish_texts(
+def test_the_fhir_questionnaire_carries_every_translation(
         capsys: pytest.CaptureFixture[str], kb: KnowledgeBase) -> None:
     resource = json.loads(_cli(["export", "fhir-questionnaire"], capsys).split("\n}\n")[0] + "\n}")
-    spanish = loader.localised(kb, "es")
+    others = [tag for tag in i18n.LANGUAGES if tag not in (i18n.ENGLISH, i18n.PSEUDO)]
+    assert {"es", "zh-Hans", "zh-Hant"} <= set(others)
+    localised = {tag: loader.localised(kb, tag) for tag in others}
     assert resource["language"] == "en"
     for item in resource["item"]:
-        (translation,) = item["_text"]["extension"]
-        assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
-        parts = {e["url"]: next(v for k, v in e.items() if k.startswith("value"))
-                 for e in translation["extension"]}
-        assert parts == {"lang": "es", "content": " ".join(spanish.question(item["linkId"]).text.split())}
+        found = {}
+        for translation in item["_text"]["extension"]:
+            assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+            parts = {e["url"]: next(v for k, v in e.items() if k.startswith("value"))
+                     for e in translation["extension"]}
+            found[parts["lang"]] = parts["content"]
+        assert found == {tag: " ".join(theirs.question(item["linkId"]).text.split())
+                         for tag, theirs in localised.items()}
         for option in item.get("answerOption", []):
             extensions = option["valueCoding"]["_display"]["extension"]
-            assert any(e["url"].endswith("/translation") for e in extensions)
+            assert sum(e["url"].endswith("/translation") for e in extensions) == len(others)
 
 
 # --- the whole questionnaire in Spanish, in a real terminal ----------------------------------------

@@ -152,7 +152,7 @@ def test_each_choice_is_a_caution_under_its_heading_in_every_output(option: str)
     assert constants.CAUTIONS_TITLE in text and because in text
     markdown = _flat(summaries.markdown(KB, outcome))
     assert constants.CAUTIONS_TITLE in markdown and because in markdown
-    data = json.loads(summaries.json_summary(KB, outcome))
+    data = json.loads(summaries.summary(KB, outcome, "json"))
     assert [c["rule"] for c in data["acupuncture"]["cautions"]] == [OPTION_RULE[option].id]
     response = fhir.answers_to_response(KB, outcome.answers)
     item = next(i for i in response["item"] if i["linkId"] == "before_needling")

@@ -492,7 +492,7 @@ def test_markdown_summary_has_suggestion_causes_and_answers(kb: KnowledgeBase, b
 
 
 def test_json_summary_is_the_result_with_answers(kb: KnowledgeBase, benign: Result) -> None:
-    data = json.loads(summaries.json_summary(kb, benign))
+    data = json.loads(summaries.summary(kb, benign, "json"))
     assert data == json.loads(benign.to_json(include_answers=True))
     assert data["source"] == "questionnaire"
     assert data["answers"]["pain_location"] == ["lower_back"]

@@ -407,18 +407,19 @@ def test_an_unknown_language_changes_nothing(tablet: Tablet, app: FastAPI) -> No
 @pytest.mark.parametrize(("setting", "expected"), [
     pytest.param("es", "es", id="spanish"),
     pytest.param("en", "en", id="english"),
-    pytest.param("fr", "en", id="not-offered-falls-back"),
+    pytest.param("zh-Hant", "zh-Hant", id="traditional-chinese"),
+    pytest.param("zh_TW", "zh-Hant", id="as-the-environment-writes-it"),
 ])
 def test_a_clinics_language_is_a_new_visits_language(kb: KnowledgeBase, engine: Engine, setting: str,
                                                      expected: str) -> None:
-    spanish = loader.localised(kb, "es")
+    local = loader.localised(kb, expected)
     with TestClient(create_app(kb, engine, clinic=Clinic(language=setting)),
                     raise_server_exceptions=False) as client:
         tablet = Tablet(kb, client)
         welcome = tablet.get("/")
         assert f'<html lang="{expected}">' in welcome.text
         tablet.post("/start", {"csrf": tablet.fields()["csrf"]})
-        age = (spanish if expected == "es" else kb).question("age").text
+        age = local.question("age").text
         assert words(age) in text_of(tablet.page.text)  # type: ignore[union-attr]
 
         tablet.client.cookies.clear()  # a new visit may still choose: the welcome page's links
@@ -628,3 +629,10 @@ def test_no_answer_is_taken_before_start(tablet: Tablet, app: FastAPI) -> None:
         assert sent.status_code == 403, url
         assert words(constants.WEB_EXPIRED_NOT_STARTED) in text_of(sent.text)
     assert app.state.visits.get(tablet.token) is None
+
+
+def test_a_clinics_language_that_is_not_offered_is_refused_with_the_ones_there_are() -> None:
+    with pytest.raises(ValueError, match=r"`fr` is not a language .*es \(Español\).*zh-Hans \(简体中文\)"):
+        Clinic(language="fr")
+    with pytest.raises(ValueError, match="`xx`"):
+        Clinic(summary_language="xx")

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from triage.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
@@ -22,6 +23,13 @@ def _(message: str) -> str:
     from triage.i18n import gettext
 
     return gettext(message)
+
+
+def _languages() -> str:
+    """The languages there are, as ``--lang`` takes them: "en (English), es (Español), ..."."""
+    from triage import i18n
+
+    return i18n.listing(f"{code} ({name})" for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -35,12 +43,46 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> No
     parser.add_argument("--rules", type=Path, metavar="DIR", default=default,
                         help=_("folder of rule files (default: the shipped rules/)"))
     parser.add_argument("--lang", metavar="LANG", default=default,
-                        help=_("the language to use: en (English) or es (Español); without it, the "
-                               "environment's (LANGUAGE, LC_ALL, LANG), else English"))
+                        help=_("the language to use: {languages}; without it, the environment's "
+                               "(LANGUAGE, LC_ALL, LANG), else English").format(languages=_languages()))
+
+
+def _language_tag(text: str) -> str:
+    """``--summary-lang``: a language there is (its tag as ``--lang`` takes it)."""
+    from triage.clinic import language_tag
+
+    try:
+        return language_tag(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help wrapped by display width (a Chinese character takes two cells), never inside
+    a language tag such as ``zh-Hans``."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from triage import textwidth
+
+        return textwidth.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        from triage import textwidth
+
+        return "\n".join(textwidth.wrap(" ".join(text.split()), width, initial_indent=indent,
+                                        subsequent_indent=indent, break_on_hyphens=False))
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help, and its commands' help, is wrapped by :class:`_Formatter`."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        options.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="triage",
         description=(
             _("A back-pain triage questionnaire. Not a diagnosis and not for emergencies: "
@@ -58,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clinic", type=Path, metavar="PATH",
                         help=_("clinic settings (YAML): the emergency and urgent numbers to say, the "
                              "clinic's name, the kiosk's idle time and hand-off"))
+    parser.add_argument("--summary-lang", type=_language_tag, metavar="LANG",
+                        help=_("the language of the summary for the clinician (saved, or --answers-out), "
+                               "if not the person's: each answer is quoted as the person read it (also "
+                               "the clinic setting summary_language)"))
     parser.add_argument("--format", dest="save_format", choices=("markdown", "json", "fhir"),
                         help=_("the format of --answers-out, whatever the file name ends with"))
     parser.add_argument("--clear-at-end", action="store_true",
@@ -500,10 +546,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(argv) if argv is not None else sys.argv[1:]
     unknown = choose_language(words)
     if unknown is not None:
-        from triage.i18n import LANGUAGES
         from triage.words import UNKNOWN_LANGUAGE
 
-        print(f"triage: {UNKNOWN_LANGUAGE.format(lang=unknown, valid=', '.join(LANGUAGES))}",
+        print(f"triage: {UNKNOWN_LANGUAGE.format(lang=unknown, valid=_languages())}",
               file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser()

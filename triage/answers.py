@@ -68,7 +68,7 @@ def load(kb: KnowledgeBase, path: Path, name: str | None = None) -> dict[str, An
     if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
         data, source = fhir_read.response_to_answers(kb, source)
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else qtypes.shown(data)
+        found = errors.SHOWN_EMPTY_FILE if data is None else qtypes.shown(data)
         raise errors.fail(source.name, source.line(()), errors.ANSWERS_NOT_MAPPING, found=found)
     answers, problems = validate(kb, data, source)
     if problems:

@@ -152,7 +152,7 @@ def summary(kb: KnowledgeBase) -> str:
 
 def translation_problems(kb: KnowledgeBase) -> list[Problem]:
     """Each language's overlay: entries missing, unknown, or translated from older English."""
-    from triage import overlay
+    from triage import overlay, scenarios
 
     found: list[Problem] = []
     for language in i18n.LANGUAGES:
@@ -163,6 +163,12 @@ def translation_problems(kb: KnowledgeBase) -> list[Problem]:
         found += problems
         if read is not None:
             found += overlay.problems(kb, read)
+        shown = overlay.demonstrations_path(language)
+        if shown.is_file():
+            read, problems = overlay.read(shown, language)
+            found += problems
+            if read is not None:
+                found += overlay.compare(scenarios.shipped_words(), read)
     return found
 
 

@@ -11,6 +11,7 @@ emergency_number: "999"
 urgent_number: "111"
 phone: "020 7946 0000"
 language: en
+summary_language: en
 idle_minutes: 5
 clear_at_end: true
 handoff: [print, qr]
@@ -27,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from triage import errors, yamlsrc
+from triage import errors, qtypes, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import Frozen
 from triage.paths import display
@@ -55,6 +56,21 @@ def host_name(text: str) -> str:
 HostName = Annotated[str, AfterValidator(host_name)]
 
 
+def language_tag(text: str) -> str:
+    """A language there is a catalogue for (``es``, ``zh-Hans``; ``zh_TW`` is ``zh-Hant``), in the
+    form ``--lang`` takes; ValueError, naming the languages there are, for another."""
+    from triage import i18n, words
+
+    found = i18n.normalise(text)
+    if found is None:
+        raise ValueError(words.UNKNOWN_LANGUAGE.format(lang=text, valid=i18n.listing(
+            f"{code} ({name})" for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO)))
+    return found
+
+
+LanguageTag = Annotated[str, AfterValidator(language_tag)]
+
+
 class Clinic(Frozen):
     """What a clinic sets; every field may be left out."""
 
@@ -69,9 +85,14 @@ class Clinic(Frozen):
     phone: str | None = Field(
         default=None, pattern=r"^\+?[0-9][0-9 ()-]{2,24}$",
         description="The clinic's own phone number, as patients dial it (digits, spaces, + ( ) -).")
-    language: str | None = Field(
-        default=None, pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?$",
-        description="The language a new visit starts in (en, es ...); a person may still switch.")
+    language: LanguageTag | None = Field(
+        default=None,
+        description="The language a new visit starts in (en, es, zh-Hans, zh-Hant ...); a person may "
+                    "still switch.")
+    summary_language: LanguageTag | None = Field(
+        default=None, description="The language of the clinician's summary (the printout, the QR code, saved "
+                                  "and downloaded files), whatever the person answered in; each answer is "
+                                  "quoted as the person read it. Without it, the person's language.")
     idle_minutes: float | None = Field(
         default=None, gt=0, le=24 * 60, description="The kiosk wipes a visit after this many idle minutes.")
     clear_at_end: bool = Field(
@@ -102,7 +123,7 @@ def load(path: Path) -> Clinic:
         return NO_CLINIC
     if not isinstance(source.data, dict):
         raise TriageError([Problem(source.name, 1, errors.EXPECTED_MAPPING.format(
-            what="clinic settings (`name`, `emergency_number`, ...)", found=type(source.data).__name__))])
+            what=errors.WHAT_CLINIC_KEYS, found=qtypes.shown(source.data)))])
     clinic, problems = validate_structure(Clinic, source)
     if clinic is None:
         raise TriageError(problems)

@@ -225,6 +225,8 @@ HEADING_WHY_LEVEL = N_("Why this suggestion")
 WHY_LEVEL_FROM_FLAGS = N_("The warning signs above set this suggestion.")
 HEADING_ACUPUNCTURE = N_("About acupuncture")
 HEADING_ANSWERS = N_("Your answers")
+ANSWER_AS_SEEN = N_("{answer} (the person read {question} and answered {seen})")
+SUMMARY_IN_OTHER_LANGUAGE = N_("The person answered in {language}; each answer is quoted as they read it.")
 BECAUSE_YOU_SAID = N_("Because you said {said}")
 BECAUSE_OF_FINDING = N_("Because of: {names} (explained above)")
 RULE_SOURCE = N_("Source: {source} (rule {rule})")
@@ -238,6 +240,8 @@ SAVE_MARKDOWN = N_("Yes, as a document to read (Markdown, .md)")
 SAVE_JSON = N_("Yes, as data for a clinic system (JSON, .json)")
 SAVE_FHIR = N_("Yes, as a FHIR QuestionnaireResponse for health records (.fhir.json)")
 SAVE_FILE_NAME = N_("File name:")
+SUMMARY_FILE_STEM = N_("back-pain-summary")
+"""The name a saved or downloaded summary starts with (a file name: no slash, no dot)."""
 SAVE_EMPTY_NAME = N_("Please type a file name.")
 SAVE_NO_FOLDER = N_("There is no folder called {folder}; please type another name.")
 SAVE_EXISTS = N_("{name} already exists. Replace it?")
@@ -267,7 +271,6 @@ KEYS_HELP_TYPED = (
     N_("Keys: type your answer and press Enter · b: back to the previous question · "
     "? or w: why we ask · Ctrl-C: stop")
 )
-LIST_OR = N_("{items} or {last}")
 TYPED_LETTER = N_("{letter} for {answer}")
 TYPED_HINT_YES_NO = N_("Type the number of your answer, or {letters}, then press Enter.")
 TYPED_HINT_CHOICE = N_("Type the number of your answer, or its first letters, then press Enter.")
@@ -425,6 +428,12 @@ ARGPARSE_WORDS = (
     N_("unrecognized arguments: %(args)s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
     N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
     N_("argument %(argument_name)s: %(message)s"),
+    # the same messages as Python 3.11 words them, and the rest a person can meet with our options
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("expected at least one argument"),
+    N_("expected at most one argument"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"), N_("ignored explicit argument %r"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
 )
 CHECK_SUMMARY = N_("knowledge base {version}: {questions}, {rules}, {causes}, {red_flags}; no problems")
 N_QUESTIONS = NP_("{n} question", "{n} questions")
@@ -469,7 +478,6 @@ DESCRIBE_NOT_EXACTLY = N_("your answers to {question} are not exactly {answers}"
 DESCRIBE_CAUSE_FOUND = N_("the cause {name} is found")
 DESCRIBE_RED_FLAG_FOUND = N_("the red flag {name} is found")
 DESCRIBE_WHICH_MEANS = N_("{finding}, which means:")
-LIST_AND = N_("{items} and {last}")
 ASKED_ONLY_WHEN_COLON = N_("only when:")
 EXPLAIN_ASKED_ONLY_WHEN = N_("`{id}`: {question}, asked only when:")
 WHAT_IF_CHANGE = N_("{id} = {value} (was {was})")

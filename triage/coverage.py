@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from triage import errors, flow
+from triage import errors, flow, i18n
 from triage.answers import example_answers
 from triage.engine import Engine, engine_for
 from triage.errors import Problem
@@ -89,6 +89,6 @@ def below_tier(kb: KnowledgeBase) -> list[Problem]:
         if low:
             out.append(Problem(item.file, item.line, errors.COVERAGE_BELOW_TIER.format(
                 where=errors.WHERE["coverage"].format(id=item.id), level=low[0].level, tier=item.tier,
-                age=", ".join(str(played.age) for played in low))))
+                age=i18n.listing(str(played.age) for played in low))))
     return out
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
-from triage import words
+from triage import i18n, words
 from triage.models import (
     NOT_SURE,
     AllCondition,
@@ -43,14 +43,10 @@ class Node:
     children: tuple[Node, ...] = ()
 
 
-def quoted(text: str) -> str:
-    """A question's text in double typographic quotes."""
-    return f"“{' '.join(text.split())}”"
-
-
-def named(text: str) -> str:
-    """An option label or a finding's name in single typographic quotes."""
-    return f"‘{' '.join(text.split())}’"
+quoted = i18n.quoted
+"""A question's text in the language's quotation marks."""
+named = i18n.quoted_inner
+"""An option label or a finding's name in the language's inner quotation marks."""
 
 
 def _yes_no_word(value: object) -> str:
@@ -65,9 +61,7 @@ def _yes_no_word(value: object) -> str:
 
 def _options(question: Question, ids: Sequence[str]) -> str:
     labels = [named(question.label(i)) for i in ids]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return words.LIST_AND.format(items=", ".join(labels[:-1]), last=labels[-1])
+    return i18n.list_and(labels)
 
 
 def question_leaf(  # noqa: PLR0911  one return for each question type (and `exists`), a closed set

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from triage import conditions, errors
+from triage import conditions, errors, i18n
 from triage import words as c
 from triage.conditions import findings_used, questions_used
 from triage.describe import Node, finding_name, named, quoted, sentence, tree
@@ -237,7 +237,7 @@ def resolve(kb: KnowledgeBase, text: str) -> str:
     named = primary + [i for i in found if i not in primary]
     if found:
         raise errors.fail("triage", None, errors.SEVERAL_MATCH, words=text,
-                          ids=", ".join(f"`{i}`" for i in named[:12]))
+                          ids=i18n.listing(f"`{i}`" for i in named[:12]))
     raise errors.fail("triage", None, errors.UNKNOWN_ID, id=text, hint=errors.did_you_mean(text, pool))
 
 
@@ -267,7 +267,7 @@ def lookup(kb: KnowledgeBase, item_id: str) -> list[tuple[str, Explained]]:
 
 
 def answer_kinds(question: Question) -> str:
-    options = ", ".join(named(o.label) for o in question.options)
+    options = i18n.listing(named(o.label) for o in question.options)
     low, high = question.bounds
     return c.ANSWER_KINDS[question.type].format(min=low, max=high, options=options)
 
@@ -415,7 +415,7 @@ def _coverage_line(kb: KnowledgeBase, item: CoverageItem) -> str:
         return c.COVERAGE_NOT_ASKED.format(sign=item.sign, heading=item.heading, tier=tier,
                                            why=" ".join(item.not_asked.split()))
     return c.COVERAGE_CAUGHT.format(sign=item.sign, heading=item.heading, tier=tier,
-                                    rules=", ".join(f"`{rid}`" for rid in item.rules),
+                                    rules=i18n.listing(f"`{rid}`" for rid in item.rules),
                                     answers=example_text(kb, item.shows or {}))
 
 

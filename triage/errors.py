@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from triage.i18n import N_, translated
+from triage.i18n import N_, listing, translated
 
 # --- reading files ---------------------------------------------------------
 FILE_NOT_FOUND = N_("cannot read the file: it does not exist; check the path")
@@ -148,7 +148,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if close:
         return translated(DID_YOU_MEAN).format(word=close[0])
     if 0 < len(pool) <= 8:
-        return translated(VALID_CHOICES).format(choices=", ".join(f"`{c}`" for c in pool))
+        return translated(VALID_CHOICES).format(choices=listing(f"`{c}`" for c in pool))
     return ""
 
 
@@ -341,6 +341,22 @@ OVERLAY_MISSING = N_("`{key}` has no translation; add it (English: \"{english}\"
 SHOWN_TEXT = N_('the text "{value}"')
 SHOWN_LIST = N_("a list")
 SHOWN_MAPPING = N_("a mapping")
+SHOWN_NOTHING = N_("nothing")
+SHOWN_EMPTY_FILE = N_("an empty file")
+SHOWN_EMPTY_MAPPING = N_("an empty mapping")
+SHOWN_EMPTY_ANSWER = N_("an empty answer")
+KIND_FOLDER = N_("a folder")
+KIND_PIPE = N_("a pipe")
+KIND_DEVICE = N_("a device")
+KIND_SOCKET = N_("a socket")
+KIND_OTHER = N_("not a file")
+WHAT_QUESTIONNAIRE_KEYS = N_("`sections` and `questions`")
+WHAT_RULE_FILE_KEYS = N_("`topic`, `causes`, `red_flags` and `rules`")
+WHAT_CLINIC_KEYS = N_("clinic settings (`name`, `emergency_number`, ...)")
+WHAT_OVERLAY_KEYS = N_("overlay keys")
+WHAT_OVERLAY_ENTRIES = N_("entries (key: {from, text})")
+WHERE_OVERLAY = N_("the overlay")
+WHERE_RESPONSE = N_("the QuestionnaireResponse")
 EXPECTED_YES_NO = N_("must be true, false or not_sure")
 EXPECTED_NUMBER = N_("must be a whole number from {min} to {max}")
 EXPECTED_CHOICE = N_("must be one option id ({options})")

@@ -32,8 +32,8 @@ answer is read from, the codes a coding names) is said in
 
 from __future__ import annotations
 
-import copy
 import html
+import json
 from collections.abc import Mapping
 from typing import Any, assert_never
 
@@ -139,19 +139,29 @@ def narrative(title: str, rows: list[str]) -> dict[str, str]:
             "div": f'<div xmlns="{XHTML}"><p>{html.escape(title)}</p><ul>{items}</ul></div>'}
 
 
-def answers_to_response(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
-    """Answers as a QuestionnaireResponse of the exported Questionnaire (enabled answers only)."""
+def answers_to_response(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], *,
+                        language: str | None = None,
+                        narrative_kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """Answers as a QuestionnaireResponse of the exported Questionnaire (enabled answers only).
+
+    ``kb`` holds the words the person read (``language``, default the active one): each item's text
+    and each answer's display are theirs. The narrative is in ``narrative_kb``'s words, and the
+    active language's, where a clinician reads another language (default: the person's)."""
     enabled = enabled_answers(kb, answers)
     asked = [q for q in kb.questions if q.id in enabled]
-    items = [{"linkId": q.id, "text": " ".join(q.text.split()), "answer": answer_values(q, enabled[q.id])}
-             for q in asked]
-    rows = [f"{' '.join(q.text.split())} {qtypes.answer_text(kb, q.id, enabled[q.id])}" for q in asked]
+    with i18n.override(language or i18n.active()):
+        items = [{"linkId": q.id, "text": " ".join(q.text.split()), "answer": answer_values(q, enabled[q.id])}
+                 for q in asked]
+    told = narrative_kb or kb
+    rows = [f"{' '.join(told.question(q.id).text.split())} {qtypes.answer_text(told, q.id, enabled[q.id])}"
+            for q in asked]
     return {
         "resourceType": "QuestionnaireResponse",
+        "language": language or i18n.active(),
         "questionnaire": f"{QUESTIONNAIRE_URL}|{kb.traced_version}",
         "status": "completed",
         "item": items,
-        "text": narrative(kb.questionnaire.title, rows),  # last, after the answers it sums up
+        "text": narrative(told.questionnaire.title, rows),  # last, after the answers it sums up
     }
 
 
@@ -329,7 +339,8 @@ def _yes_no_words(language: str) -> dict[str, str]:
 
 def translate(resource: dict[str, Any], translations: Mapping[str, KnowledgeBase]) -> None:
     """Carry each language's words as FHIR translation extensions, on the texts and option displays."""
-    resource["item"] = copy.deepcopy(resource["item"])  # its codings share the module's constants
+    # its codings share the module's constants, and deepcopy would keep them shared between items
+    resource["item"] = json.loads(json.dumps(resource["item"]))
     for language, local in translations.items():
         _add_translation(resource, "title", language, local.questionnaire.title)
         yes_no = _yes_no_words(language)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage import errors, qtypes
+from triage import errors, i18n, qtypes
 from triage.errors import Problem, TriageError
 from triage.fhir_codes import (
     ABSENT_SYSTEM,
@@ -59,7 +59,7 @@ _YES_NO_CODES: dict[str, dict[str, Any]] = {
 
 def _found(answer: Any) -> str:
     if isinstance(answer, dict):
-        return ", ".join(f"`{k}`" for k in answer) or "an empty answer"
+        return i18n.listing(f"`{k}`" for k in answer) or errors.SHOWN_EMPTY_ANSWER
     return f"`{answer}`"
 
 
@@ -68,9 +68,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"`{value}`"
     if isinstance(value, dict):
-        return "a mapping"
+        return errors.SHOWN_MAPPING
     if isinstance(value, list):
-        return "a list"
+        return errors.SHOWN_LIST
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -192,7 +192,7 @@ class Reading:
 # --- the steps ----------------------------------------------------------------------
 def check_resource_keys(reading: Reading) -> None:
     """The resource's keys are R4 element names this tool reads or may leave unread."""
-    reading.keys_ok(reading.data, (), RESPONSE_KEYS, "the QuestionnaireResponse")
+    reading.keys_ok(reading.data, (), RESPONSE_KEYS, errors.WHERE_RESPONSE)
 
 
 def check_status(reading: Reading) -> None:
@@ -292,7 +292,7 @@ def _one_value(reading: Reading, question: Question | None, link: str, values: l
         chosen = [v for v in values if v != NONE_CODE]
         if chosen and len(chosen) < len(values):
             reading.problem((*here, "answer"), errors.FHIR_NONE_WITH_OTHERS, id=link, none=NONE_CODE,
-                            others=", ".join(_shown(v) for v in chosen))
+                            others=i18n.listing(_shown(v) for v in chosen))
             return False, None
         return True, chosen
     if len(values) > 1:

@@ -19,13 +19,13 @@ import html
 import io
 import re
 import secrets
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import segno
 
-from triage import qtypes, report, words
+from triage import i18n, qtypes, report, summaries, words
 from triage.clinic import Clinic
 from triage.models import AnswerValue, KnowledgeBase
 from triage.result import Result
@@ -38,6 +38,9 @@ QR_LIMIT = 1200
 the lowest error correction, which a phone's camera reads from a screen or from paper."""
 STAMP_FORMAT = "%Y-%m-%d %H:%M"
 SHEET_SECTIONS: tuple[report.SectionKey, ...] = ("incomplete", "red_flags", "causes", "cautions")
+SHEET_LABELS: tuple[str, ...] = ("SUMMARY_TITLE", "HANDOFF_WHEN", "HANDOFF_VISIT_CODE", "HANDOFF_NAME",
+                                 "SUMMARY_SUGGESTION", "SUMMARY_QUESTION", "SUMMARY_ANSWER")
+"""The printed sheet's own words (besides the document's), in the sheet's language."""
 """The parts of the clinician's document the printed page shows, besides the level and the answers."""
 DENSITIES: tuple[tuple[int, str], ...] = ((6500, "normal"), (8000, "compact"))
 """The type size of the printed page by how many characters it holds (more: ``"tight"``), so that the
@@ -66,6 +69,10 @@ class Sheet:
     sections: tuple[report.Section, ...]
     """Unanswered warning signs, warning signs, possible causes and cautions: those present."""
     answers: report.Section | None
+    language: str = "en"
+    """The language the sheet is written in: the clinician's (the clinic's ``summary_language``)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """The page's own words, in that language: ``SUMMARY_TITLE``, ``HANDOFF_WHEN`` and the rest."""
 
     @property
     def density(self) -> str:
@@ -93,19 +100,31 @@ class Handoff:
     code: str
     when: datetime
     doc: report.Report
+    language: str = "en"
+    """The clinician's language: the clinic's ``summary_language``, else the person's."""
 
     @classmethod
     def of(cls, kb: KnowledgeBase, result: Result, clinic: Clinic, code: str, when: datetime) -> Handoff:
-        doc = report.build(kb, result, audience="clinician", clinic=clinic)
-        return cls(kb, result, clinic, code, when, doc)
+        """The hand-off of a result assessed in the active language, written in the clinic's
+        ``summary_language`` (each answer then quoted as the person read it)."""
+        read = summaries.reading(kb, result, clinic.summary_language)
+        with i18n.override(read.language):
+            doc = report.build(read.kb, read.result, audience="clinician", clinic=clinic, seen=read.seen())
+        return cls(read.kb, read.result, clinic, code, when, doc, read.language)
 
     def sheet(self) -> Sheet:
         doc = self.doc
         parts = tuple(s for key in SHEET_SECTIONS if (s := doc.section(key)) is not None)
+        with i18n.override(self.language):
+            labels = {name: getattr(words, name) for name in SHEET_LABELS}
         return Sheet(doc=doc, code=self.code, when=stamp(self.when), clinic=self.clinic.name, sections=parts,
-                     answers=doc.section("answers"))
+                     answers=doc.section("answers"), language=self.language, labels=labels)
 
     def qr_text(self, *, limit: int = QR_LIMIT) -> str:
+        with i18n.override(self.language):
+            return self._qr_text(limit)
+
+    def _qr_text(self, limit: int) -> str:
         """The clinician's summary as plain text of at most ``limit`` characters.
 
         Date and time, visit code, the level, unanswered warning signs, warning signs, possible

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -194,6 +195,18 @@ def activate(language: str) -> None:
     _active.set(language)
 
 
+@contextmanager
+def override(language: str) -> Iterator[None]:
+    """Every sentence in ``language`` inside the block, the language before it after (in this context)."""
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    token = _active.set(language)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
 def active() -> str:
     return _active.get()
 
@@ -216,6 +229,46 @@ def translated(value: T) -> T:
     if _active.get() == ENGLISH:
         return value
     return _translate(value)  # type: ignore[no-any-return]
+
+
+# --- how a language joins a list and quotes -------------------------------------------------
+LIST_SEPARATOR: Final = N_(", ")
+"""Between the items of a list ("a, b"); Chinese uses "、". A message, so each catalogue says."""
+LIST_AND: Final = N_("{items} and {last}")
+LIST_OR: Final = N_("{items} or {last}")
+QUOTED: Final = N_("“{text}”")
+"""A question's text quoted: “…” in English, «…» in Spanish, 「…」 in Traditional Chinese."""
+QUOTED_INNER: Final = N_("‘{text}’")
+"""An option's label or a finding's name quoted inside a sentence."""
+
+
+def listing(items: Iterable[str]) -> str:
+    """``a, b, c`` as the active language separates a list."""
+    return translated(LIST_SEPARATOR).join(items)
+
+
+def list_and(items: Sequence[str]) -> str:
+    """``a, b and c`` in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return translated(LIST_AND).format(items=listing(items[:-1]), last=items[-1])
+
+
+def list_or(items: Sequence[str]) -> str:
+    """``a, b or c`` in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return translated(LIST_OR).format(items=listing(items[:-1]), last=items[-1])
+
+
+def quoted(text: str) -> str:
+    """A question's text between the active language's quotation marks, on one line."""
+    return translated(QUOTED).format(text=" ".join(text.split()))
+
+
+def quoted_inner(text: str) -> str:
+    """A label or name between the active language's inner quotation marks, on one line."""
+    return translated(QUOTED_INNER).format(text=" ".join(text.split()))
 
 
 def _translate(value: Any) -> Any:

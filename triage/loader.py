@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from triage import answers as answers_mod
-from triage import conditions, errors, qtypes, rulegraph, yamlsrc
+from triage import conditions, errors, i18n, qtypes, rulegraph, yamlsrc
 from triage.errors import Problem, TriageError
 from triage.models import (
     THEN_KINDS,
@@ -89,7 +89,7 @@ def _where(data: Any, path: tuple[str | int, ...]) -> str:
 
 def _keys(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"`{k}`" for k in value) or "an empty mapping"
+        return i18n.listing(f"`{k}`" for k in value) or errors.SHOWN_EMPTY_MAPPING
     return f"`{value}`"
 
 
@@ -126,7 +126,7 @@ def validate_structure(model: type[M], source: yamlsrc.Source) -> tuple[M | None
             elif kind == "bad_condition":
                 message = errors.BAD_CONDITION.format(where=where, found=_keys(err["input"]))
             elif kind == "bad_then":
-                kinds = ", ".join(f"`{k}`" for k in THEN_KINDS)
+                kinds = i18n.listing(f"`{k}`" for k in THEN_KINDS)
                 message = errors.BAD_THEN.format(where=where, kinds=kinds, found=_keys(err["input"]))
             else:
                 field = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -213,7 +213,7 @@ def _check_comparison(cond: QuestionCondition, ctx: _Ctx, spot: _Spot) -> list[P
     qtype = qtypes.of(question)
     if op not in qtype.operators:
         return [spot.problem(("operator",), errors.BAD_OPERATOR, operator=op, question=qid,
-                             type=question.type, valid=", ".join(f"`{v}`" for v in qtype.operators))]
+                             type=question.type, valid=i18n.listing(f"`{v}`" for v in qtype.operators))]
     if op == "exists":
         if isinstance(value, bool):
             return []
@@ -563,7 +563,7 @@ def read_questionnaire(path: Path) -> tuple[Questionnaire | None, yamlsrc.Source
         return None, None, list(exc.problems)
     if not isinstance(source.data, dict):
         return None, source, [Problem(name, 1, errors.EXPECTED_MAPPING.format(
-            what="`sections` and `questions`", found=qtypes.shown(source.data)))]
+            what=errors.WHAT_QUESTIONNAIRE_KEYS, found=qtypes.shown(source.data)))]
     qn, problems = validate_structure(Questionnaire, source)
     if qn is None:
         return None, source, problems
@@ -589,7 +589,7 @@ def read_rule_files(directory: Path) -> tuple[list[tuple[yamlsrc.Source, RuleFil
             continue
         if not isinstance(source.data, dict):
             problems.append(Problem(source.name, 1, errors.EXPECTED_MAPPING.format(
-                what="`topic`, `causes`, `red_flags` and `rules`", found=qtypes.shown(source.data))))
+                what=errors.WHAT_RULE_FILE_KEYS, found=qtypes.shown(source.data))))
             continue
         rf, structural = validate_structure(RuleFile, source)
         problems += structural
@@ -673,6 +673,7 @@ def localised(kb: KnowledgeBase, language: str | None = None) -> KnowledgeBase:
     from triage import i18n, overlay
 
     language = language or i18n.active()
+    kb = kb.as_written
     if language == i18n.ENGLISH:
         return kb
     found = overlay.for_language(kb, language)

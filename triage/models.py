@@ -447,6 +447,18 @@ class KnowledgeBase(Frozen):
 
     _derived: dict[str, tuple[Any, Any, Any]] = PrivateAttr(default_factory=dict)
 
+    _written: KnowledgeBase | None = PrivateAttr(default=None)
+    """For a copy in another language, the knowledge base as written (in English)."""
+
+    @property
+    def as_written(self) -> KnowledgeBase:
+        """The knowledge base in the words it is written in (English), whatever this copy's language."""
+        return self._written or self
+
+    def written_in_english_as(self, written: KnowledgeBase) -> None:
+        """Record that this copy is ``written`` in other words (:func:`triage.overlay.apply`)."""
+        self._written = written.as_written
+
     def model_post_init(self, context: Any, /) -> None:
         self._questions.update((q.id, q) for q in self.questionnaire.questions)
         self._index.update((q.id, i) for i, q in enumerate(self.questionnaire.questions))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from triage import errors, i18n, paths, words, yamlsrc
+from triage import errors, i18n, paths, qtypes, words, yamlsrc
 from triage.errors import Problem
 from triage.models import KnowledgeBase
 
@@ -95,19 +95,19 @@ def read(path: Path, language: str) -> tuple[Overlay | None, list[Problem]]:
         problems.append(Problem(name, source.line(loc), template.format(**fields)))
 
     if not isinstance(data, dict):
-        return None, [Problem(name, 1, errors.EXPECTED_MAPPING.format(what="overlay keys",
-                                                                       found=type(data).__name__))]
+        return None, [Problem(name, 1, errors.EXPECTED_MAPPING.format(what=errors.WHAT_OVERLAY_KEYS,
+                                                                       found=qtypes.shown(data)))]
     for key in data:
         if key not in ("language", "name", "reviewed_by", "entries"):
-            add((key,), errors.UNKNOWN_KEY, where="the overlay", key=key,
+            add((key,), errors.UNKNOWN_KEY, where=errors.WHERE_OVERLAY, key=key,
                 hint=errors.did_you_mean(str(key), ["language", "name", "reviewed_by", "entries"]))
     if data.get("language") != language:
         add(("language",), errors.OVERLAY_LANGUAGE, found=data.get("language"), language=language)
     raw = data.get("entries")
     entries: dict[str, Entry] = {}
     if not isinstance(raw, dict):
-        add(("entries",), errors.EXPECTED_MAPPING, what="entries (key: {from, text})",
-            found=type(raw).__name__)
+        add(("entries",), errors.EXPECTED_MAPPING, what=errors.WHAT_OVERLAY_ENTRIES,
+            found=qtypes.shown(raw))
         raw = {}
     for key, value in raw.items():
         loc = ("entries", key)
@@ -125,7 +125,11 @@ def read(path: Path, language: str) -> tuple[Overlay | None, list[Problem]]:
 
 def problems(kb: KnowledgeBase, overlay: Overlay) -> list[Problem]:
     """Entries missing, unknown, or translated from English that has changed since."""
-    english_text = english(kb)
+    return compare(english(kb), overlay)
+
+
+def compare(english_text: dict[str, str], overlay: Overlay) -> list[Problem]:
+    """Entries of ``overlay`` missing from, unknown to, or older than ``english_text`` (key -> English)."""
     out: list[Problem] = []
     for key, entry in overlay.entries.items():
         if key not in english_text:
@@ -143,6 +147,22 @@ def problems(kb: KnowledgeBase, overlay: Overlay) -> list[Problem]:
 
 def path(language: str) -> Path:
     return paths.locales() / language / "knowledge-base.yaml"
+
+
+def demonstrations_path(language: str) -> Path:
+    """The words of the shipped demonstrations in ``language``, beside its other catalogues."""
+    return paths.locales() / language / "demonstrations.yaml"
+
+
+@cache
+def demonstrations(language: str) -> dict[str, Entry]:
+    """The shipped demonstrations' titles and stories in ``language``, by ``<id>.title`` and
+    ``<id>.story``; none for English, the pseudo-language or a language without the file."""
+    file = demonstrations_path(language)
+    if language in (i18n.ENGLISH, i18n.PSEUDO) or not file.is_file():
+        return {}
+    found, _ = read(file, language)  # its problems are for `triage check` to report
+    return found.entries if found is not None else {}
 
 
 def for_language(kb: KnowledgeBase, language: str) -> Overlay | None:
@@ -214,7 +234,9 @@ def apply(kb: KnowledgeBase, overlay: Overlay) -> KnowledgeBase:
     translated = kb.model_copy(update={"questionnaire": questionnaire, "causes": causes,
                                        "red_flags": flags, "rules": rules, "advice": advice,
                                        "sources": sources})
-    return _reindexed(translated)
+    rebuilt = _reindexed(translated)
+    rebuilt.written_in_english_as(kb)
+    return rebuilt
 
 
 def _reindexed(kb: KnowledgeBase) -> KnowledgeBase:

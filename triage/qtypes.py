@@ -63,7 +63,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
-from triage import errors, typed_answers, words
+from triage import errors, i18n, typed_answers, words
 from triage.models import NOT_SURE, AnswerValue, KnowledgeBase, Operator, Question, QuestionType
 
 Checked = tuple[AnswerValue | None, str | None]
@@ -332,15 +332,15 @@ class YesNo(QType):
         initials = [letter for letter in typed_answers.letters(labels) if letter]
         if not initials:
             return words.TYPED_PROBLEM_CHOICE.format(count=len(labels))
-        numbers = typed_answers.list_or([str(number) for number in range(1, len(labels) + 1)])
-        return words.TYPED_PROBLEM_YES_NO.format(numbers=numbers, letters=typed_answers.list_or(initials))
+        numbers = i18n.list_or([str(number) for number in range(1, len(labels) + 1)])
+        return words.TYPED_PROBLEM_YES_NO.format(numbers=numbers, letters=i18n.list_or(initials))
 
     def typed_hint(self, question: Question) -> str:
         labels = [label for _, label in self.choices(question)]
         named = [words.TYPED_LETTER.format(letter=letter, answer=label)
                  for letter, label in zip(typed_answers.letters(labels), labels, strict=True) if letter]
         if named:
-            return words.TYPED_HINT_YES_NO.format(letters=typed_answers.list_or(named))
+            return words.TYPED_HINT_YES_NO.format(letters=i18n.list_or(named))
         return words.TYPED_HINT_CHOICE
 
     def stand_in(self, question: Question) -> AnswerValue:
@@ -411,7 +411,7 @@ class Choice(QType):
     """One of the question's options, by its id."""
 
     def expected_text(self, question: Question) -> str:
-        return errors.EXPECTED_CHOICE.format(options=", ".join(question.option_ids))
+        return errors.EXPECTED_CHOICE.format(options=i18n.listing(question.option_ids))
 
     def check(self, question: Question, value: Any) -> Checked:
         if not isinstance(value, str):
@@ -455,7 +455,7 @@ class Multi(QType):
     """Any of the question's options, or none: a list of option ids (``[]`` for none of them)."""
 
     def expected_text(self, question: Question) -> str:
-        return errors.EXPECTED_MULTI.format(options=", ".join(question.option_ids))
+        return errors.EXPECTED_MULTI.format(options=i18n.listing(question.option_ids))
 
     def check(self, question: Question, value: Any) -> Checked:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
@@ -478,7 +478,7 @@ class Multi(QType):
 
     def answer_text(self, question: Question, value: AnswerValue) -> str:
         items = value if isinstance(value, tuple | list) else (value,)
-        return ", ".join(question.label(str(v)) for v in items) if items else words.NONE_OF_THESE
+        return i18n.listing(question.label(str(v)) for v in items) if items else words.NONE_OF_THESE
 
     def demo_keys(self, question: Question, value: AnswerValue) -> tuple[str, ...]:
         keys: list[str] = []
@@ -588,7 +588,7 @@ def answer_text(kb: KnowledgeBase, qid: str, value: AnswerValue) -> str:
 def names(flag: Literal["options", "min_max", "fhir_repeats"]) -> str:
     """The types whose handler has ``flag`` set, in words: "choice and multi" (for ``options``)."""
     chosen = [name for name, handler in REGISTRY.items() if getattr(handler, flag)]
-    return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
+    return i18n.list_and(chosen)
 
 
 ASCII_DIGITS: Final = frozenset("0123456789")

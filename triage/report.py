@@ -14,7 +14,7 @@ content is found in it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -137,7 +137,7 @@ def because_lines(kb: KnowledgeBase, reason: Reason, template: str | None = None
     if reason.via:
         names = [kb.cause(f.id).name if f.kind == "cause" else kb.red_flag(f.id).name for f in reason.via]
         direct = [m for m in reason.matched if not _behind_findings(kb, reason, m)]
-        lines = [words.BECAUSE_OF_FINDING.format(names=", ".join(names))]
+        lines = [words.BECAUSE_OF_FINDING.format(names=i18n.listing(names))]
         return lines + [template.format(said=said(kb, m)) for m in direct]
     return [template.format(said=said(kb, m)) for m in reason.matched]
 
@@ -194,6 +194,8 @@ class _Writing:
     result: Result
     audience: Audience
     clinic: Clinic
+    seen: Mapping[str, tuple[str, str]] | None = None
+    """Each question and answer as the person read them, where the document is in another language."""
 
     def reasonings(self, reasons: tuple[Reason, ...]) -> tuple[Reasoning, ...]:
         """Each rule in words: to the person "Because you said …" and the source; to a clinician
@@ -287,9 +289,14 @@ def _answers(w: _Writing) -> Section | None:
     """The answers, for a clinician only: the person has just seen each on screen."""
     if not w.result.answers or w.audience != "clinician":
         return None
-    return Section("answers", words.HEADING_ANSWERS, rows=tuple(
-        (question_text(w.kb, qid), qtypes.answer_text(w.kb, qid, value))
-        for qid, value in w.result.answers.items()))
+    rows = [(question_text(w.kb, qid), qtypes.answer_text(w.kb, qid, value))
+            for qid, value in w.result.answers.items()]
+    if w.seen is not None:  # the summary is in another language than the person read: quote theirs
+        rows = [(question, words.ANSWER_AS_SEEN.format(answer=answer, question=i18n.quoted(w.seen[qid][0]),
+                                                        seen=i18n.quoted(w.seen[qid][1])))
+                if qid in w.seen else (question, answer)
+                for (question, answer), qid in zip(rows, w.result.answers, strict=True)]
+    return Section("answers", words.HEADING_ANSWERS, rows=tuple(rows))
 
 
 SECTIONS: dict[SectionKey, Callable[[_Writing], Section | None]] = {
@@ -319,8 +326,9 @@ def notes(kb: KnowledgeBase, result: Result, clinic: Clinic = NO_CLINIC) -> tupl
     return tuple(out)
 
 
-def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
-          clinic: Clinic = NO_CLINIC, *, staffed: bool = False) -> Report:
+def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",  # noqa: PLR0913  the result, its reader, the clinic; by keyword: staff, the words the person read
+          clinic: Clinic = NO_CLINIC, *, staffed: bool = False,
+          seen: Mapping[str, tuple[str, str]] | None = None) -> Report:
     """The document for a result: the sections that apply, in :data:`ORDER`.
 
     ``audience`` chooses how an answer is quoted ("Because you said …" to the
@@ -328,7 +336,7 @@ def build(kb: KnowledgeBase, result: Result, audience: Audience = "person",
     are listed: a person has just seen each answer on screen, a clinician
     reading a summary has not.
     """
-    writing = _Writing(kb, result, audience, clinic)
+    writing = _Writing(kb, result, audience, clinic, seen)
     sections = tuple(section for key in ORDER if (section := SECTIONS[key](writing)) is not None)
     return Report(level=result.level, level_title=words.LEVEL_TITLE[result.level],
                   suggestion=result.suggestion, notes=notes(kb, result, clinic), sections=sections,

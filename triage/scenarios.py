@@ -22,7 +22,7 @@ from typing import Annotated, Any, Final
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 
-from triage import errors, i18n, words, yamlsrc
+from triage import errors, i18n, overlay, textwidth, words, yamlsrc
 from triage.answers import validate
 from triage.engine import Engine
 from triage.errors import Problem, TriageError
@@ -57,8 +57,30 @@ def _in_language(written: ScenarioFile) -> tuple[str, str]:
     language = i18n.active()
     if language == i18n.PSEUDO:
         return i18n.pseudo(written.title), i18n.pseudo(written.story)
-    found = written.translations.get(language)
+    catalogue = overlay.demonstrations(language)
+
+    def words_for(part: str, english: str) -> str | None:
+        entry = catalogue.get(f"{written.id}.{part}")
+        return entry.text if entry is not None and entry.source == overlay.fingerprint(english) else None
+
+    title, story = words_for("title", written.title), words_for("story", written.story)
+    if title is not None and story is not None:
+        return title, story
+    found = written.translations.get(language)  # a demonstration file may carry its own
     return (found.title, found.story) if found is not None else (written.title, written.story)
+
+
+def shipped_words() -> dict[str, str]:
+    """The shipped demonstrations' English titles and stories, by ``<id>.title`` and ``<id>.story``:
+    what ``locales/<lang>/demonstrations.yaml`` translates."""
+    out: dict[str, str] = {}
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        data = yamlsrc.load(path, display(path)).data
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            for part in ("title", "story"):
+                if isinstance(data.get(part), str):
+                    out[f"{data['id']}.{part}"] = _one_line(data[part])
+    return out
 
 
 class ScenarioFile(Frozen):
@@ -97,10 +119,10 @@ class Scenario:
 def _found(value: object) -> str:
     """A value as a message quotes it."""
     if value is None:
-        return "nothing"
+        return errors.SHOWN_NOTHING
     if isinstance(value, str | bool | int | float):
         return f"`{value}`"
-    return "a list" if isinstance(value, list) else "a mapping"
+    return errors.SHOWN_LIST if isinstance(value, list) else errors.SHOWN_MAPPING
 
 
 def _wrong_value(key: str, value: object) -> str:
@@ -114,7 +136,7 @@ def _wrong_value(key: str, value: object) -> str:
         case "expect_level":
             hint = errors.did_you_mean(value, LEVELS) if isinstance(value, str) else ""
             return errors.SCENARIO_BAD_LEVEL.format(found=found, hint=hint,
-                                                    levels=", ".join(f"`{lv}`" for lv in LEVELS))
+                                                    levels=i18n.listing(f"`{lv}`" for lv in LEVELS))
         case _:  # answers
             return errors.SCENARIO_ANSWERS_NOT_MAPPING.format(found=found)
 
@@ -123,14 +145,14 @@ def _structure_problem(error: ErrorDetails, source: yamlsrc.Source) -> Problem:
     """One of the model's errors, worded by the catalogue, at its line."""
     data = source.data
     if not error["loc"]:  # not a mapping at all
-        found = "an empty file" if data is None else _found(data)
+        found = errors.SHOWN_EMPTY_FILE if data is None else _found(data)
         return Problem(source.name, source.line(()), errors.SCENARIO_NOT_MAPPING.format(found=found))
     key = error["loc"][0]
     if key not in KEYS:  # not a field (pydantic: extra_forbidden), or not even text (invalid_key)
         message = errors.SCENARIO_UNKNOWN_KEY.format(key=key, hint=errors.did_you_mean(str(key), KEYS))
     elif error["type"] == "missing":
         return Problem(source.name, source.line(()), errors.SCENARIO_MISSING_KEY.format(
-            key=key, keys=", ".join(f"`{k}`" for k in REQUIRED)))
+            key=key, keys=i18n.listing(f"`{k}`" for k in REQUIRED)))
     else:
         message = _wrong_value(str(key), data[key])
     return Problem(source.name, source.line((key,)), message)
@@ -218,10 +240,11 @@ def find(scenarios: list[Scenario], wanted: str) -> Scenario:
 
 
 def listing(scenarios: list[Scenario]) -> str:
-    """One line per scenario: id, title, expected level, in columns."""
+    """One line per scenario: id, the suggestion it should reach, title, in columns (by display width)."""
     id_width = max(len(s.id) for s in scenarios)
-    title_width = max(len(s.title) for s in scenarios)
-    return "".join(f"{s.id:<{id_width}}  {s.title:<{title_width}}  {s.expect_level}\n"
-                   for s in scenarios)
+    titles = [words.LEVEL_TITLE[s.expect_level] for s in scenarios]
+    level_width = max(textwidth.cells(t) for t in titles)
+    return "".join(f"{s.id:<{id_width}}  {level}{' ' * (level_width - textwidth.cells(level))}  {s.title}\n"
+                   for s, level in zip(scenarios, titles, strict=True))
 
 

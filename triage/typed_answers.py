@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
-from triage import words
-
 BACK_KEYS: Final = ("b",)
 """Keys that go back to the previous question at every terminal prompt (in a field, while it is empty)."""
 WHY_KEYS: Final = ("?", "w")
@@ -61,11 +59,6 @@ def letters(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def list_or(items: Sequence[str]) -> str:
-    """"1, 2 or 3", in the active language."""
-    if len(items) < 2:
-        return "".join(items)
-    return words.LIST_OR.format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _number(text: str, count: int) -> int | None:

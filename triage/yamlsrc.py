@@ -265,8 +265,9 @@ def _text(token: str) -> str:
     return json.loads(token) if "\\" in token else token[1:-1]
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a device"),
-          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISDIR, "KIND_FOLDER"), (stat.S_ISFIFO, "KIND_PIPE"), (stat.S_ISCHR, "KIND_DEVICE"),
+          (stat.S_ISBLK, "KIND_DEVICE"), (stat.S_ISSOCK, "KIND_SOCKET"))
+"""What a path that is no regular file is, by the name of its message in :mod:`triage.errors`."""
 
 
 def read_text(path: Path, label: str) -> str:
@@ -276,13 +277,13 @@ def read_text(path: Path, label: str) -> str:
     except FileNotFoundError:
         raise errors.fail(label, None, errors.FILE_NOT_FOUND) from None
     except IsADirectoryError:
-        raise errors.fail(label, None, errors.NOT_A_REGULAR_FILE, kind="a folder") from None
+        raise errors.fail(label, None, errors.NOT_A_REGULAR_FILE, kind=errors.KIND_FOLDER) from None
     except OSError as exc:
         raise errors.fail(label, None, errors.FILE_UNREADABLE, reason=exc.strerror or str(exc)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((k for test, k in _KINDS if test(mode)), "not a file")
+            kind = getattr(errors, next((k for test, k in _KINDS if test(mode)), "KIND_OTHER"))
             raise errors.fail(label, None, errors.NOT_A_REGULAR_FILE, kind=kind)
         with os.fdopen(fd, "rb", closefd=False) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)

@@ -119,11 +119,13 @@ class Summary:
     kb: KnowledgeBase
     result: Result
     ctx: prompts.PromptContext
+    language: str | None = None
+    """The clinician's language, where the summary is not in the person's (``--summary-lang``)."""
 
     def text(self, fmt: str) -> str:
         from triage import summaries
 
-        return summaries.summary(self.kb, self.result, fmt)
+        return summaries.summary(self.kb, self.result, fmt, self.language)
 
 
 def _save_dialog(summary: Summary, *, format_for: Callable[[Path], str], suggestion: str,
@@ -164,7 +166,8 @@ def _save_dialog(summary: Summary, *, format_for: Callable[[Path], str], suggest
         return path
 
 
-def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext) -> None:
+def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts.PromptContext,
+               language: str | None = None) -> None:
     """Ask whether to save a summary, in which format, and where; write nothing otherwise."""
     fmt = prompts.select(words.SAVE_QUESTION, [
         (words.SAVE_NO, ""),
@@ -174,19 +177,17 @@ def offer_save(console: Console, kb: KnowledgeBase, result: Result, ctx: prompts
     ], ctx)
     if not fmt:
         return
-    _save_dialog(Summary(console, kb, result, ctx), format_for=lambda _: fmt,
+    _save_dialog(Summary(console, kb, result, ctx, language), format_for=lambda _: fmt,
                  suggestion=_suggested_name(None, fmt))
 
 
 def _show_instead(summary: Summary) -> None:
     """The summary, in Markdown, on the terminal: the last place it can go."""
-    from triage import summaries
-
     console = summary.console
     console.print()
     console.print(words.SAVE_SHOWN_INSTEAD)
     console.print()
-    console.out(summaries.markdown(summary.kb, summary.result), highlight=False)
+    console.out(summary.text("markdown"), highlight=False)
 
 
 def save_answers_out(summary: Summary, out: Path, *, save_format: str | None) -> int:
@@ -310,6 +311,7 @@ def run(args: argparse.Namespace) -> int:
     spoken = i18n.normalise(settings.language)
     if spoken is not None and getattr(args, "lang", None) is None:  # --lang still wins over the clinic's
         i18n.activate(spoken)
+    summary_language = getattr(args, "summary_lang", None) or settings.summary_language
     kb = loader.load(args.questions, args.rules)
     console = screens.make_console(plain)
     ctx = prompts.PromptContext(plain=plain, typed=plain)
@@ -320,10 +322,11 @@ def run(args: argparse.Namespace) -> int:
         interview = Interview(kb, cast("Engine", EngineWhenNeeded(kb)))
         result, doc = answer_and_show(interview, settings, ending, may_change=out is None and not plain)
         if out is not None:
-            status = save_answers_out(Summary(console, kb, result, ctx), out,
+            status = save_answers_out(Summary(console, kb, result, ctx, summary_language), out,
                                       save_format=getattr(args, "save_format", None))
             screens.show_closing(console, doc, plain)  # what to do now stays the last thing on screen
             return status
         if result.level != "emergency":
-            offer_save(console, kb, result, ctx)  # its prompt goes once answered: what to do now stays last
+            # its prompt goes once answered: what to do now stays last
+            offer_save(console, kb, result, ctx, summary_language)
     return EXIT_OK

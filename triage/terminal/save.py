@@ -12,19 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from triage.files import PRIVATE, PUBLIC, write
-from triage.summaries import FORMAT_SUFFIX
+from triage.summaries import FORMAT_SUFFIX, file_stem
 
 __all__ = ["PRIVATE", "PUBLIC", "write"]  # the writer lives in triage.files; summaries use it here
 
-DEFAULT_STEM = "back-pain-summary"
-
-
 def free_name(folder: Path, fmt: str) -> Path:
-    """``back-pain-summary.md``, or ``back-pain-summary-2.md`` and so on if taken."""
+    """``back-pain-summary.md`` (in the person's language), or ``back-pain-summary-2.md`` and so on
+    if taken."""
     suffix = FORMAT_SUFFIX.get(fmt, ".txt")
-    candidate = folder / f"{DEFAULT_STEM}{suffix}"
+    stem = file_stem()
+    candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists():
-        candidate = folder / f"{DEFAULT_STEM}-{number}{suffix}"
+        candidate = folder / f"{stem}-{number}{suffix}"
         number += 1
     return candidate

@@ -45,6 +45,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -61,6 +62,7 @@ from triage import overlay, summaries, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine, quiet_watchers
 from triage.models import KnowledgeBase
+from triage.summaries import file_stem
 from triage.web import guard, handoff, questions, results, staff
 from triage.web.kiosk import COOKIE, HeldVisit, Kiosk, KioskState, go, result_of
 from triage.web.network import LOCAL, Network
@@ -84,18 +86,30 @@ HSTS: Final = "max-age=31536000"
 """``Strict-Transport-Security`` of every response over HTTPS: a year, for this name alone."""
 STATIC_CACHE: Final = "public, max-age=3600"
 DOWNLOADS: Final[dict[str, tuple[str, str]]] = {
-    # format -> (file name, media type)
-    "markdown": ("back-pain-summary.md", "text/markdown; charset=utf-8"),
-    "json": ("back-pain-summary.json", "application/json"),
-    "fhir": ("back-pain-summary.fhir.json", "application/fhir+json"),
+    # format -> (file name's ending, media type)
+    "markdown": (".md", "text/markdown; charset=utf-8"),
+    "json": (".json", "application/json"),
+    "fhir": (".fhir.json", "application/fhir+json"),
 }
+
+
+def download_name(fmt: str) -> str:
+    """The name a download of the summary in ``fmt`` is saved under, in the person's language."""
+    return file_stem() + DOWNLOADS[fmt][0]
+
+
+def disposition(name: str) -> str:
+    """``Content-Disposition`` for a download named ``name``: ASCII for old browsers, then the name
+    itself (RFC 6266), so that a Chinese name arrives whole."""
+    fallback = name if name.isascii() else "back-pain-summary" + name[name.index("."):]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def download_links() -> list[tuple[str, str, str]]:
     """(format, file name, link text) of each summary a person may download."""
     text = {"markdown": words.WEB_DOWNLOAD_MARKDOWN, "json": words.WEB_DOWNLOAD_JSON,
             "fhir": words.WEB_DOWNLOAD_FHIR}
-    return [(fmt, name, text[fmt]) for fmt, (name, _) in DOWNLOADS.items()]
+    return [(fmt, download_name(fmt), text[fmt]) for fmt in DOWNLOADS]
 
 
 # --- HTML -------------------------------------------------------------------------------
@@ -215,10 +229,10 @@ async def download(request: Request, kiosk: KioskState, fmt: str) -> Response:
         return go("/") if visit is None else kiosk.not_found()
     if (off := handoff.downloads_off(kiosk.clinic, kiosk.problem)) is not None:
         return off
-    name, media = DOWNLOADS[fmt]
-    body = summaries.summary(visit.interview.kb, result_of(visit.interview), fmt)
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    media = DOWNLOADS[fmt][1]
+    body = summaries.summary(visit.interview.kb, result_of(visit.interview), fmt,
+                             kiosk.clinic.summary_language)
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition(download_name(fmt))})
 
 
 # --- the application ----------------------------------------------------------------------
