@@ -28,7 +28,7 @@ import yaml
 from conftest import Wheel
 from prompt_toolkit.input import create_pipe_input
 
-from triage import constants, errors, textwidth
+from triage import constants, errors, i18n, textwidth
 from triage import scenarios as scenario_files
 from triage.engine import Engine
 from triage.flow import simulate
@@ -112,6 +112,18 @@ def test_list(cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -
         assert line.endswith(f"  {scenario.title}")
     assert [rank(s.expect_level) for s in shipped] == sorted(rank(s.expect_level) for s in shipped)
     assert "saddle-numbness" in run.out
+
+
+@pytest.mark.parametrize("width", [40, 80])
+@pytest.mark.parametrize("tag", [i18n.WIDE, "zh-Hant"])
+def test_the_list_fits_a_terminal_in_any_script(shipped: list[scenario_files.Scenario], tag: str,
+                                                width: int) -> None:
+    with i18n.override(tag):
+        text = scenario_files.listing(shipped, width)
+    assert all(textwidth.cells(line) <= width for line in text.splitlines())
+    assert text.count("\n") > len(shipped)  # the titles went on under themselves
+    ids = [line.split()[0] for line in text.splitlines() if not line.startswith(" ")]
+    assert ids == [s.id for s in shipped]
 
 
 def test_list_columns_line_up(cli: Callable[..., Any], shipped: list[scenario_files.Scenario]) -> None:

@@ -114,7 +114,7 @@ def test_the_printout_is_one_a4_page(page: Page, kb: KnowledgeBase, engine: Engi
         assert squashed(on_screen_only) not in text
 
 
-@pytest.mark.parametrize("language", ["es", i18n.PSEUDO])
+@pytest.mark.parametrize("language", ["es", "zh-Hans", "zh-Hant", i18n.PSEUDO, i18n.WIDE])
 def test_the_longest_printout_is_one_page_in_every_language(page: Page, kb: KnowledgeBase, engine: Engine,
                                                             language: str) -> None:
     """Other languages say more: the printout's type gets smaller with what it holds."""

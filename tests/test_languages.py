@@ -25,7 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from vignette_answers import read, vignette_files, write_answers
 
-from triage import constants, i18n, loader, overlay, report, summaries, words
+from triage import constants, i18n, loader, overlay, report, summaries, textwidth, words
 from triage.engine import Engine
 from triage.flow import simulate
 from triage.models import KnowledgeBase
@@ -57,11 +57,16 @@ PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)\w")
 WORD = re.compile(r"[^\W\d][\w\-]*")
 
 
-@pytest.fixture
-def pseudo() -> Iterator[None]:
-    i18n.activate(i18n.PSEUDO)
+PSEUDOS = [pytest.param(i18n.PSEUDO, id="accented"), pytest.param(i18n.WIDE, id="full-width")]
+
+
+@pytest.fixture(params=PSEUDOS)
+def pseudo(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each pseudo-language in turn: accented and longer, then full-width with no spaces."""
+    tag: str = request.param
+    i18n.activate(tag)
     try:
-        yield
+        yield tag
     finally:
         i18n.activate(i18n.ENGLISH)
 
@@ -148,46 +153,63 @@ CLI_OUTPUTS = [
 ]
 
 
+@pytest.mark.parametrize("tag", PSEUDOS)
 @pytest.mark.parametrize("argv", CLI_OUTPUTS)
-def test_every_command_speaks_through_the_catalogue(
-        argv: list[str], kb: KnowledgeBase, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_every_command_speaks_through_the_catalogue(  # noqa: PLR0913, PLR0917  four fixtures, two tables
+        argv: list[str], tag: str, kb: KnowledgeBase, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     if MISSPELT in argv:  # a knowledge-base author's mistake: `whyy` for `why`
         misspelt = tmp_path / "questions.yaml"
         misspelt.write_text((ROOT / "questions.yaml").read_text(encoding="utf-8").replace(
             "    why:", "    whyy:", 1), encoding="utf-8")
         argv = [str(misspelt) if arg == MISSPELT else arg for arg in argv]
+    monkeypatch.setenv("COLUMNS", "80")
     try:
-        text = _cli(["--lang", i18n.PSEUDO, *argv], capsys)
+        text = _cli(["--lang", tag, *argv], capsys)
     finally:
         i18n.activate(i18n.ENGLISH)
     assert text.strip()
     assert_all_through_catalogue(text.replace(str(tmp_path), " "), kb)
+    if "--help" in argv or (argv[0] in ("red-flags", "explain") and "markdown" not in argv):
+        wide = [line for line in text.splitlines()  # but an error, one line: "triage: message"
+                if textwidth.cells(line) > 80 and not line.startswith("triage:")]
+        assert wide == [], "wider than 80 columns"
 
 
 def _answers_file(kb: KnowledgeBase, tmp_path: Path, name: str) -> Path:
     return write_answers(kb, next(p for p in vignette_files() if p.stem.startswith(name)), tmp_path)
 
 
+@pytest.mark.parametrize("tag", PSEUDOS)
 @pytest.mark.parametrize("vignette", ["p01", "p12", "p20", "p42"])
 @pytest.mark.parametrize("fmt", ["text", "what-if"])
-def test_assessments_speak_through_the_catalogue(
-        vignette: str, fmt: str, kb: KnowledgeBase, tmp_path: Path,
+def test_assessments_speak_through_the_catalogue(  # noqa: PLR0913, PLR0917  three tables, three fixtures
+        vignette: str, fmt: str, tag: str, kb: KnowledgeBase, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     path = _answers_file(kb, tmp_path, vignette)
     extra = ["--what-if", "fever=true"] if fmt == "what-if" else []
     try:
-        text = _cli(["--lang", i18n.PSEUDO, "assess", *extra, str(path)], capsys)
+        text = _cli(["--lang", tag, "assess", *extra, str(path)], capsys)
     finally:
         i18n.activate(i18n.ENGLISH)
     assert_all_through_catalogue(text.replace(str(path), " "), kb)
 
 
+@pytest.mark.parametrize("tag", PSEUDOS)
 def test_errors_in_files_speak_through_the_catalogue(
-        kb: KnowledgeBase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tag: str, kb: KnowledgeBase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("age: 4x\nfevr: true\npain_location: [nowhere]\n", encoding="utf-8")
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
     try:
-        text = _cli(["--lang", i18n.PSEUDO, "assess", str(bad)], capsys)
+        text = _cli(["--lang", tag, "assess", str(bad)], capsys)
+        text += _cli(["--lang", tag, "assess", str(folder)], capsys)  # "a folder", in the language
+        text += _cli(["--lang", tag, "assess", str(empty)], capsys)  # "an empty file"
+        text += _cli(["--lang", tag, "assess"], capsys)  # argparse: "the following arguments are required"
+        text += _cli(["--lang", tag, "assess", str(bad), "--bogus"], capsys)  # "unrecognized arguments"
     finally:
         i18n.activate(i18n.ENGLISH)
     assert text.count("\n") >= 3
@@ -199,7 +221,7 @@ def _results(kb: KnowledgeBase, engine: Engine) -> list[Any]:
 
 
 @pytest.mark.parametrize("width", [40, 80])
-def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine, pseudo: None) -> None:
+def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine, pseudo: str) -> None:
     local = loader.load()
     for result in _results(local, engine):
         for plain in (False, True):
@@ -209,30 +231,32 @@ def test_screens_speak_through_the_catalogue_and_fit(width: int, engine: Engine,
             screens.show_result(console, local, result, plain=plain)
             text = out.getvalue()
             assert_all_through_catalogue(text, local)
-            assert all(len(line) <= width for line in text.splitlines()), "a line is wider than the screen"
+            wide = [line for line in text.splitlines() if textwidth.cells(line) > width]
+            assert wide == [], "a line is wider than the screen"
         assert_all_through_catalogue(summaries.markdown(local, result), local)
 
 
-def test_kiosk_pages_speak_through_the_catalogue(engine: Engine) -> None:
+@pytest.mark.parametrize("tag", PSEUDOS)
+def test_kiosk_pages_speak_through_the_catalogue(engine: Engine, tag: str) -> None:
     from fastapi.testclient import TestClient
 
     from triage.web.app import create_app
 
     english = loader.load(language=i18n.ENGLISH)
     client = TestClient(create_app(english, engine), raise_server_exceptions=False)
-    pages = [client.get(f"/?lang={i18n.PSEUDO}")]
+    pages = [client.get(f"/?lang={tag}")]
     csrf = re.search(r'name="csrf" value="([^"]+)"', pages[0].text)
     assert csrf is not None
     pages.append(client.post("/start", data={"csrf": csrf.group(1)}))
     pages.append(client.post("/answer", data={"csrf": csrf.group(1), "question": "age", "answer": "x"}))
     for url in ("/red-flags", "/explain/fever", "/demo", "/demo/desk-worker/1", "/demo/desk-worker/99",
                 "/nowhere"):
-        pages.append(client.get(f"{url}?lang={i18n.PSEUDO}"))
+        pages.append(client.get(f"{url}?lang={tag}"))
     for page in pages:
-        assert f'lang="{i18n.PSEUDO}"' in page.text
+        assert f'lang="{tag}"' in page.text
         visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page.text, flags=re.S)
         visible = visible.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
-        with language(i18n.PSEUDO):
+        with language(tag):
             assert_all_through_catalogue(visible.replace(words.APP_NAME, " "), english)
 
 
@@ -340,7 +364,7 @@ def test_check_reports_stale_unknown_and_missing_entries(kb: KnowledgeBase, tmp_
 def test_the_fhir_questionnaire_carries_every_translation(
         capsys: pytest.CaptureFixture[str], kb: KnowledgeBase) -> None:
     resource = json.loads(_cli(["export", "fhir-questionnaire"], capsys).split("\n}\n")[0] + "\n}")
-    others = [tag for tag in i18n.LANGUAGES if tag not in (i18n.ENGLISH, i18n.PSEUDO)]
+    others = [tag for tag in i18n.offered() if tag != i18n.ENGLISH]
     assert {"es", "zh-Hans", "zh-Hant"} <= set(others)
     localised = {tag: loader.localised(kb, tag) for tag in others}
     assert resource["language"] == "en"
@@ -416,8 +440,9 @@ def test_a_tag_is_offered_only_when_its_catalogue_is_there(monkeypatch: pytest.M
 
 def test_the_languages_are_the_folders_of_locales() -> None:
     folders = {folder.name for folder in LOCALES.iterdir() if (folder / i18n.CATALOGUE).is_file()}
-    assert set(i18n.LANGUAGES) == folders | {i18n.ENGLISH, i18n.PSEUDO}
+    assert set(i18n.LANGUAGES) == folders | {i18n.ENGLISH, *i18n.PSEUDOS}
     assert i18n.LANGUAGES["es"] == "Español"  # from the catalogue's Language-Team
+    assert set(i18n.offered()) == folders | {i18n.ENGLISH}  # a person is never offered a test language
 
 
 def test_a_language_is_named_in_itself(tmp_path: Path) -> None:
@@ -429,4 +454,5 @@ def test_a_language_is_named_in_itself(tmp_path: Path) -> None:
             write_mo(file, catalogue)
     (tmp_path / "fr").mkdir()  # no catalogue: not offered
     assert i18n.languages(tmp_path) == {"en": "English", "de": "Deutsch", "zh-Hans": "中文 (简体)",
-                                        "zh-Hant": "中文 (繁體)", i18n.PSEUDO: "Ƥşéûđô"}
+                                        "zh-Hant": "中文 (繁體)", i18n.PSEUDO: "Ƥşéûđô",
+                                        i18n.WIDE: "Ｗｉｄｅ"}

@@ -739,3 +739,79 @@ def test_the_readme_pictures_of_the_kiosk_are_current() -> None:
         del sys.modules[spec.name]
     assert script.main(["--check"]) == 0, (
         "docs/web-*.png are out of date; run: uv run python scripts/make_web_screenshots.py")
+
+
+# --- Chinese, in both scripts ----------------------------------------------------------------------
+CHINESE = [pytest.param("zh-Hans", id="simplified"), pytest.param("zh-Hant", id="traditional")]
+
+
+def visit_in(page: Page, tag: str, kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> list[str]:
+    """Choose ``tag`` on the welcome page by its own name, press Start, and answer every screen
+    by clicking the words a person reads in it; the questions asked."""
+    from triage import i18n, words
+
+    page.goto("/")
+    with i18n.override(tag):
+        start_label, next_label = words.WEB_START, words.WEB_NEXT
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("link", name=i18n.LANGUAGES[tag], exact=True).click()
+    assert page.locator("html").get_attribute("lang") == tag
+    press(page, start_label)
+    asked: list[str] = []
+    while (qid := current_question(page)) is not None:
+        value = answers.get(qid, ())
+        with i18n.override(tag):
+            give(page, kb, qid, value)
+        press(page, next_label)
+        asked.append(qid)
+        assert len(asked) <= len(kb.questions)
+    return asked
+
+
+@pytest.mark.parametrize("tag", CHINESE)
+def test_a_chinese_visit_in_chromium_is_accessible_and_reaches_the_terminals_result(
+        page: Page, engine: Engine, tag: str) -> None:
+    """The welcome page offers each language in its own name; a visit in Chinese asks what the
+    terminal asks and reaches its result, every page with no axe violation and no sideways scroll."""
+    from triage import i18n, loader, words
+
+    with i18n.override(tag):
+        kb = loader.load()
+        title = words.LEVEL_TITLE[level_of(kb, engine, examples.BENIGN)]
+    page.goto("/")
+    for code, name in i18n.offered().items():
+        link = page.locator(f'nav.languages [lang="{code}"]')
+        assert link.inner_text().strip() == name
+    asked = visit_in(page, tag, kb, examples.BENIGN)
+    assert asked == path_of(kb, engine, examples.BENIGN)
+    assert heading(page) == title
+    for where in ("/result", "/print", "/question/1", f"/red-flags?lang={tag}"):
+        page.goto(where)
+        assert page.locator("html").get_attribute("lang") == tag
+        count, found = axe_violations(page)
+        assert count == 0, f"{where}: {found}"
+        page.set_viewport_size({"width": 320, "height": 800})
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"{where} scrolls sideways at 320 px"
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+@pytest.mark.parametrize("tag", CHINESE)
+def test_a_chinese_emergency_in_chromium_stops_and_says_what_to_do(page: Page, engine: Engine,
+                                                                  tag: str) -> None:
+    from triage import i18n, loader, words
+
+    with i18n.override(tag):
+        kb = loader.load()
+        emergency, now = words.LEVEL_TITLE["emergency"], words.EMERGENCY_NOW
+    asked = visit_in(page, tag, kb, examples.EMERGENCY)
+    assert asked == path_of(kb, engine, examples.EMERGENCY)
+    assert heading(page) == emergency
+    assert words_of(now) in words_of(page.locator("main").inner_text())
+    count, found = axe_violations(page)
+    assert count == 0, found
+
+
+def words_of(text: str) -> str:
+    return "".join(text.split())

@@ -29,7 +29,7 @@ def _languages() -> str:
     """The languages there are, as ``--lang`` takes them: "en (English), es (Español), ..."."""
     from triage import i18n
 
-    return i18n.listing(f"{code} ({name})" for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO)
+    return i18n.listing(f"{code} ({name})" for code, name in i18n.offered().items())
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -65,6 +65,19 @@ class _Formatter(argparse.HelpFormatter):
         from triage import textwidth
 
         return textwidth.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        """The usage line, wrapped as if the screen were narrower by what "usage: " takes in more
+        cells than characters (a translation in Chinese)."""
+        from triage import textwidth
+
+        shown = prefix if prefix is not None else argparse._("usage: ")  # type: ignore[attr-defined]
+        extra = textwidth.cells(shown) - len(shown)
+        self._width -= extra
+        try:
+            return str(super()._format_usage(usage, actions, groups, prefix))
+        finally:
+            self._width += extra
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         from triage import textwidth
@@ -441,7 +454,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         kb = loader.load(*_kb_paths(args))
         shipped = args.questions is None and args.rules is None  # the translations are of the shipped one
         translations = {language: loader.localised(kb, language) for language in i18n.LANGUAGES
-                        if shipped and language not in (i18n.ENGLISH, i18n.PSEUDO)
+                        if shipped and language != i18n.ENGLISH and not i18n.is_pseudo(language)
                         and overlay.path(language).is_file()}
         resource, notes = fhir.questionnaire(kb, translations)
         for note in notes:

@@ -157,7 +157,7 @@ def translation_problems(kb: KnowledgeBase) -> list[Problem]:
     found: list[Problem] = []
     for language in i18n.LANGUAGES:
         path = overlay.path(language)
-        if language in (i18n.ENGLISH, i18n.PSEUDO) or not path.is_file():
+        if language == i18n.ENGLISH or i18n.is_pseudo(language) or not path.is_file():
             continue
         read, problems = overlay.read(path, language)
         found += problems

@@ -64,7 +64,7 @@ def language_tag(text: str) -> str:
     found = i18n.normalise(text)
     if found is None:
         raise ValueError(words.UNKNOWN_LANGUAGE.format(lang=text, valid=i18n.listing(
-            f"{code} ({name})" for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO)))
+            f"{code} ({name})" for code, name in i18n.offered().items())))
     return found
 
 

@@ -156,7 +156,7 @@ def one_line(node: Node) -> str:
     if not node.children:
         return node.text
     parts = [one_line(c) if not c.children else f"({one_line(c)})" for c in node.children]
-    return f"{node.text} " + "; ".join(parts)
+    return f"{node.text} " + i18n.clauses(parts)
 
 
 def sentence(kb: KnowledgeBase, cond: Condition, *, expand: bool = False) -> str:

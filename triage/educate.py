@@ -162,7 +162,7 @@ def red_flags_blocks(kb: KnowledgeBase) -> list[Block]:
                 blocks.append(Para(c.NO_RULE_YET, c.LABEL_SIGN))
         blocks.append(Para(flag.means, c.LABEL_MEANS))
         if entry.sources:
-            blocks.append(Para("; ".join(s.short for s in entry.sources), c.LABEL_SOURCES))
+            blocks.append(Para(i18n.clauses(s.short for s in entry.sources), c.LABEL_SOURCES))
     blocks.append(Heading(c.APP_NAME, 2))
     blocks.append(Para(c.DISCLAIMER))
     return blocks

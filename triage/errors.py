@@ -380,6 +380,7 @@ WHERE_NTH: dict[str, str] = {
     "section": N_("section {n}"), "coverage": N_("coverage item {n}"),
 }
 WHERE_TOP = N_("top level")
+IN_EXAMPLE = N_("{where}: example: {message}")
 FHIR_ITEM = N_("item `{id}`")
 FHIR_ITEM_NTH = N_("item {n}")
 FHIR_AN_ANSWER = N_("an answer to `{id}`")

@@ -117,6 +117,10 @@ class Handoff:
         parts = tuple(s for key in SHEET_SECTIONS if (s := doc.section(key)) is not None)
         with i18n.override(self.language):
             labels = {name: getattr(words, name) for name in SHEET_LABELS}
+            line = i18n.labelled(words.SUMMARY_SUGGESTION, i18n.ended(doc.level_title))
+            labels |= {"SUGGESTION_LINE": line,
+                       "IN_BRACKETS": i18n.translated(i18n.IN_BRACKETS),
+                       "LABEL_ALONE": i18n.translated(i18n.LABEL_ALONE)}
         return Sheet(doc=doc, code=self.code, when=stamp(self.when), clinic=self.clinic.name, sections=parts,
                      answers=doc.section("answers"), language=self.language, labels=labels)
 
@@ -162,8 +166,8 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
-def _line(title: str, items: list[str] | tuple[str, ...], sep: str = "; ") -> list[str]:
-    return [f"{title}: {sep.join(items)}"] if items else []
+def _line(title: str, items: list[str] | tuple[str, ...], sep: str | None = None) -> list[str]:
+    return [i18n.labelled(title, (i18n.clauses(items) if sep is None else sep.join(items)))] if items else []
 
 
 def _list(title: str, items: list[str] | tuple[str, ...]) -> list[str]:
@@ -212,10 +216,11 @@ class _Parts:
 def _parts(handoff: Handoff) -> _Parts:
     kb, result, clinic, code, when, doc = (handoff.kb, handoff.result, handoff.clinic, handoff.code,
                                            handoff.when, handoff.doc)
-    stamp_line = f"{words.HANDOFF_WHEN}: {stamp(when)} · {words.HANDOFF_VISIT_CODE}: {code}"
+    stamp_line = (f"{i18n.labelled(words.HANDOFF_WHEN, stamp(when))} · "
+                  f"{i18n.labelled(words.HANDOFF_VISIT_CODE, code)}")
     head = [words.SUMMARY_TITLE, *([clinic.name] if clinic.name else []), stamp_line,
-            f"{words.SUMMARY_SUGGESTION}: {doc.level_title}. {doc.suggestion}"]
-    brief_head = [stamp_line, f"{words.SUMMARY_SUGGESTION}: {doc.level_title}"]
+            i18n.labelled(words.SUMMARY_SUGGESTION, f"{i18n.ended(doc.level_title)} {doc.suggestion}")]
+    brief_head = [stamp_line, i18n.labelled(words.SUMMARY_SUGGESTION, doc.level_title)]
     kept: list[str] = []
     incomplete = doc.section("incomplete")
     if incomplete is not None:

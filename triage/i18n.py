@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -29,6 +29,9 @@ from triage import paths
 DOMAIN: Final = "triage"
 ENGLISH: Final = "en"
 PSEUDO: Final = "en-XA"
+WIDE: Final = "en-XW"
+"""The wide pseudo-language: every letter full-width (two cells, as a Chinese character) and no
+spaces between words, so that a test sees any screen that would not fit Chinese."""
 CATALOGUE: Final = f"LC_MESSAGES/{DOMAIN}.mo"
 
 T = TypeVar("T")
@@ -67,6 +70,7 @@ def languages(root: Path) -> dict[str, str]:
             if folder.name not in found and catalogue.is_file():
                 found[folder.name] = _own_name(folder.name.replace("_", "-"), catalogue)
     found[PSEUDO] = "Ƥşéûđô"
+    found[WIDE] = "Ｗｉｄｅ"
     return found
 
 
@@ -104,6 +108,8 @@ def canonical(tag: str | None) -> str | None:
         return None
     if base == "en" and "xa" in rest:
         return PSEUDO
+    if base == "en" and "xw" in rest:
+        return WIDE
     if base == "zh":
         return "zh-Hant" if rest & _TRADITIONAL and not rest & {"hans"} else "zh-Hans"
     return base
@@ -162,19 +168,54 @@ def pseudo(text: str) -> str:
     return f"[{out} {padding}]"
 
 
+_WIDENED: Final = str.maketrans({**{chr(c): chr(c + 0xFEE0) for c in range(ord("A"), ord("Z") + 1)},
+                                  **{chr(c): chr(c + 0xFEE0) for c in range(ord("a"), ord("z") + 1)},
+                                  " ": ""})
+
+
+def wide(text: str) -> str:
+    """"Please type a number." -> "【Ｐｌｅａｓｅｔｙｐｅａｎｕｍｂｅｒ.】": every letter two cells wide
+    and no spaces, as Chinese is written; placeholders, ids in backticks and addresses as they are."""
+    if not text.strip():
+        return text
+    parts = _KEEP.split(text)
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    trail = text[len(text.rstrip(" ")):]
+    out = "".join(part if i % 2 else part.translate(_WIDENED) for i, part in enumerate(parts))
+    return f"{lead}【{out}】{trail}"
+
+
+PSEUDOS: Final = {PSEUDO: pseudo, WIDE: wide}
+"""The pseudo-languages, each with what it makes of an English sentence."""
+
+
+def is_pseudo(language: str) -> bool:
+    """Whether ``language`` is one of the test languages (:data:`PSEUDOS`), not one a person reads."""
+    return language in PSEUDOS
+
+
+def offered() -> dict[str, str]:
+    """The languages a person may choose (English and ``locales/``'s), each by its own name."""
+    return {code: name for code, name in LANGUAGES.items() if not is_pseudo(code)}
+
+
 class _Pseudo(_gettext.NullTranslations):
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
     def gettext(self, message: str) -> str:
-        return pseudo(message)
+        return self.make(message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return pseudo(msgid1 if n == 1 else msgid2)
+        return self.make(msgid1 if n == 1 else msgid2)
 
 
 # --- the active language -------------------------------------------------------------------
 @cache
 def translations(language: str) -> _gettext.NullTranslations:
-    if language == PSEUDO:
-        return _Pseudo()
+    if language in PSEUDOS:
+        return _Pseudo(PSEUDOS[language])
     if language == ENGLISH:
         return _gettext.NullTranslations()
     try:  # the folder by its own name: gettext's own search would rewrite a tag such as zh-Hant
@@ -234,8 +275,17 @@ def translated(value: T) -> T:
 # --- how a language joins a list and quotes -------------------------------------------------
 LIST_SEPARATOR: Final = N_(", ")
 """Between the items of a list ("a, b"); Chinese uses "、". A message, so each catalogue says."""
+CLAUSE_SEPARATOR: Final = N_("; ")
+"""Between clauses or citations ("a; b"); Chinese uses "；"."""
 LIST_AND: Final = N_("{items} and {last}")
 LIST_OR: Final = N_("{items} or {last}")
+LABELLED: Final = N_("{label}: {text}")
+"""A label and what it labels ("Suggestion: See a doctor today"); Chinese writes "：" without a space."""
+LABEL_ALONE: Final = N_("{label}:")
+IN_BRACKETS: Final = N_("({text})")
+"""An aside in brackets; Chinese writes "（…）"."""
+ENDED: Final = N_("{text}.")
+"""A title made a sentence ("See a doctor today."); Chinese ends it with "。"."""
 QUOTED: Final = N_("“{text}”")
 """A question's text quoted: “…” in English, «…» in Spanish, 「…」 in Traditional Chinese."""
 QUOTED_INNER: Final = N_("‘{text}’")
@@ -245,6 +295,11 @@ QUOTED_INNER: Final = N_("‘{text}’")
 def listing(items: Iterable[str]) -> str:
     """``a, b, c`` as the active language separates a list."""
     return translated(LIST_SEPARATOR).join(items)
+
+
+def clauses(items: Iterable[str]) -> str:
+    """``a; b; c`` as the active language separates clauses or citations."""
+    return translated(CLAUSE_SEPARATOR).join(items)
 
 
 def list_and(items: Sequence[str]) -> str:
@@ -259,6 +314,26 @@ def list_or(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return translated(LIST_OR).format(items=listing(items[:-1]), last=items[-1])
+
+
+def labelled(label: str, text: str) -> str:
+    """``label: text`` as the active language writes it."""
+    return translated(LABELLED).format(label=label, text=text)
+
+
+def label_alone(label: str) -> str:
+    """``label:`` before a list, as the active language writes it."""
+    return translated(LABEL_ALONE).format(label=label)
+
+
+def in_brackets(text: str) -> str:
+    """``(text)`` as the active language writes it."""
+    return translated(IN_BRACKETS).format(text=text)
+
+
+def ended(text: str) -> str:
+    """``text.``: a title made a sentence, as the active language ends one."""
+    return translated(ENDED).format(text=text)
 
 
 def quoted(text: str) -> str:

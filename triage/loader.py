@@ -447,7 +447,8 @@ def _check_rule(rule: Rule, spot: _Spot, known: _Known) -> list[Problem]:
         for n, example in enumerate(getattr(rule.examples, group)):
             path = (*spot.path, "examples", group, n)
             _, problems = answers_mod.validate(known.stub, example, source, path)
-            out += [Problem(p.file, p.line, f"{spot.where}: example: {p.message}") for p in problems]
+            out += [Problem(p.file, p.line, errors.IN_EXAMPLE.format(where=spot.where, message=p.message))
+                    for p in problems]
     return out
 
 

@@ -507,7 +507,9 @@ class KnowledgeBase(Frozen):
 
     def cite(self, source_ids: tuple[str, ...]) -> str:
         """Short citations: "NICE NG59 (2016, updated 2020); Finucane et al., JOSPT 2020"."""
-        return "; ".join(self.source(sid).short for sid in source_ids)
+        from triage import i18n
+
+        return i18n.clauses(self.source(sid).short for sid in source_ids)
 
     @property
     def version(self) -> str:

@@ -159,7 +159,7 @@ def demonstrations(language: str) -> dict[str, Entry]:
     """The shipped demonstrations' titles and stories in ``language``, by ``<id>.title`` and
     ``<id>.story``; none for English, the pseudo-language or a language without the file."""
     file = demonstrations_path(language)
-    if language in (i18n.ENGLISH, i18n.PSEUDO) or not file.is_file():
+    if language == i18n.ENGLISH or i18n.is_pseudo(language) or not file.is_file():
         return {}
     found, _ = read(file, language)  # its problems are for `triage check` to report
     return found.entries if found is not None else {}
@@ -167,8 +167,9 @@ def demonstrations(language: str) -> dict[str, Entry]:
 
 def for_language(kb: KnowledgeBase, language: str) -> Overlay | None:
     """The overlay for ``language``: its file's, or made up for the pseudo-language; None if none."""
-    if language == i18n.PSEUDO:
-        entries = {key: Entry(text=i18n.pseudo(text), source=fingerprint(text), line=None)
+    if i18n.is_pseudo(language):
+        make = i18n.PSEUDOS[language]
+        entries = {key: Entry(text=make(text), source=fingerprint(text), line=None)
                    for key, text in english(kb).items()}
         return Overlay(language=language, name=i18n.LANGUAGES[language], reviewed_by=None,
                        entries=entries, file="(pseudo-language)")
@@ -182,7 +183,7 @@ def for_language(kb: KnowledgeBase, language: str) -> Overlay | None:
 @cache
 def _reviewed(language: str) -> bool:
     file = path(language)
-    if language == i18n.PSEUDO or not file.is_file():
+    if i18n.is_pseudo(language) or not file.is_file():
         return False
     found, _ = read(file, language)
     return found is not None and found.reviewed_by is not None

@@ -7,7 +7,7 @@ copy-paste); it adds layout only, never words.
 
 from __future__ import annotations
 
-from triage import report, textwidth, words
+from triage import i18n, report, textwidth, words
 from triage.models import KnowledgeBase
 from triage.result import Result
 
@@ -35,7 +35,7 @@ def _section_lines(section: report.Section, width: int) -> list[str]:
     for paragraph in section.paragraphs:
         lines += _wrap(paragraph, width)
     for entry in section.entries:
-        name = f"{entry.name} ({entry.level_title})" if entry.level_title else entry.name
+        name = f"{entry.name} {i18n.in_brackets(entry.level_title)}" if entry.level_title else entry.name
         lines += _bullet(name, width)
         lines += _wrap(entry.about, width, "    ")
         for reasoning in entry.reasons:
@@ -54,7 +54,7 @@ def _section_lines(section: report.Section, width: int) -> list[str]:
 
 def plain_report(doc: report.Report, width: int = 78) -> str:
     out: list[str] = []
-    out += _wrap(f"{words.SUMMARY_SUGGESTION}: {doc.level_title}.", width)
+    out += _wrap(i18n.labelled(words.SUMMARY_SUGGESTION, i18n.ended(doc.level_title)), width)
     out += _wrap(doc.suggestion, width)
     for note in doc.notes:
         out += _wrap(note, width)

@@ -55,8 +55,9 @@ class Words(Frozen):
 def _in_language(written: ScenarioFile) -> tuple[str, str]:
     """The title and story in the active language (English where the file has no translation)."""
     language = i18n.active()
-    if language == i18n.PSEUDO:
-        return i18n.pseudo(written.title), i18n.pseudo(written.story)
+    if i18n.is_pseudo(language):
+        make = i18n.PSEUDOS[language]
+        return make(written.title), make(written.story)
     catalogue = overlay.demonstrations(language)
 
     def words_for(part: str, english: str) -> str | None:
@@ -239,12 +240,26 @@ def find(scenarios: list[Scenario], wanted: str) -> Scenario:
     raise errors.fail("triage demo", None, errors.UNKNOWN_SCENARIO, id=wanted, hint=hint)
 
 
-def listing(scenarios: list[Scenario]) -> str:
-    """One line per scenario: id, the suggestion it should reach, title, in columns (by display width)."""
+def listing(scenarios: list[Scenario], width: int = 0) -> str:
+    """One line per scenario: id, the suggestion it should reach, title, in columns (by display width).
+
+    With a ``width``, a title too long for it goes on under itself; where the columns leave it too
+    little room, the suggestion and the title go under the id, indented.
+    """
     id_width = max(len(s.id) for s in scenarios)
     titles = [words.LEVEL_TITLE[s.expect_level] for s in scenarios]
     level_width = max(textwidth.cells(t) for t in titles)
-    return "".join(f"{s.id:<{id_width}}  {level}{' ' * (level_width - textwidth.cells(level))}  {s.title}\n"
-                   for s, level in zip(scenarios, titles, strict=True))
+    indent = " " * (id_width + level_width + 4)
+    room = width - len(indent)
+    out = []
+    for s, level in zip(scenarios, titles, strict=True):
+        if width and room < 20:  # a narrow screen: one column
+            under = textwidth.wrap(level, width - 2) + textwidth.wrap(s.title, width - 2)
+            out += [s.id, *("  " + line for line in under)]
+            continue
+        start = f"{s.id:<{id_width}}  {level}{' ' * (level_width - textwidth.cells(level))}  "
+        lines = textwidth.wrap(s.title, room) if width else [s.title]
+        out += [start + lines[0], *(indent + line for line in lines[1:])]
+    return "".join(f"{line}\n" for line in out)
 
 

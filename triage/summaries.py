@@ -76,8 +76,8 @@ def _md_section(section: report.Section) -> list[str]:
     for paragraph in section.paragraphs:
         lines += [md(paragraph), ""]
     for entry in section.entries:
-        level = f" ({md(entry.level_title)})" if entry.level_title else ""
-        lines.append(f"- **{md(entry.name)}**{level}: {md(entry.about)}")
+        level = f" {md(i18n.in_brackets(entry.level_title))}" if entry.level_title else ""
+        lines.append("- " + i18n.labelled(f"**{md(entry.name)}**{level}", md(entry.about)))
         for reasoning in entry.reasons:
             lines += _md_reasoning(reasoning, "  ")
     for reasoning in section.reasons:
@@ -113,7 +113,7 @@ def markdown(kb: KnowledgeBase, result: Result, today: datetime.date | None = No
         "",
         *([md(words.SUMMARY_IN_OTHER_LANGUAGE.format(language=i18n.LANGUAGES[person_language])), ""]
           if seen is not None and person_language else []),
-        f"## {md(words.SUMMARY_SUGGESTION)}: {md(doc.level_title)}",
+        f"## {md(i18n.labelled(words.SUMMARY_SUGGESTION, doc.level_title))}",
         "",
         f"**{md(doc.suggestion)}**",
     ]

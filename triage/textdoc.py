@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from triage import mdtext, textwidth
+from triage import i18n, mdtext, textwidth
 from triage.describe import Node
 
 
@@ -56,14 +56,15 @@ def text(blocks: Iterable[Block], width: int = 78) -> str:
             case Heading(text=title, depth=depth):
                 if out:
                     out.append("")
-                out += _wrap(title, width)
+                lines = _wrap(title, width)
+                out += lines
                 if depth <= 2:
-                    out.append(("=" if depth == 1 else "-") * min(len(title), width))
+                    out.append(("=" if depth == 1 else "-") * min(max(map(textwidth.cells, lines)), width))
             case Para(text=body, label=label):
-                out += _wrap(f"{label}: {body}" if label else body, width)
+                out += _wrap(i18n.labelled(label, body) if label else body, width)
             case Bullets(nodes=nodes, label=label):
                 if label:
-                    out += _wrap(f"{label}:", width)
+                    out += _wrap(i18n.label_alone(label), width)
                 for node in nodes:
                     out += _tree_text(node, 0, width)
     return "\n".join(out) + "\n"
@@ -87,10 +88,10 @@ def markdown(blocks: Iterable[Block]) -> str:
             case Para(text=body, label=label):
                 body = " ".join(body.split())
                 shown = mdtext.inline(body)
-                out += [f"**{mdtext.inline(label)}:** {shown}" if label else shown, ""]
+                out += [f"**{mdtext.inline(i18n.label_alone(label))}** {shown}" if label else shown, ""]
             case Bullets(nodes=nodes, label=label):
                 if label:
-                    out += [f"**{mdtext.inline(label)}:**", ""]
+                    out += [f"**{mdtext.inline(i18n.label_alone(label))}**", ""]
                 for node in nodes:
                     out += _tree_md(node, 0)
                 out.append("")

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage import errors
+from triage import errors, i18n
 from triage import words as c
 from triage.answers import check_value
 from triage.engine import Engine
@@ -147,7 +147,7 @@ def _value_text(kb: KnowledgeBase, qid: str, value: AnswerValue | None) -> str:
 
 
 def change_text(kb: KnowledgeBase, what: WhatIf) -> str:
-    return "; ".join(
+    return i18n.clauses(
         c.WHAT_IF_CHANGE.format(id=ch.question, value=_value_text(kb, ch.question, ch.value),
                                 was=_value_text(kb, ch.question, what.given.get(ch.question)))
         for ch in what.changes

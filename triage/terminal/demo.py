@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 import threading
 import time
@@ -283,7 +284,8 @@ def run(args: argparse.Namespace) -> int:
     engine = engine_for(kb)
     scenarios = load(kb, engine, args.scenarios)
     if args.list:
-        print(listing(scenarios), end="")
+        # wrapped to a terminal's width; one line a demonstration into a pipe
+        print(listing(scenarios, shutil.get_terminal_size().columns if sys.stdout.isatty() else 0), end="")
         return EXIT_OK
     on_terminal = sys.stdout.isatty()
     keys = on_terminal and sys.stdin.isatty()

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage import overlay, qtypes, words
+from triage import i18n, overlay, qtypes, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.terminal.text import plain_text
 
@@ -119,7 +119,8 @@ def _reasoning(reasoning: report.Reasoning) -> list[RenderableType]:
 
 def _entry(entry: report.Entry) -> list[RenderableType]:
     if entry.level is not None:
-        name = Text.assemble((entry.name, f"bold {LEVEL_STYLE[entry.level]}"), f" ({entry.level_title})")
+        name = Text.assemble((entry.name, f"bold {LEVEL_STYLE[entry.level]}"),
+                             " " + i18n.in_brackets(entry.level_title or ""))
     else:
         name = Text(entry.name, style="bold")
     out: list[RenderableType] = [_bullet(name), _indented(entry.about, "italic")]

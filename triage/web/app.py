@@ -58,7 +58,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from triage import overlay, summaries, words
+from triage import i18n, overlay, summaries, words
 from triage.clinic import NO_CLINIC, Clinic
 from triage.engine import Engine, quiet_watchers
 from triage.models import KnowledgeBase
@@ -144,6 +144,7 @@ def templates(network: Network = LOCAL) -> Environment:
     env.globals["network"] = network
     env.globals["t"] = words
     env.globals["downloads"] = download_links
+    env.globals["labelled"] = i18n.labelled  # "label: text", as the page's language writes it
     env.globals["review_notice"] = overlay.review_notice
     return env
 

@@ -43,7 +43,7 @@ RETRY_AFTER_SECONDS: Final = 60
 _GONE: ContextVar[Gone] = ContextVar("gone", default=Gone.NOT_STARTED)
 """Why this request found no visit (or, ``FORM``, found one): set by :meth:`Kiosk.visit_of` and
 :meth:`Kiosk.begin`, said by :meth:`Kiosk.expired`. Each request runs in its own context."""
-SHOWN_LANGUAGES: Final = {code: name for code, name in i18n.LANGUAGES.items() if code != i18n.PSEUDO}
+SHOWN_LANGUAGES: Final = i18n.offered()
 """The languages the welcome screen offers, each by its own name."""
 
 
