@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from triage.textwidth import NO_LINE_START, cells, wrap
+from triage.textwidth import NO_LINE_END, NO_LINE_START, cells, wrap
 
 FULL_WIDTH = "背部疼痛是从什么时候开始的您好请选择一个答案" + "，。？！（）ＡＢ１２"
 PIECES = [*"abcdefghij-. ", *FULL_WIDTH, "  ", "pain", "ñ", "é"]
@@ -72,3 +72,10 @@ def test_indents_count_their_cells() -> None:
     lines = wrap("背部疼痛是从什么时候开始的" * 3, 20, initial_indent="- ", subsequent_indent="  ")
     assert lines[0].startswith("- 背") and all(line.startswith("  ") for line in lines[1:])
     assert all(cells(line) <= 20 for line in lines)
+
+
+def test_no_line_ends_with_an_opening_bracket() -> None:
+    text = "the language to use: en (English), zh-Hans (简体中文), zh-Hant (繁體中文)、「警示症状」"
+    for width in range(6, 30):
+        for line in wrap(text, width):
+            assert line[-1] not in NO_LINE_END, (width, line)

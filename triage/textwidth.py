@@ -25,6 +25,8 @@ def cells(text: str) -> int:
 
 NO_LINE_START: Final = frozenset("，。、．？！：；）」』】》〉〕｝’”…・ー")
 """Chinese and Japanese marks that close a sentence or a bracket: no line starts with one."""
+NO_LINE_END: Final = frozenset("（「『【《〈〔｛‘“(")
+"""Marks that open a bracket or a quotation: no line ends with one."""
 
 
 def _pieces(chunk: str) -> list[str]:
@@ -34,7 +36,7 @@ def _pieces(chunk: str) -> list[str]:
         return [chunk]
     out: list[str] = []
     for char in chunk:
-        if out and char in NO_LINE_START:
+        if out and (char in NO_LINE_START or out[-1][-1] in NO_LINE_END):
             out[-1] += char
         elif cells(char) > 1 or (out and cells(out[-1][-1]) > 1):
             out.append(char)
