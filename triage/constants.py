@@ -560,3 +560,15 @@ WEB_PRIVACY_REMOTE = (
 WEB_FINISH_HINT_REMOTE = N_("Finish wipes your answers from the clinic's server.")
 WEB_CLINIC_NOTE = N_("From the clinic:")
 # (end of the kiosk's limits and errors)
+
+# --- teaching: the one-page red-flag table ---
+# (end of the red-flag table)
+
+# --- teaching: diagrams ---
+# (end of diagrams)
+
+# --- teaching: stepping through a demonstration ---
+# (end of stepping through a demonstration)
+
+# --- teaching: what-if ---
+# (end of what-if)
