@@ -25,7 +25,7 @@ from datetime import datetime
 
 import segno
 
-from triage import i18n, qtypes, report, summaries, words
+from triage import i18n, qtypes, report, summaries, textwidth, words
 from triage.clinic import Clinic
 from triage.models import AnswerValue, KnowledgeBase
 from triage.result import Result
@@ -43,8 +43,8 @@ SHEET_LABELS: tuple[str, ...] = ("SUMMARY_TITLE", "HANDOFF_WHEN", "HANDOFF_VISIT
 """The printed sheet's own words (besides the document's), in the sheet's language."""
 """The parts of the clinician's document the printed page shows, besides the level and the answers."""
 DENSITIES: tuple[tuple[int, str], ...] = ((6500, "normal"), (8000, "compact"))
-"""The type size of the printed page by how many characters it holds (more: ``"tight"``), so that the
-longest path fits one A4 page in every language (``kiosk.css`` sizes each)."""
+"""The type size of the printed page by how many cells its text takes (a Chinese character two; more:
+``"tight"``), so that the longest path fits one A4 page in every language (``kiosk.css`` sizes each)."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -77,7 +77,7 @@ class Sheet:
     @property
     def density(self) -> str:
         """``normal``, ``compact`` or ``tight``: the type size that keeps it to one page."""
-        size = sum(len(text) for text in self._texts())
+        size = sum(textwidth.cells(text) for text in self._texts())
         return next((name for most, name in DENSITIES if size <= most), "tight")
 
     def _texts(self) -> Iterator[str]:
