@@ -1,4 +1,5 @@
-"""``triage assess FILE --what-if QUESTION=VALUE``: before, after, and what changed."""
+"""``triage assess FILE --what-if QUESTION=VALUE``: what changed first, then after and before; with
+several changes, each alone and all together in a table first."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
+from test_languages import assert_all_through_catalogue
 
-from triage import conditions, whatif
+from triage import answers, conditions, constants, i18n, pipeline, textwidth, whatif
 from triage.engine import Engine
 from triage.models import KnowledgeBase
 
@@ -78,7 +80,7 @@ def test_changes(  # noqa: PLR0913  two fixtures and the four parameters of each
     *, red_flags: dict[str, list[str]] | None, causes: dict[str, list[str]] | None,
 ) -> None:
     data = changes_for(cli, answers_file, *specs)
-    assert set(data) == {"source", "before", "after", "changes"}
+    assert set(data) == {"source", "before", "after", "changes", "alone"}
     changes = data["changes"]
     assert changes["level"] == level
     assert changes["red_flags"] == red_flags
@@ -117,33 +119,39 @@ def test_a_question_that_is_not_asked_changes_nothing(cli: Callable[..., Any], a
     }]
 
 
-def test_text_shows_before_after_and_what_changed(cli: Callable[..., Any], answers_file: Path) -> None:
+def test_text_shows_what_changed_first_then_after_and_before(cli: Callable[..., Any],
+                                                             answers_file: Path) -> None:
     run = cli("assess", answers_file, "--what-if", "fever=true")
     assert run.status == 0
     out = run.out
-    assert out.startswith("Before\n------\nSuggestion: Discuss with your acupuncturist.\n")
-    assert ("\nAfter, if fever = Yes (was No)\n------------------------------\n"
-            "Suggestion: See a doctor today.\n") in out
-    assert out.endswith(
-        "What changed\n------------\n"
+    assert out.startswith(
+        "What changes if fever = Yes (was No)\n------------------------------------\n"
         "- Suggestion: Discuss with your acupuncturist -> See a doctor today\n"
         "- New warning sign: Possible infection in the spine\n"
-        "- New possible cause: Infection\n"
+        "- New possible cause: Infection\n\n"
+        "After, if fever = Yes (was No)\n------------------------------\n"
+        "Suggestion: See a doctor today.\n"
     )
+    before = out.index("\nBefore\n------\nSuggestion: Discuss with your acupuncturist.\n")
+    assert before > out.index("After, if")
+    assert out.endswith("What to do now: Discuss your back pain with your acupuncturist; see a doctor\n"
+                        "if it gets worse, lasts, or new symptoms appear.\n")
 
 
 def test_text_when_nothing_changes(cli: Callable[..., Any], answers_file: Path) -> None:
     out = cli("assess", answers_file, "--what-if", "stress_level=3").out
+    assert out.startswith("What changes if stress_level = 3 (was unanswered)\n")
+    assert out.splitlines()[2] == "- Nothing changed: the same suggestion, causes and warning signs."
     assert "After, if stress_level = 3 (was unanswered)" in out
-    assert out.endswith("- Nothing changed: the same suggestion, causes and warning signs.\n")
 
 
 def test_text_when_level_stays(cli: Callable[..., Any], answers_file: Path) -> None:
     out = cli("assess", answers_file, "--what-if", "muscle_tension=false").out
-    assert out.endswith(
-        "- Suggestion: unchanged (Discuss with your acupuncturist)\n"
-        "- No longer a possible cause: Muscle strain\n"
-    )
+    assert out.splitlines()[2:5] == [
+        "- Suggestion: unchanged (Discuss with your acupuncturist)",
+        "- No longer a possible cause: Muscle strain",
+        "",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -213,3 +221,136 @@ def test_a_clinic_knowledge_base(cli: Callable[..., Any], answers_file: Path, tm
     data = json.loads(cli("assess", answers_file, "--what-if", "fever=true", "--format", "json",
                           "--questions", tmp_path / "questions.yaml", "--rules", tmp_path / "rules").out)
     assert data["changes"]["level"] == {"before": "acupuncturist", "after": "emergency"}
+
+
+# --- several changes: each alone, then all together --------------------------------------------
+SEVERAL = [
+    pytest.param(["fever=true", "age=70", "saddle_numbness=true"], id="three-warning-signs"),
+    pytest.param(["pain_location=[side_flank]", "pain_comes_in_waves=true", "fever=true"],
+                 id="a-pattern-only-together"),
+    pytest.param(["age=70", "pain_severity=9"], id="numbers"),
+    pytest.param(["muscle_tension=false", "stress_level=3"], id="level-stays"),
+    pytest.param(["recent_infection_or_procedure=true", "pain_location=[side_flank, upper_back, lower_back]",
+                  "osteoporosis_or_steroids=not_sure", "fever="], id="long-answers"),
+]
+LEVEL_OF_TITLE = {title: level for level, title in constants.LEVEL_TITLE.items()}
+
+
+def what_if_argv(path: Path, specs: list[str]) -> list[Any]:
+    return ["assess", path, *(arg for spec in specs for arg in ("--what-if", spec))]
+
+
+def expected_levels(kb: KnowledgeBase, engine: Engine, path: Path, specs: list[str]) -> list[str]:
+    """The level ``triage.pipeline.assess`` gives for each change alone, then for all together."""
+    given = answers.load(kb, path, "answers.yaml")
+    changes = whatif.parse(kb, specs)
+
+    def level(chosen: list[whatif.Change]) -> str:
+        changed = dict(given)
+        for change in chosen:
+            changed.pop(change.question, None)
+            if change.value is not None:
+                changed[change.question] = change.value
+        return pipeline.assess(kb, changed, source="answers.yaml", engine=engine).level
+
+    return [level([change]) for change in changes] + [level(changes)]
+
+
+def table_cells(out: str) -> list[list[str]]:
+    """The body of the text's table: each row's cells, a wrapped cell's lines joined by spaces."""
+    lines = out.splitlines()
+    rule = next(n for n, line in enumerate(lines) if line.startswith("---") and "  -" in line)
+    starts = [0] + [n + 2 for n in range(len(lines[rule]) - 1) if lines[rule][n:n + 3] == "  -"]
+    end = next(n for n in range(rule + 1, len(lines))
+               if lines[n].startswith(("- ", "What changes if")))
+    body = "\n".join(lines[rule + 1:end]).strip("\n").split("\n")
+    spaced = "" in body
+    rows: list[list[str]] = [[]]
+    for line in body:
+        if spaced and not line:
+            rows.append([])
+        else:
+            rows[-1].append(line)
+    if not spaced:
+        rows = [[line] for line in body]
+
+    def cell(row: list[str], i: int) -> str:
+        stop = starts[i + 1] if i + 1 < len(starts) else None
+        return " ".join(" ".join(line[starts[i]:stop].split()) for line in row).strip()
+
+    return [[cell(row, i) for i in range(len(starts))] for row in rows]
+
+
+@pytest.mark.parametrize("specs", SEVERAL)
+def test_several_changes_show_each_alone_then_all_together(
+        cli: Callable[..., Any], answers_file: Path, kb: KnowledgeBase, engine: Engine,
+        specs: list[str]) -> None:
+    run = cli(*what_if_argv(answers_file, specs))
+    assert run.status == 0, run.err
+    assert run.out.startswith("Each change alone, then all together\n")
+    assert run.out.splitlines()[2] == "As answered: Discuss with your acupuncturist"
+    rows = table_cells(run.out)
+    assert len(rows) == len(specs) + 1
+    assert [row[0].split(" = ")[0] for row in rows[:-1]] == [spec.split("=")[0] for spec in specs]
+    assert rows[-1][0] == "All together"
+    levels = [LEVEL_OF_TITLE[next(t for t in LEVEL_OF_TITLE if row[1].startswith(t))] for row in rows]
+    assert levels == expected_levels(kb, engine, answers_file, specs)
+    # Then the detail of all together, as with one change: what changed, after, before.
+    detail = run.out.index("\nWhat changes if " + specs[0].split("=")[0])
+    assert detail < run.out.index("\nAfter, if ") < run.out.index("\nBefore\n")
+
+
+def test_each_row_names_what_it_adds(cli: Callable[..., Any], answers_file: Path) -> None:
+    rows = table_cells(cli(*what_if_argv(answers_file, ["fever=true", "age=70", "saddle_numbness=true"])).out)
+    assert rows == [
+        ["fever = Yes", "See a doctor today", "Possible infection in the spine", "Infection"],
+        ["age = 70", "See a doctor soon", "none", "none"],
+        ["saddle_numbness = Yes", "EMERGENCY", "Possible cauda equina syndrome", "none"],
+        ["All together", "EMERGENCY", "Possible cauda equina syndrome", "none"],
+    ]
+
+
+def test_a_change_not_asked_alone_is_said(cli: Callable[..., Any], answers_file: Path) -> None:
+    out = cli(*what_if_argv(answers_file, ["pain_location=[side_flank]", "pain_comes_in_waves=true"])).out
+    rows = table_cells(out)
+    assert rows[1][1] == "Discuss with your acupuncturist (unchanged)"
+    assert rows[2][1] == "See a doctor today"
+    assert "- Alone, `pain_comes_in_waves` is not asked with these answers" in out
+
+
+@pytest.mark.parametrize("specs", SEVERAL)
+def test_json_has_each_alone(cli: Callable[..., Any], answers_file: Path, kb: KnowledgeBase,
+                             engine: Engine, specs: list[str]) -> None:
+    data = changes_for(cli, answers_file, *specs)
+    assert list(data) == ["source", "before", "after", "changes", "alone"]
+    assert [one["question"] for one in data["alone"]] == [spec.split("=")[0] for spec in specs]
+    levels = [one["level"] for one in data["alone"]] + [data["after"]["level"]]
+    assert levels == expected_levels(kb, engine, answers_file, specs)
+    assert [one["changes"]["answers"] for one in data["alone"]] == [[a] for a in data["changes"]["answers"]]
+
+
+def test_json_with_one_change_has_it_alone(cli: Callable[..., Any], answers_file: Path) -> None:
+    data = changes_for(cli, answers_file, "fever=true")
+    assert data["alone"] == [{"question": "fever", "level": "urgent_doctor", "changes": data["changes"]}]
+
+
+@pytest.mark.parametrize("tag", [pytest.param(i18n.ENGLISH, id="en"), pytest.param(i18n.PSEUDO, id="en-XA"),
+                                 pytest.param(i18n.WIDE, id="en-XW")])
+@pytest.mark.parametrize("specs", [*SEVERAL, pytest.param(["fever=true"], id="one")])
+def test_fits_80_columns_in_every_language(cli: Callable[..., Any], answers_file: Path, kb: KnowledgeBase,
+                                           specs: list[str], tag: str) -> None:
+    try:
+        run = cli("--lang", tag, *what_if_argv(answers_file, specs))
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert run.status == 0, run.err
+    wide = [line for line in run.out.splitlines() if textwidth.cells(line) > 80]
+    assert wide == []
+    if tag != i18n.ENGLISH:
+        assert_all_through_catalogue(run.out.replace(str(answers_file), " "), kb)
+
+
+def test_column_widths_narrow_the_widest_first() -> None:
+    assert whatif.column_widths([10, 20, 30], 60) == [10, 20, 30]
+    assert whatif.column_widths([10, 20, 30], 50) == [10, 20, 20]
+    assert whatif.column_widths([10, 20, 30], 40) == [10, 15, 15]
