@@ -1,4 +1,7 @@
-"""``triage red-flags``: every warning sign, most urgent first, in plain words."""
+"""``triage red-flags --format tree``: every warning sign, most urgent first, its rules' signs in plain words.
+
+The default, the one-page table, is tested in ``tests/test_red_flag_table.py``.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def test_entries_are_ordered_from_most_urgent(kb: KnowledgeBase) -> None:
 
 
 def test_text_gives_signs_meaning_advice_and_sources(cli: Callable[..., Any]) -> None:
-    run = cli("red-flags")
+    run = cli("red-flags", "--format", "tree")
     assert run.status == 0
     assert run.err == ""
     expected_section = "\n".join([
@@ -72,7 +75,7 @@ def test_text_gives_signs_meaning_advice_and_sources(cli: Callable[..., Any]) ->
 
 
 def test_text_lists_every_alternative_and_expands_findings(cli: Callable[..., Any]) -> None:
-    out = cli("red-flags").out
+    out = cli("red-flags", "--format", "tree").out
     cauda = out[out.index("(`cauda_equina`)"):out.index("(`nerve_compression`)")]
     assert "Warning signs (any one is enough):" in cauda
     assert cauda.count("\n- ") == 6
@@ -105,7 +108,7 @@ def test_json_structure(cli: Callable[..., Any], kb: KnowledgeBase) -> None:
 
 
 def test_markdown_has_one_heading_per_red_flag(cli: Callable[..., Any]) -> None:
-    run = cli("red-flags", "--format", "markdown")
+    run = cli("red-flags", "--format", "tree-markdown")
     assert run.status == 0
     assert run.out.startswith(f"# {constants.RED_FLAGS_TITLE}\n")
     assert run.out.count("\n## ") == 9 + 1  # the red flags, then the disclaimer
@@ -114,11 +117,16 @@ def test_markdown_has_one_heading_per_red_flag(cli: Callable[..., Any]) -> None:
     assert "  - you answer Yes to “Is there new or worsening weakness in one or both legs or feet?" in run.out
 
 
-def test_a_clinic_knowledge_base(cli: Callable[..., Any], clinic: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(("fmt", "shown"), [
+    pytest.param("text", f"{CLINIC_NAME} (aortic_aneurysm)", id="table"),
+    pytest.param("tree", f"{CLINIC_NAME} (`aortic_aneurysm`)", id="tree"),
+])
+def test_a_clinic_knowledge_base(cli: Callable[..., Any], clinic: tuple[Path, Path], fmt: str,
+                                 shown: str) -> None:
     questions, rules = clinic
-    run = cli("red-flags", "--questions", questions, "--rules", rules)
+    run = cli("red-flags", "--format", fmt, "--questions", questions, "--rules", rules)
     assert run.status == 0
-    assert f"{CLINIC_NAME} (`aortic_aneurysm`)" in run.out
+    assert shown in run.out
     assert "Possible problem with the aorta" not in run.out
 
 

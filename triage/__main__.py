@@ -150,7 +150,12 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     red = sub.add_parser("red-flags", help=_("list the warning signs, what they may mean and what to do"),
                          description=_("Every warning sign (red flag) the questionnaire looks for, "
                                      "most urgent first, in plain words."))
-    red.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    red.add_argument("--format", choices=("text", "markdown", "tree", "tree-markdown", "json"),
+                     default="text",
+                     help=_("text or markdown: the one-page table; tree or tree-markdown: every rule's "
+                          "signs in detail; json: everything"))
+    red.add_argument("--clinic", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                     help=_("clinic settings (YAML): the emergency number to say"))
     _global_options(red)
 
     explain = sub.add_parser("explain", help=_("explain a question, cause, red flag, rule or source"),
@@ -163,12 +168,16 @@ def _tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _global_options(explain)
 
-    diagram = sub.add_parser("diagram", help=_("draw the knowledge base as a graph (Mermaid or DOT)"),
+    from triage import words
+
+    diagram = sub.add_parser("diagram", help=words.DIAGRAM_HELP,
                              description=_("Questions -> rules -> causes and red flags -> levels, "
                                          "with the ask-conditions between questions."))
-    diagram.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    diagram.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid",
+                         help=words.DIAGRAM_FORMAT_HELP)
     diagram.add_argument("--focus", action="append", default=[], metavar="ID",
                          help=_("keep only what leads to ID or follows from it (repeatable)"))
+    diagram.add_argument("--out", type=Path, metavar="FILE", help=words.DIAGRAM_OUT_HELP)
     _global_options(diagram)
 
     export = sub.add_parser("export", help=_("export as FHIR R4 (Questionnaire, QuestionnaireResponse)"),
@@ -386,9 +395,15 @@ def cmd_red_flags(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps(educate.red_flags_json(kb), indent=2, ensure_ascii=False))
-    else:
+    elif args.format.startswith("tree"):
         blocks = educate.red_flags_blocks(kb)
-        print(textdoc.markdown(blocks) if args.format == "markdown" else textdoc.text(blocks), end="")
+        print(textdoc.markdown(blocks) if args.format == "tree-markdown" else textdoc.text(blocks), end="")
+    else:
+        from triage import clinic, handout
+
+        settings = clinic.load(args.clinic) if getattr(args, "clinic", None) else None
+        doc = handout.table(kb, settings)
+        print(handout.markdown(doc) if args.format == "markdown" else handout.text(doc), end="")
     return EXIT_OK
 
 
@@ -412,10 +427,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from triage import diagram, loader
+    from triage import diagram, errors, files, loader, words
+    from triage.paths import display
 
-    kb = loader.load(*_kb_paths(args))
-    print(diagram.render(kb, args.format, args.focus), end="")
+    kb = loader.load(*_kb_paths(args))  # after --lang is active: its words are in that language
+    if args.format not in diagram.PICTURE_FORMATS:
+        _emit(diagram.render(kb, args.format, args.focus), args.out, about_a_person=False)
+        return EXIT_OK
+    if args.out is None and args.format == "png" and sys.stdout.isatty():
+        raise errors.fail("triage", None, words.DIAGRAM_PNG_TO_TERMINAL)
+    if args.out is not None and (args.out.exists() or args.out.is_symlink()):  # before drawing
+        raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=display(args.out))
+    picture = diagram.draw_picture(kb, args.format, args.focus)
+    if args.out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(picture)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        files.write_new(args.out, picture, files.PUBLIC)  # about nobody: 0644
+    except FileExistsError:
+        raise errors.fail("triage", None, errors.OUTPUT_EXISTS, path=display(args.out)) from None
+    except OSError as exc:
+        raise errors.fail(display(args.out), None, errors.CANNOT_WRITE,
+                          reason=exc.strerror or str(exc)) from None
     return EXIT_OK
 
 

@@ -562,13 +562,64 @@ WEB_CLINIC_NOTE = N_("From the clinic:")
 # (end of the kiosk's limits and errors)
 
 # --- teaching: the one-page red-flag table ---
+RED_FLAG_TABLE_TITLE = N_("Warning signs in back pain: what they may mean and what to do")
+RED_FLAG_TABLE_INTRO = N_(
+    "Every warning sign the questionnaire looks for, grouped by how soon to act. Any one sign is "
+    "enough. The codes are for clinicians.")
+RED_FLAG_TABLE_SEVERAL = NP_("The answer to {n} warning-sign question",
+                             "The answers to {n} warning-sign questions")
+RED_FLAG_TABLE_EMERGENCY_NUMBER = N_(
+    "Seek emergency care now: call {number} or go to the emergency department.")
+RED_FLAG_TABLE_AS_ABOVE = N_("As above; these signs of it are less urgent.")
 # (end of the red-flag table)
 
 # --- teaching: diagrams ---
+DIAGRAM_AND = N_("and")
+DIAGRAM_OR = N_("or")
+DIAGRAM_NOT = N_("not")
+DIAGRAM_ASKED_IF = N_("asked if")
+DIAGRAM_HELP = N_("draw the knowledge base as a graph (Mermaid, DOT, or a picture: SVG or PNG)")
+DIAGRAM_FORMAT_HELP = N_("mermaid or dot: text with ids, for authors; svg or png: a picture in words, "
+                         "drawn by Graphviz (default: mermaid)")
+DIAGRAM_OUT_HELP = N_("write to FILE instead of printing (never over an existing file)")
+DIAGRAM_NO_DOT = N_("drawing --format {format} needs the `dot` program of Graphviz, which is not installed; "
+                    "install it (on Debian or Ubuntu: sudo apt-get install graphviz), "
+                    "or use --format mermaid or --format dot")
+DIAGRAM_DOT_FAILED = N_("Graphviz `dot` could not draw the diagram: {reason}")
+DIAGRAM_DOT_TIMEOUT = N_("Graphviz `dot` took more than {seconds} seconds; "
+                         "draw a smaller part with --focus ID")
+DIAGRAM_PNG_TO_TERMINAL = N_("a PNG picture cannot be shown in a terminal; "
+                             "write it to a file with --out FILE")
 # (end of diagrams)
 
 # --- teaching: stepping through a demonstration ---
+DEMO_STEP_KEYS = N_("Space or p: pause or play on · → (or n, l): next step · ← (or b, h): back one step · "
+                    "r: straight to the result · q: quit")
+DEMO_PAUSED = N_("Paused. Space or p plays on; → or n shows the next step, ← or b the one before.")
+DEMO_BACK_TO_STEP = N_("Back to step {number}: the answers after it are undone.")
+DEMO_FIRST_STEP = N_("This is the first step, so there is nothing to go back to.")
+DEMO_QUIT = N_("The demonstration was stopped. Nothing was saved.")
+DEMO_FIRED = N_("Rules fired so far")
+DEMO_NONE_FIRED = N_("No rule has fired yet.")
+DEMO_FIRED_RULE = N_("{because} ({rule})")
+WEB_DEMO_PREVIOUS = N_("Previous step")
+WEB_DEMO_ALL = N_("All demonstrations")
+WEB_DEMO_STEPS = N_("Steps of the demonstration")
 # (end of stepping through a demonstration)
 
 # --- teaching: what-if ---
+WHAT_IF_CHANGES_IF = N_("What changes if {changes}")
+WHAT_IF_EACH_ALONE = N_("Each change alone, then all together")
+WHAT_IF_AS_ANSWERED = N_("As answered")
+WHAT_IF_COLUMN_ANSWER = N_("Changed answer")
+WHAT_IF_COLUMN_LEVEL = N_("Suggestion")
+WHAT_IF_COLUMN_RED_FLAGS = N_("New warning signs")
+WHAT_IF_COLUMN_CAUSES = N_("New possible causes")
+WHAT_IF_ROW_ANSWER = N_("{id} = {value}")
+WHAT_IF_ALL_TOGETHER = N_("All together")
+WHAT_IF_NONE = N_("none")
+WHAT_IF_UNCHANGED = N_("unchanged")
+WHAT_IF_NOT_ASKED_ALONE = (
+    N_("Alone, `{id}` is not asked with these answers ({reason}), so alone it changes nothing.")
+)
 # (end of what-if)

@@ -1,6 +1,6 @@
 """``triage red-flags`` and ``triage explain``: the knowledge base for people.
 
-``red-flags`` lists every warning sign the questionnaire looks for, most
+``red-flags --format tree`` lists every warning sign the questionnaire looks for, most
 urgent first: the signs in plain words (from the rules' conditions), what
 they may mean, what to do, and where the advice comes from.
 
