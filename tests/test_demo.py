@@ -3,7 +3,8 @@
 In-process runs have no terminal, so they play everything at once; the
 pace and the key that skips ahead are tested with a wait that records its
 pauses (and says when a key was pressed), the key reader with a pipe for a
-keyboard, and everything together in a pseudo-terminal.
+keyboard, and everything together in a pseudo-terminal. Pausing and stepping
+forward and back: ``tests/test_demo_steps.py``.
 """
 
 from __future__ import annotations
@@ -365,11 +366,11 @@ def test_ctrl_c_or_end_of_input_during_a_question_stops_its_prompt(
         at: int) -> None:
     pauses: list[float] = []
 
-    def wait(seconds: float) -> bool:
+    def wait(seconds: float) -> demo.Command | None:
         pauses.append(seconds)
         if len(pauses) == at:  # 1: the introduction, 2: reading the first question, 3-: typing
             raise stop
-        return False
+        return None
 
     with pytest.raises(stop):
         _play(kb, engine, scenario_files.find(shipped, "desk-worker"), demo.Pace(1, wait))
@@ -390,15 +391,37 @@ def test_a_fault_while_typing_is_raised_rather_than_taken_for_the_end_of_input(
 
 
 # --- reading keys ---------------------------------------------------------------------------
-def test_the_key_reader_waits_for_any_key() -> None:
+@pytest.mark.parametrize(("key", "expected"), [
+    pytest.param(" ", demo.Command.PAUSE, id="space"),
+    pytest.param("p", demo.Command.PAUSE, id="p"),
+    pytest.param("P", demo.Command.PAUSE, id="P"),
+    pytest.param("\x1b[C", demo.Command.NEXT, id="right"),
+    pytest.param("n", demo.Command.NEXT, id="n"),
+    pytest.param("l", demo.Command.NEXT, id="l"),
+    pytest.param("\x1b[D", demo.Command.BACK, id="left"),
+    pytest.param("b", demo.Command.BACK, id="b"),
+    pytest.param("h", demo.Command.BACK, id="h"),
+    pytest.param("r", demo.Command.RESULT, id="r"),
+    pytest.param("q", demo.Command.QUIT, id="q"),
+    pytest.param("x\x1b[Bq", demo.Command.QUIT, id="others-then-q"),  # an arrow is one key
+])
+def test_the_key_reader_says_what_a_key_asks_for(key: str, expected: demo.Command) -> None:
     with create_pipe_input() as keyboard, demo.key_reader(keyboard) as wait:
         started = time.monotonic()
-        assert wait(0.05) is False
+        assert wait(0.05) is None
         assert time.monotonic() - started >= 0.04
-        for key in ("x", " ", "\r", "\x1b[B", "\x1b"):  # an arrow is one key, a lone Escape too
-            keyboard.send_text(key)
-            assert wait(5) is True, repr(key)
-            assert wait(0.01) is False, repr(key)  # nothing left over
+        keyboard.send_text(key)
+        assert wait(5) is expected
+        assert wait(0.01) is None  # nothing left over
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, id=repr(k)) for k in ("x", "\r", "\x1b[B", "\x1b")])
+def test_other_keys_do_nothing(key: str) -> None:
+    with create_pipe_input() as keyboard, demo.key_reader(keyboard) as wait:
+        keyboard.send_text(key)  # a lone Escape is a key too, and does nothing either
+        started = time.monotonic()
+        assert wait(0.3) is None
+        assert time.monotonic() - started >= 0.25  # the wait went on after it
 
 
 @pytest.mark.parametrize(("key", "stop"), [
@@ -418,15 +441,15 @@ def test_the_key_reader_stops_as_a_prompt_does(key: str | None, stop: type[BaseE
 
 # --- pace, skipping, plain and NO_COLOR ------------------------------------------------------
 class Clock:
-    """A wait that records each pause; a key 'arrives' at pause number ``key_at``."""
+    """A wait that records each pause; the key for the result 'arrives' at pause number ``key_at``."""
 
     def __init__(self, key_at: int | None = None) -> None:
         self.pauses: list[float] = []
         self.key_at = key_at
 
-    def __call__(self, seconds: float) -> bool:
+    def __call__(self, seconds: float) -> demo.Command | None:
         self.pauses.append(seconds)
-        return self.key_at is not None and len(self.pauses) >= self.key_at
+        return demo.Command.RESULT if self.key_at is not None and len(self.pauses) >= self.key_at else None
 
 
 def _play(kb: KnowledgeBase, engine: Engine, scenario: scenario_files.Scenario, pace: demo.Pace,
@@ -587,10 +610,10 @@ def _finish(child: pexpect.spawn) -> str:
 @pytest.mark.slow
 def test_a_key_skips_to_the_result_in_a_terminal(spawn: Callable[[str], pexpect.spawn]) -> None:
     child = spawn("demo leg-pain-gardening")
-    child.expect("Press any key")
+    child.expect(re.escape(constants.DEMO_STEP_KEYS[:20]))
     child.expect(r"question 2(?!\d)")  # playing at normal speed
     started = time.monotonic()
-    child.send("x")
+    child.send("r")
     child.expect(re.escape(constants.LEVEL_TITLE["doctor"]), timeout=10)
     assert time.monotonic() - started < 10
     child.expect("40 questions asked")  # 39 and the checklist before needling

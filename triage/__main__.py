@@ -323,7 +323,9 @@ def _demo_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo = sub.add_parser(
         "demo", help=_("watch made-up answers played through the questionnaire"),
         description=_("Play a demonstration: made-up answers appear on the questionnaire's own "
-                    "screens, then the result. Any key goes straight to the result; Ctrl-C stops."))
+                    "screens, each with why it is asked and the rules fired so far, then the result. "
+                    "In a terminal, Space pauses, the arrow keys step forward and back, r goes straight "
+                    "to the result and q quits; Ctrl-C stops."))
     demo.add_argument("scenario", nargs="?", metavar="SCENARIO",
                       help=_("which demonstration (see --list); without it, choose from a list "
                            "(or, when not in a terminal, play the first)"))

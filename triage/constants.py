@@ -192,7 +192,6 @@ ANSWER_KINDS: dict[str, str] = {
 
 WHAT_IF_BEFORE = N_("Before")
 WHAT_IF_AFTER = N_("After, if {changes}")
-WHAT_IF_CHANGED = N_("What changed")
 WHAT_IF_NOTHING = N_("Nothing changed: the same suggestion, causes and warning signs.")
 WHAT_IF_LEVEL = N_("Suggestion: {before} -> {after}")
 WHAT_IF_SAME_LEVEL = N_("Suggestion: unchanged ({title})")
@@ -293,7 +292,6 @@ CLEAR_AT_END_WAIT = N_("Press Enter when you have read this; the screen will be 
 # --- demonstrations (triage demo) --------------------------------------------------
 DEMO_TITLE = N_("Demonstration")
 DEMO_NOTE = N_("Made-up answers, played through the real questionnaire. Nothing is saved.")
-DEMO_KEYS = N_("Press any key to go straight to the result · Ctrl-C: stop")
 DEMO_CHOOSE = N_("Which demonstration would you like to watch?")
 DEMO_SKIPPED = NP_("Skipped ahead: {n} more answer was given at once.",
                    "Skipped ahead: {n} more answers were given at once.")

@@ -15,6 +15,7 @@ in a browser.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -27,7 +28,7 @@ from triage.answers import validate
 from triage.engine import Engine
 from triage.errors import Problem, TriageError
 from triage.flow import simulate
-from triage.models import LEVELS, AnswerValue, Frozen, KnowledgeBase, Level, rank
+from triage.models import LEVELS, AnswerValue, Frozen, KnowledgeBase, Level, Rule, rank
 from triage.paths import display
 
 SCENARIOS: Final = Path(__file__).resolve().parent / "terminal" / "scenarios"
@@ -238,6 +239,25 @@ def find(scenarios: list[Scenario], wanted: str) -> Scenario:
             return scenario
     hint = errors.did_you_mean(wanted, [s.id for s in scenarios])
     raise errors.fail("triage demo", None, errors.UNKNOWN_SCENARIO, id=wanted, hint=hint)
+
+
+def fired_so_far(kb: KnowledgeBase, engine: Engine, answers: Mapping[str, AnswerValue]) -> list[Rule]:
+    """The rules that have fired on the answers given up to a step, in the knowledge base's order.
+
+    The engine's own evaluation of those answers, as the questionnaire makes
+    after each one (:meth:`triage.flow.Interview.answer`): a demonstration
+    answers every question it is asked, so none is left unanswered. ``kb``
+    words the rules (its language); the engine may be another language's.
+    """
+    fired = engine.evaluate(answers).fired
+    return [rule for rule in kb.rules if rule.id in fired]
+
+
+def rule_words(rule: Rule) -> tuple[str, str, str]:
+    """A fired rule as a demonstration shows it: its reason in plain words, with its id for the
+    teacher, as (before the id, the id, after it), so that the id can be shown smaller."""
+    before, _, after = words.DEMO_FIRED_RULE.format(because=rule.because, rule="\0").partition("\0")
+    return before, rule.id, after
 
 
 def listing(scenarios: list[Scenario], width: int = 0) -> str:

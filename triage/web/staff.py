@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from triage import educate, i18n, qtypes, textdoc, words
+from triage import educate, handout, i18n, qtypes, scenarios, textdoc, words
 from triage.errors import TriageError
 from triage.models import KnowledgeBase
 from triage.web.kiosk import Kiosk, KioskState
@@ -52,9 +52,10 @@ async def staff_index(request: Request, kiosk: KioskState) -> Response:
 
 @router.get("/red-flags", response_class=HTMLResponse)
 async def red_flags(request: Request, kiosk: KioskState) -> Response:
+    """The one-page red-flag table, to print for a class or the staff room."""
     local, _ = staff(kiosk, request)
-    return kiosk.page("document.html", title=words.RED_FLAGS_TITLE,
-                      blocks=_blocks(educate.red_flags_blocks(local)))
+    doc = handout.table(local, kiosk.clinic)
+    return kiosk.page("red_flags.html", title=doc.title, doc=doc, sources_text=handout.sources_text)
 
 
 @router.get("/explain/{item_id}", response_class=HTMLResponse)
@@ -89,6 +90,11 @@ async def demo_step(request: Request, kiosk: KioskState, scenario_id: str, step:
                           query=query)
     question, value = played.steps[step - 1]
     answer = qtypes.answer_text(local, question.id, value)
+    # The rules fired on the answers up to this step (the engine's evaluation), in the page's language.
+    answers = {q.id: v for q, v in played.steps[:step]}
+    fired = [scenarios.rule_words(rule) for rule in scenarios.fired_so_far(local, kiosk.engine, answers)]
+    previous_url = f"/demo/{scenario.id}/{step - 1}{query}" if step > 1 else f"/demo{query}"
     return kiosk.page("demo_step.html", title=scenario.title, scenario=scenario, question=question,
-                      answer=words.WEB_DEMO_ANSWER.format(answer=answer),
-                      step=step, total=len(played.steps), next_url=f"/demo/{scenario.id}/{step + 1}{query}")
+                      answer=words.WEB_DEMO_ANSWER.format(answer=answer), fired=fired,
+                      step=step, total=len(played.steps), previous_url=previous_url,
+                      next_url=f"/demo/{scenario.id}/{step + 1}{query}")
