@@ -260,6 +260,17 @@ def test_a_step_page_links_to_the_step_before(client: TestClient, url: str, prev
     assert "pause" not in page.text.lower()
 
 
+def test_the_demonstrations_result_links_back_to_its_last_step(client: TestClient) -> None:
+    result = client.get("/demo/desk-worker/99")
+    assert result.status_code == 200
+    link = re.search(r'<a class="button secondary" href="(/demo/desk-worker/(\d+))" rel="prev">([^<]+)</a>',
+                     result.text)
+    assert link is not None and link.group(3) == constants.WEB_DEMO_PREVIOUS
+    last = client.get(link.group(1)).text
+    number = int(link.group(2))
+    assert constants.WEB_DEMO_STEP.format(number=number, total=number) in last  # the last step
+
+
 def test_a_step_page_shows_why_and_the_rules_fired_so_far(client: TestClient, kb: KnowledgeBase) -> None:
     page = client.get("/demo/saddle-numbness/3").text
     question, rule = kb.question("saddle_numbness"), kb.rule("cauda_equina_saddle_numbness")

@@ -87,7 +87,7 @@ async def demo_step(request: Request, kiosk: KioskState, scenario_id: str, step:
     played = kiosk.demo(language, scenario)
     if step > len(played.steps):  # past the last answer: the result
         return kiosk.page("result.html", title=scenario.title, doc=played.doc, scenario=scenario, kiosk=False,
-                          query=query)
+                          query=query, previous_url=f"/demo/{scenario.id}/{len(played.steps)}{query}")
     question, value = played.steps[step - 1]
     answer = qtypes.answer_text(local, question.id, value)
     # The rules fired on the answers up to this step (the engine's evaluation), in the page's language.
