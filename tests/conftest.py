@@ -18,13 +18,14 @@ import subprocess
 import time
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
+from pty_terminal import Terminal
 
 from triage import loader
 from triage.__main__ import main
@@ -214,3 +215,12 @@ def assessed(cli: Callable[..., Run]) -> Callable[[Path], dict[str, Any]]:
         return result
 
     return assess
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[Terminal]]:
+    """The pseudo-terminals a test opens (:class:`pty_terminal.Terminal`), each ended afterwards."""
+    opened: list[Terminal] = []
+    yield opened
+    for terminal in opened:
+        terminal.close()

@@ -8,15 +8,12 @@ same-result-in-every-language check over every vignette in ``test_every_language
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import pexpect
-import pyte
 import pytest
+from pty_terminal import Terminal
 
 from triage import i18n, loader, qtypes, summaries, textwidth, words
 from triage.engine import Engine
@@ -25,52 +22,9 @@ from triage.models import AnswerValue, KnowledgeBase, Question
 from triage.pipeline import assess
 from triage.terminal import examples
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = [pytest.param("zh-Hans", id="simplified"), pytest.param("zh-Hant", id="traditional")]
 SIZES = [pytest.param(24, 80, id="80x24"), pytest.param(30, 40, id="40x30")]
 DOWN, UP, ENTER = "j", "k", "\r"
-
-
-class Terminal:
-    """``python -m triage`` in a pseudo-terminal of ``rows`` x ``cols``, its output kept for pyte."""
-
-    def __init__(self, rows: int, cols: int, *args: str) -> None:
-        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS=str(cols), LINES=str(rows),
-                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        env.pop("LANG", None)
-        env.pop("LANGUAGE", None)
-        self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(ROOT), env=env,
-                                   dimensions=(rows, cols), encoding="utf-8", timeout=15)
-        self.rows, self.cols = rows, cols
-        self.output = ""
-
-    def wait(self, pattern: str) -> None:
-        try:
-            self.child.expect(pattern)
-        except (pexpect.TIMEOUT, pexpect.EOF) as exc:
-            raise AssertionError(f"did not see {pattern!r}:\n{(self.child.before or '')[-1500:]}") from exc
-        self.output += (self.child.before or "") + str(self.child.after)
-
-    def finish(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.output += self.child.before or ""
-        self.child.close()
-        return int(self.child.exitstatus or 0)
-
-    def screen(self) -> list[str]:
-        """The lines left on the emulated screen (wide characters as pyte places them)."""
-        shown = pyte.Screen(self.cols, self.rows)
-        pyte.Stream(shown).feed(self.output.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
-        return [line.rstrip() for line in shown.display]
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[Terminal]]:
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        if terminal.child.isalive():
-            terminal.child.terminate(force=True)
 
 
 def arrow_keys(question: Question, value: AnswerValue) -> str:

@@ -10,15 +10,12 @@ benign result, its one-line suggestion.
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pexpect
-import pyte
 import pytest
+from pty_terminal import Terminal
 
 from triage import clinic, constants, render, report
 from triage.engine import Engine
@@ -27,7 +24,6 @@ from triage.models import AnswerValue, KnowledgeBase
 from triage.result import build
 from triage.terminal import examples
 
-ROOT = Path(__file__).resolve().parent.parent
 CLINIC = "name: Riverside Clinic\nemergency_number: '999'\nurgent_number: '111'\nidle_minutes: 3\n"
 DOWN, ENTER = "j", "\r"
 
@@ -120,44 +116,6 @@ def test_every_setting_reads_and_the_phone_joins_the_safety_net(
 
 
 # --- the last lines on a real screen ---------------------------------------------------------------
-class Terminal:
-    """The program in a pseudo-terminal of ``rows`` x ``cols``, its output kept for a screen emulator."""
-
-    def __init__(self, rows: int, cols: int, *args: str) -> None:
-        env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS=str(cols), LINES=str(rows),
-                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        self.child = pexpect.spawn(sys.executable, ["-m", "triage", *args], cwd=str(ROOT), env=env,
-                                   dimensions=(rows, cols), encoding="utf-8", timeout=15)
-        self.rows, self.cols = rows, cols
-        self.output = ""
-
-    def wait(self, pattern: str) -> None:
-        self.child.expect(pattern)
-        self.output += (self.child.before or "") + str(self.child.after)
-
-    def finish(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.output += self.child.before or ""
-        self.child.close()
-        return int(self.child.exitstatus or 0)
-
-    def last_lines(self, n: int) -> list[str]:
-        """The last ``n`` non-blank lines left on the emulated screen."""
-        screen = pyte.Screen(self.cols, self.rows)
-        pyte.Stream(screen).feed(self.output.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
-        lines = [line.rstrip() for line in screen.display]
-        return [line for line in lines if line.strip()][-n:]
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[Terminal]]:
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        if terminal.child.isalive():
-            terminal.child.terminate(force=True)
-
-
 def keys(question_type: str, value: AnswerValue, option_ids: tuple[str, ...]) -> str:
     if question_type == "yes_no":  # a first "Yes" needs an arrow key before Enter: down, then up
         return {True: DOWN + "k", False: DOWN, "not_sure": DOWN * 2}[value] + ENTER

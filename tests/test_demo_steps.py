@@ -16,9 +16,8 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import pyte
 import pytest
-from test_clinic import Terminal
+from pty_terminal import Terminal
 
 from triage import constants, i18n, loader, words
 from triage import scenarios as scenario_files
@@ -283,21 +282,6 @@ def test_a_step_page_shows_why_and_the_rules_fired_so_far(client: TestClient, kb
 ROWS, COLS = 40, 100
 
 
-def _screen(output: str) -> list[str]:
-    screen = pyte.Screen(COLS, ROWS)
-    pyte.Stream(screen).feed(output.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
-    return [line.rstrip() for line in screen.display]
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[Terminal]]:
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        if terminal.child.isalive():
-            terminal.child.terminate(force=True)
-
-
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_a_teacher_pauses_steps_and_goes_back_in_a_terminal(
@@ -311,7 +295,7 @@ def test_a_teacher_pauses_steps_and_goes_back_in_a_terminal(
     terminal.wait(r"question 2(?!\d)")  # playing
     terminal.child.send(" ")
     terminal.wait(re.escape(constants.DEMO_PAUSED[:20]))
-    numbers = [re.match(r"(\d+)\. ", line) for line in _screen(terminal.output)]
+    numbers = [re.match(r"(\d+)\. ", line) for line in terminal.screen()]
     paused_at = max(int(m.group(1)) for m in numbers if m is not None)  # the last step shown
     for number in (paused_at + 1, paused_at + 2):
         terminal.child.send("n")
@@ -324,7 +308,7 @@ def test_a_teacher_pauses_steps_and_goes_back_in_a_terminal(
     fired = scenario_files.fired_so_far(kb, engine, answers)
     last_rule = fired[-1]
     terminal.wait(re.escape(last_rule.id) + r"(?:\x1b\[[0-9;]*m)*\)")  # the step shown again, to its end
-    lines = _screen(terminal.output)
+    lines = terminal.screen()
     at = max(i for i, line in enumerate(lines) if line.startswith(constants.DEMO_BACK_TO_STEP[:12]))
     shown = flat("\n".join(lines[at + 1:]))
     question = kb.question(asked[back - 1])

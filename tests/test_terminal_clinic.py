@@ -19,7 +19,7 @@ from pathlib import Path
 import pexpect
 import pyte
 import pytest
-from test_clinic import Terminal
+from pty_terminal import Terminal
 from test_e2e_pty import keys_for, typed_keys_for, value_for
 
 from triage import constants
