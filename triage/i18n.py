@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import re
+import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,14 +40,26 @@ T = TypeVar("T")
 _TRADITIONAL: Final = frozenset({"tw", "hk", "mo", "hant"})
 
 
+def _header(catalogue: Path) -> dict[str, str]:
+    """A compiled catalogue's header (its translation of ""), read without the rest of the file:
+    every language's is read at start-up, to name it."""
+    try:
+        data = catalogue.read_bytes()
+        order = "<" if data[:4] == b"\xde\x12\x04\x95" else ">"
+        count, originals, translations = struct.unpack(f"{order}3I", data[8:20])
+        length, _ = struct.unpack(f"{order}2I", data[originals:originals + 8])  # "" sorts first
+        size, start = struct.unpack(f"{order}2I", data[translations:translations + 8])
+        text = data[start:start + size].decode("utf-8") if count and length == 0 else ""
+    except (OSError, struct.error, UnicodeDecodeError):
+        return {}
+    fields = (line.partition(":") for line in text.splitlines())
+    return {key.strip().lower(): value.strip() for key, _, value in fields if key.strip()}
+
+
 def _own_name(tag: str, catalogue: Path) -> str:
     """A language's name in itself: its catalogue's ``Language-Team`` (a new language's ``.po`` sets it
     to the name, e.g. "简体中文"), else Babel's, else the tag."""
-    try:
-        with catalogue.open("rb") as file:
-            team = _gettext.GNUTranslations(file).info().get("language-team", "")
-    except (OSError, UnicodeDecodeError):
-        team = ""
+    team = _header(catalogue).get("language-team", "")
     if team and "<" not in team and not team.isupper():  # a name, not "LANGUAGE <LL@li.org>"
         return team
     try:  # Babel is there in a checkout (it compiles the catalogues), not always once installed
