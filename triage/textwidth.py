@@ -12,11 +12,13 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Final
 
-from wcwidth import wcswidth, wcwidth
-
 
 def cells(text: str) -> int:
     """How many cells of a terminal ``text`` takes (a character it cannot show: none)."""
+    if text.isascii() and text.isprintable():  # one cell each; wcwidth's tables load only for others
+        return len(text)
+    from wcwidth import wcswidth, wcwidth  # here: its tables cost the start-up 15 ms
+
     found = wcswidth(text)
     if found >= 0:
         return int(found)
