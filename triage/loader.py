@@ -669,14 +669,19 @@ def localised(kb: KnowledgeBase, language: str | None = None) -> KnowledgeBase:
 
     English is the knowledge base as written. The pseudo-language accents every
     word; another language takes its overlay, ``locales/<lang>/knowledge-base.yaml``
-    (English where an entry is missing). Ids and logic never change.
+    (English where an entry is missing). Ids and logic never change. Each language's
+    copy is made once for the knowledge base as written (its overlay read once).
     """
     from triage import i18n, overlay
 
     language = language or i18n.active()
-    kb = kb.as_written
+    written = kb.as_written
     if language == i18n.ENGLISH:
-        return kb
-    found = overlay.for_language(kb, language)
-    return kb if found is None else overlay.apply(kb, found)
+        return written
+
+    def translate(base: KnowledgeBase) -> KnowledgeBase:
+        found = overlay.for_language(base, language)
+        return base if found is None else overlay.apply(base, found)
+
+    return written.derived(f"localised:{language}", translate)
 

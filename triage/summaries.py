@@ -57,10 +57,12 @@ def reading(kb: KnowledgeBase, result: Result, language: str | None = None) -> R
     if language is None or language == here:
         return Reading(kb, result, here, kb, here)
     from triage import loader, pipeline
+    from triage.engine import engine_for
 
     with i18n.override(language):
-        theirs = loader.localised(kb, language)
-        again = pipeline.assess(theirs, result.answers, source=result.source)
+        theirs = loader.localised(kb, language)  # the same ids and rules: the written one's engine
+        again = pipeline.assess(theirs, result.answers, source=result.source,
+                                engine=engine_for(kb.as_written))
     return Reading(theirs, again, language, kb, here)
 
 
